@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing the gateway needs on Debian 12, and nothing when it is already there:
+# curl, lftp and vsftpd (real clients and a third-party server for the tests), and MPJ Express.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(curl lftp vsftpd openssl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: please install: ${missing[*]} (apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts vsftpd on port 21 when it is installed; the tests run their own instances.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet vsftpd 2>/dev/null; then
+  systemctl stop vsftpd || true
+fi
+if [ -x deploy/setup-mpj.sh ]; then
+  deploy/setup-mpj.sh
+fi

@@ -1,0 +1,78 @@
+package ftpgw;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.VertxApplication;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The gateway's main: Vert.x's launcher ({@code -conf}, {@code -cluster}, …), except that a {@code -conf} that is
+ * not an existing JSON file (or inline JSON) stops start-up with a clear message instead of running on {@code {}}.
+ */
+public final class GatewayLauncher extends VertxApplication {
+
+  private GatewayLauncher(String[] args) {
+    super(args);
+  }
+
+  public static void main(String[] args) {
+    String problem = confProblem(args);
+    if (problem != null) {
+      System.err.println("ftpgw: " + problem);
+      System.exit(2);
+    }
+    new GatewayLauncher(args).launch();
+  }
+
+  /** Null when every {@code -conf} argument is usable, else what is wrong with it. */
+  static String confProblem(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      for (String flag : new String[] {"-conf", "--conf"}) {
+        if (arg.equals(flag)) {
+          if (i + 1 >= args.length) {
+            return flag + " needs a file name or inline JSON";
+          }
+          value = args[i + 1];
+        } else if (arg.startsWith(flag + "=")) {
+          value = arg.substring(flag.length() + 1);
+        }
+      }
+      if (value != null) {
+        String problem = checkConf(value);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String checkConf(String value) {
+    String trimmed = value.trim();
+    String json = trimmed;
+    String source = "the inline -conf JSON";
+    if (!trimmed.startsWith("{")) {
+      Path file = Path.of(value);
+      if (!Files.isRegularFile(file)) {
+        return "the config file " + file.toAbsolutePath() + " does not exist (given with -conf)";
+      }
+      try {
+        json = Files.readString(file);
+      } catch (IOException e) {
+        return "the config file " + file.toAbsolutePath() + " cannot be read: " + e.getMessage();
+      }
+      source = "the config file " + file.toAbsolutePath();
+    }
+    try {
+      new JsonObject(json);
+      return null;
+    } catch (DecodeException e) {
+      return source + " is not valid JSON: " + e.getMessage();
+    }
+  }
+}

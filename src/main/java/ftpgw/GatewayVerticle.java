@@ -1,0 +1,96 @@
+package ftpgw;
+
+import ftpgw.config.FtpServerConfig;
+import ftpgw.config.FtpTarget;
+import ftpgw.config.GatewayConfig;
+import ftpgw.config.RelayConfig;
+import ftpgw.config.Secret;
+import ftpgw.ftpserver.FtpAccount;
+import ftpgw.ftpserver.FtpServerVerticle;
+import ftpgw.http.HttpUploadVerticle;
+import ftpgw.relay.FtpRelayVerticle;
+import ftpgw.spool.Spool;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Deploys the gateway's verticles from its config: the embedded FTP server, then the relay, then HTTP (consumers
+ * before producers). Nothing else.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  /** The relay's login on the embedded server; its password is random per start and lives in memory only. */
+  static final String RELAY_ACCOUNT = "ftpgw-relay";
+
+  private GatewayConfig config;
+  private FtpAccount relayAccount;
+  private FtpServerVerticle ftpServer;
+  private HttpUploadVerticle http;
+
+  @Override
+  public Future<?> start() {
+    config = GatewayConfig.fromJson(config());
+    relayAccount = new FtpAccount(RELAY_ACCOUNT, Secret.of(randomPassword()));
+    return deployFtpServer()
+        .compose(v -> deployRelay(relayConfig()))
+        .compose(v -> deployHttp());
+  }
+
+  /** The HTTP port actually bound (useful with port 0). */
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  /** The embedded FTP server's port, or -1 when it is not running. */
+  public int ftpPort() {
+    return ftpServer == null ? -1 : ftpServer.actualPort();
+  }
+
+  private Future<?> deployFtpServer() {
+    FtpServerConfig ftp = config.ftpServer();
+    if (!ftp.enabled()) {
+      return Future.succeededFuture();
+    }
+    ftpServer = new FtpServerVerticle(ftp, config.relay().target() == null ? relayAccount : null);
+    return vertx.deployVerticle(ftpServer);
+  }
+
+  /** A relay target given in config wins over the embedded server. */
+  private RelayConfig relayConfig() {
+    RelayConfig relay = config.relay();
+    if (relay.target() != null) {
+      return relay;
+    }
+    String host = config.ftpServer().host();
+    String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return relay.withTarget(new FtpTarget(reachable, ftpServer.actualPort(), relayAccount.name(),
+        relayAccount.password(), ""));
+  }
+
+  private Future<?> deployRelay(RelayConfig relay) {
+    return vertx.deployVerticle(new FtpRelayVerticle(relay),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+  }
+
+  private Future<?> deployHttp() {
+    return vertx.executeBlocking(() -> Spool.open(config.spool()))
+        .compose(spool -> {
+          http = new HttpUploadVerticle(config.http(), spool, config.relay().relayTimeout());
+          Future<String> first = vertx.deployVerticle(http);
+          int more = config.http().instances() - 1;
+          return more == 0 ? first : first.compose(id -> vertx.deployVerticle(
+              () -> new HttpUploadVerticle(config.http(), spool, config.relay().relayTimeout()),
+              new DeploymentOptions().setInstances(more)));
+        });
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

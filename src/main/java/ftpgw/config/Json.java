@@ -1,0 +1,64 @@
+package ftpgw.config;
+
+import io.vertx.core.json.JsonObject;
+
+/** Typed reads of one config section that name the full key when a value has the wrong type. */
+record Json(JsonObject json, String where) {
+
+  static Json section(JsonObject parent, String key, String where) {
+    Object value = parent.getValue(key);
+    if (value == null) {
+      return new Json(new JsonObject(), where);
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new IllegalArgumentException(where + " must be a JSON object, got " + value);
+    }
+    return new Json(object, where);
+  }
+
+  Json section(String key) {
+    return section(json, key, where + "." + key);
+  }
+
+  boolean has(String key) {
+    return json.containsKey(key);
+  }
+
+  String string(String key, String fallback) {
+    Object value = json.getValue(key, fallback);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException(where + "." + key + " must be a string, got " + value);
+    }
+    return (String) value;
+  }
+
+  int integer(String key, int fallback) {
+    return (int) number(key, fallback);
+  }
+
+  long number(String key, long fallback) {
+    Object value = json.getValue(key, fallback);
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new IllegalArgumentException(where + "." + key + " must be a whole number, got " + value);
+    }
+    return n.longValue();
+  }
+
+  boolean bool(String key, boolean fallback) {
+    Object value = json.getValue(key, fallback);
+    if (!(value instanceof Boolean b)) {
+      throw new IllegalArgumentException(where + "." + key + " must be true or false, got " + value);
+    }
+    return b;
+  }
+
+  Secret secret(String key) {
+    return Secret.fromJson(json, key, where);
+  }
+
+  static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package ftpgw.config;
+
+import java.nio.file.Path;
+
+import static ftpgw.config.Json.require;
+
+/**
+ * The on-disk spool every upload streams into before it is relayed.
+ *
+ * @param dir               folder of spool files (created if missing; only the gateway writes there)
+ * @param maxBytes          quota over all uploads in flight; an upload that would cross it gets 503 + Retry-After
+ * @param retryAfterSeconds what the 503 tells clients to wait
+ */
+public record SpoolConfig(Path dir, long maxBytes, int retryAfterSeconds) {
+  public static final SpoolConfig DEFAULTS = new SpoolConfig(Path.of("data", "spool"), 8L << 30, 5);
+
+  public SpoolConfig {
+    require(dir != null, "spool.dir must be set");
+    require(maxBytes > 0, "spool.maxBytes must be > 0, got " + maxBytes);
+    require(retryAfterSeconds >= 1, "spool.retryAfterSeconds must be >= 1, got " + retryAfterSeconds);
+  }
+
+  static SpoolConfig fromJson(Json json) {
+    return new SpoolConfig(
+        Path.of(json.string("dir", DEFAULTS.dir.toString())),
+        json.number("maxBytes", DEFAULTS.maxBytes),
+        json.integer("retryAfterSeconds", DEFAULTS.retryAfterSeconds));
+  }
+}

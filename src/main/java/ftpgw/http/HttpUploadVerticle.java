@@ -1,0 +1,80 @@
+package ftpgw.http;
+
+import ftpgw.config.HttpConfig;
+import ftpgw.relay.RelayClient;
+import ftpgw.spool.Spool;
+import ftpgw.transfer.RemotePath;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/** The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the event bus. */
+public final class HttpUploadVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
+  private static final String FILES_PREFIX = "/files/";
+
+  private final HttpConfig config;
+  private final Spool spool;
+  private final Duration relayTimeout;
+  private HttpServer server;
+
+  public HttpUploadVerticle(HttpConfig config, Spool spool, Duration relayTimeout) {
+    this.config = config;
+    this.spool = spool;
+    this.relayTimeout = relayTimeout;
+  }
+
+  @Override
+  public Future<?> start() {
+    UploadHandler uploads = new UploadHandler(vertx, spool, new RelayClient(vertx.eventBus(), relayTimeout),
+        config.maxUploadBytes());
+    FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
+
+    Router router = Router.router(vertx);
+    router.route().handler(this::pauseAndCheckRawPath);
+    router.put("/files/*").handler(uploads::put);
+    router.post("/upload").handler(uploads::postMultipart);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.route().last().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(failures::handle);
+
+    // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread
+    HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(false)
+        .setIdleTimeout(120).setCompressionSupported(false);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen(config.port(), config.host())
+        .onSuccess(s -> {
+          server = s;
+          log.info("HTTP uploads on http://{}:{} (max {} bytes per upload, spool {})", config.host(), s.actualPort(),
+              config.maxUploadBytes(), spool.config().dir().toAbsolutePath());
+        });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void pauseAndCheckRawPath(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.PUT || method == HttpMethod.POST) {
+      ctx.request().pause(); // uploads resume it once their spool file is open
+    }
+    String raw = ctx.request().path();
+    if (raw.startsWith(FILES_PREFIX)) {
+      RemotePath path = RawPaths.after(FILES_PREFIX, raw);
+      ctx.put(UploadHandler.REMOTE_PATH, path);
+    }
+    ctx.next();
+  }
+}

@@ -1,0 +1,68 @@
+package ftpgw.http;
+
+import ftpgw.spool.SpooledBody;
+import ftpgw.transfer.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.function.Function;
+
+/**
+ * Reads the seed's multipart form: exactly one file part named {@code file} (streamed by the given receiver) and an
+ * optional {@code path} field naming the target folder. Other fields are read and ignored.
+ */
+final class MultipartReceiver {
+  static final String FILE_FIELD = "file";
+  static final String FOLDER_FIELD = "path";
+
+  /** The spooled file, the name the client gave it and the folder it asked for (may be null). */
+  record Received(SpooledBody body, String fileName, String folder) {
+  }
+
+  private final Promise<Received> result = Promise.promise();
+  private Future<SpooledBody> file;
+  private String fileName;
+  private String queryFolder;
+
+  MultipartReceiver(HttpServerRequest request, Function<HttpServerFileUpload, Future<SpooledBody>> receiver) {
+    request.setExpectMultipart(true);
+    request.uploadHandler(upload -> {
+      if (!FILE_FIELD.equals(upload.name())) {
+        upload.handler(ignored -> { });
+        return;
+      }
+      if (file != null) {
+        upload.handler(ignored -> { });
+        fail(Failure.BAD_REQUEST.exception("send one file per request: the form has more than one \"file\" field"));
+        return;
+      }
+      fileName = upload.filename();
+      file = receiver.apply(upload);
+      file.onFailure(this::fail);
+    });
+    request.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off: " + e.getMessage())));
+    request.endHandler(v -> {
+      if (file == null) {
+        fail(Failure.MISSING_FILE_FIELD.exception("the multipart form has no file field named \"file\""));
+        return;
+      }
+      String folder = request.getFormAttribute(FOLDER_FIELD);
+      file.onSuccess(body -> result.tryComplete(new Received(body, fileName, folder != null ? folder : queryFolder)));
+    });
+  }
+
+  /** A folder given as a query parameter ({@code ?path=}); the form field wins. */
+  void folder(String folder) {
+    this.queryFolder = folder;
+  }
+
+  Future<Received> received() {
+    return result.future();
+  }
+
+  private void fail(Throwable error) {
+    result.tryFail(error);
+  }
+}

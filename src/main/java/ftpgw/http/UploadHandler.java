@@ -1,0 +1,180 @@
+package ftpgw.http;
+
+import ftpgw.relay.RelayClient;
+import ftpgw.spool.Spool;
+import ftpgw.spool.SpoolReservation;
+import ftpgw.spool.SpoolWriter;
+import ftpgw.spool.SpooledBody;
+import ftpgw.transfer.Failure;
+import ftpgw.transfer.GatewayException;
+import ftpgw.transfer.RelayRequest;
+import ftpgw.transfer.RelayResult;
+import ftpgw.transfer.RemotePath;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
+ * 201 with what arrived. The spool file is gone afterwards, whatever happened.
+ */
+final class UploadHandler {
+  static final String REMOTE_PATH = "remotePath";
+  /** The seed proxy's success line, kept for clients that parse it. */
+  static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
+  private static final OpenOptions NEW_FILE = new OpenOptions().setWrite(true).setCreateNew(true);
+  /** Room for multipart boundaries and part headers on top of the file itself. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Spool spool;
+  private final RelayClient relay;
+  private final long maxUploadBytes;
+
+  UploadHandler(Vertx vertx, Spool spool, RelayClient relay, long maxUploadBytes) {
+    this.vertx = vertx;
+    this.spool = spool;
+    this.relay = relay;
+    this.maxUploadBytes = maxUploadBytes;
+  }
+
+  /** {@code PUT /files/{path}}: the raw body is the file. */
+  void put(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    RemotePath path = ctx.get(REMOTE_PATH);
+    long length = declaredLength(request);
+    Optional<String> digest = ContentDigest.expectedSha256(request.headers());
+    SpoolReservation slot = spool.reserve(length);
+    long started = System.nanoTime();
+    expectContinue(request);
+    receive(request, slot, digest)
+        .compose(body -> publish(slot, body, () -> path, started))
+        .eventually(() -> discard(slot))
+        .onSuccess(reply -> created(ctx, reply, true))
+        .onFailure(ctx::fail);
+  }
+
+  /** {@code POST /upload}: the seed's multipart form, field {@code file}, optional field {@code path} (a folder). */
+  void postMultipart(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
+      throw Failure.UNSUPPORTED_MEDIA_TYPE.exception("POST /upload takes multipart/form-data with a field \"file\"; "
+          + "got " + (type == null ? "no Content-Type" : type) + " (for a raw body use PUT /files/{path})");
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long declared = length == null ? 0 : parseLength(length);
+    if (declared > maxUploadBytes + MULTIPART_OVERHEAD) {
+      throw tooLarge();
+    }
+    Optional<String> digest = ContentDigest.expectedSha256(request.headers());
+    SpoolReservation slot = spool.reserve(Math.min(declared, maxUploadBytes));
+    long started = System.nanoTime();
+    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest));
+    form.folder(request.getParam("path"));
+    expectContinue(request);
+    form.received()
+        .compose(received -> publish(slot, received.body(), targetOf(received), started))
+        .eventually(() -> discard(slot))
+        .onSuccess(reply -> created(ctx, reply, wantsJson(request)))
+        .onFailure(ctx::fail);
+    request.resume();
+  }
+
+  private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest) {
+    body.pause(); // not one byte may be read before the spool file is open
+    return vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
+        .compose(file -> SpoolWriter.write(body, file, slot, maxUploadBytes))
+        .compose(received -> digest.isEmpty() || digest.get().equals(received.sha256())
+            ? Future.succeededFuture(received)
+            : Future.failedFuture(Failure.DIGEST_MISMATCH.exception("the body's SHA-256 is " + received.sha256()
+                + " but the client announced " + digest.get() + "; nothing was published")));
+  }
+
+  private Future<JsonObject> publish(SpoolReservation slot, SpooledBody body, Supplier<RemotePath> target, long started) {
+    return Future.<RemotePath>future(p -> p.complete(target.get()))
+        .compose(path -> relay.relay(new RelayRequest(slot.id(), slot.file().toString(), path.toString(),
+            body.bytes(), body.sha256())))
+        .map(result -> reply(slot.id(), body, result, started));
+  }
+
+  private Future<Void> discard(SpoolReservation slot) {
+    slot.release();
+    return vertx.fileSystem().delete(slot.file().toString()).otherwiseEmpty();
+  }
+
+  private static JsonObject reply(String id, SpooledBody body, RelayResult result, long started) {
+    return new JsonObject()
+        .put("id", id)
+        .put("path", result.remotePath())
+        .put("bytes", body.bytes())
+        .put("sha256", body.sha256())
+        .put("durationMs", (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private static void created(RoutingContext ctx, JsonObject reply, boolean json) {
+    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, "/files/" + reply.getString("path"));
+    if (json) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode());
+    } else {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(SEED_SUCCESS_LINE + "\n");
+    }
+  }
+
+  private static Supplier<RemotePath> targetOf(MultipartReceiver.Received received) {
+    return () -> RemotePath.folder(received.folder()).resolve(RemotePath.fileName(received.fileName()));
+  }
+
+  private long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
+      String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+      if (encoding == null || !encoding.toLowerCase().contains("chunked")) {
+        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding");
+      }
+      return 0;
+    }
+    long declared = parseLength(length);
+    if (declared > maxUploadBytes) {
+      throw tooLarge();
+    }
+    return declared;
+  }
+
+  private static long parseLength(String length) {
+    try {
+      long value = Long.parseLong(length.trim());
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw Failure.BAD_REQUEST.exception("Content-Length is not a byte count: " + length);
+  }
+
+  private GatewayException tooLarge() {
+    return Failure.TOO_LARGE.exception("the body is larger than the limit of " + maxUploadBytes + " bytes");
+  }
+
+  private static boolean wantsJson(HttpServerRequest request) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.toLowerCase().contains("application/json");
+  }
+
+  /** Answers {@code Expect: 100-continue} only once the request has passed every check that needs no body. */
+  private static void expectContinue(HttpServerRequest request) {
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue();
+    }
+  }
+}

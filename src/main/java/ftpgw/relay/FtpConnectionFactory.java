@@ -1,0 +1,113 @@
+package ftpgw.relay;
+
+import ftpgw.config.FtpTarget;
+import ftpgw.config.RelayConfig;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
+final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
+  private static final int BUFFER_BYTES = 256 * 1024;
+  /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
+  private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
+
+  private final RelayConfig config;
+  private final FtpTarget target;
+  private final Set<FTPClient> fresh = ConcurrentHashMap.newKeySet();
+
+  FtpConnectionFactory(RelayConfig config) {
+    this.config = config;
+    this.target = config.target();
+  }
+
+  @Override
+  public FTPClient create() throws IOException {
+    FTPClient ftp = new FTPClient();
+    ftp.setConnectTimeout((int) config.connectTimeout().toMillis());
+    ftp.setDefaultTimeout((int) config.replyTimeout().toMillis());
+    ftp.setDataTimeout(config.dataTimeout());
+    ftp.setBufferSize(BUFFER_BYTES);
+    ftp.setUseEPSVwithIPv4(true);
+    // Commons Net's control keep-alive sends NOOPs during transfers that FtpServer and vsftpd answer only after
+    // the transfer: it stalls uploads. Idle connections are checked by the pool instead.
+    ftp.setControlKeepAliveTimeout(Duration.ZERO);
+    try {
+      ftp.connect(target.host(), target.port());
+      if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
+        throw FtpReplyException.refused(ftp, "connecting to " + target.host() + ":" + target.port());
+      }
+      ftp.setTcpNoDelay(true);
+      if (!ftp.login(target.user(), target.password().reveal())) {
+        throw new FtpReplyException("login as \"" + target.user() + "\" on " + target.host() + ":" + target.port()
+            + " (check relay.target.user/password)", ftp.getReplyCode(), ftp.getReplyString().trim());
+      }
+      FtpReplyException.check(ftp, ftp.setFileType(FTP.BINARY_FILE_TYPE), "TYPE I");
+      ftp.enterLocalPassiveMode();
+      fresh.add(ftp);
+      return ftp;
+    } catch (IOException | RuntimeException e) {
+      disconnectQuietly(ftp);
+      throw e;
+    }
+  }
+
+  /** True once for a connection just opened (not yet used for a transfer). */
+  boolean takeFresh(FTPClient ftp) {
+    return fresh.remove(ftp);
+  }
+
+  @Override
+  public PooledObject<FTPClient> wrap(FTPClient ftp) {
+    return new DefaultPooledObject<>(ftp);
+  }
+
+  @Override
+  public boolean validateObject(PooledObject<FTPClient> pooled) {
+    FTPClient ftp = pooled.getObject();
+    if (!ftp.isConnected()) {
+      return false;
+    }
+    if (Duration.between(pooled.getLastReturnInstant(), Instant.now()).compareTo(TRUSTED_IDLE) < 0) {
+      return true;
+    }
+    try {
+      // isConnected() stays true after the server dropped us; only a command tells.
+      return ftp.sendNoOp();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void destroyObject(PooledObject<FTPClient> pooled) {
+    FTPClient ftp = pooled.getObject();
+    fresh.remove(ftp);
+    try {
+      if (ftp.isConnected()) {
+        ftp.logout();
+      }
+    } catch (IOException ignored) {
+      // the connection is going away either way
+    } finally {
+      disconnectQuietly(ftp);
+    }
+  }
+
+  private static void disconnectQuietly(FTPClient ftp) {
+    try {
+      ftp.disconnect();
+    } catch (IOException ignored) {
+      // nothing left to do with a connection we are dropping
+    }
+  }
+}

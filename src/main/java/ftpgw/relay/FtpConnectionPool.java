@@ -1,0 +1,93 @@
+package ftpgw.relay;
+
+import ftpgw.config.RelayConfig;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/** At most {@code relay.connections} logged-in FTP connections, reused across transfers. Blocking: call from workers. */
+public final class FtpConnectionPool implements AutoCloseable {
+
+  /** Work done on one borrowed connection. */
+  @FunctionalInterface
+  public interface FtpWork<T> {
+    T run(FTPClient ftp) throws IOException;
+  }
+
+  private final FtpConnectionFactory factory;
+  private final GenericObjectPool<FTPClient> pool;
+
+  public FtpConnectionPool(RelayConfig config) {
+    GenericObjectPoolConfig<FTPClient> settings = new GenericObjectPoolConfig<>();
+    settings.setMaxTotal(config.connections());
+    settings.setMaxIdle(config.connections());
+    settings.setMinIdle(0);
+    settings.setBlockWhenExhausted(true);
+    settings.setMaxWait(config.relayTimeout());
+    settings.setTestOnBorrow(true);
+    settings.setTestWhileIdle(true);
+    settings.setLifo(true);
+    settings.setMinEvictableIdleDuration(config.idleTimeout());
+    settings.setTimeBetweenEvictionRuns(Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2)));
+    settings.setJmxEnabled(false);
+    this.factory = new FtpConnectionFactory(config);
+    this.pool = new GenericObjectPool<>(factory, settings);
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection. A connection that fails with an I/O error is discarded; when it was a
+   * reused one (it may have been dropped by the server while idle), the work runs once more on a fresh connection.
+   */
+  public <T> T withConnection(FtpWork<T> work) throws IOException {
+    boolean retried = false;
+    while (true) {
+      FTPClient ftp = borrow();
+      boolean reused = !factory.takeFresh(ftp);
+      try {
+        T result = work.run(ftp);
+        pool.returnObject(ftp);
+        return result;
+      } catch (FtpReplyException e) {
+        pool.returnObject(ftp);
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        invalidate(ftp);
+        if (retried || !reused || !(e instanceof IOException)) {
+          throw e;
+        }
+        retried = true;
+      }
+    }
+  }
+
+  /** Connections open now (borrowed and idle). */
+  public int open() {
+    return pool.getNumActive() + pool.getNumIdle();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private FTPClient borrow() throws IOException {
+    try {
+      return pool.borrowObject();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void invalidate(FTPClient ftp) {
+    try {
+      pool.invalidateObject(ftp);
+    } catch (Exception ignored) {
+      // destroying a broken connection may fail too; it is gone either way
+    }
+  }
+}

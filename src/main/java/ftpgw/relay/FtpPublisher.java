@@ -1,0 +1,104 @@
+package ftpgw.relay;
+
+import ftpgw.transfer.RelayRequest;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder, SIZE to check
+ * that every byte arrived, then RNFR/RNTO to the final name. Readers never see a partial file; on failure the
+ * temporary file is removed.
+ */
+final class FtpPublisher {
+  private final String baseDir;
+
+  /** @param baseDir remote folder under which all paths land ("" for the login's home) */
+  FtpPublisher(String baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /** Returns the path the file now has on the server, relative to the login's home. */
+  String publish(FTPClient ftp, RelayRequest request) throws IOException {
+    String finalPath = join(baseDir, request.remotePath());
+    int slash = finalPath.lastIndexOf('/');
+    String folder = slash < 0 ? "" : finalPath.substring(0, slash);
+    String tempPath = join(folder, ".ftpgw-" + request.transferId() + ".part");
+
+    makeFolders(ftp, folder);
+    try {
+      store(ftp, tempPath, Path.of(request.spoolFile()));
+      long size = remoteSize(ftp, tempPath);
+      if (size != request.bytes()) {
+        throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
+            + request.bytes());
+      }
+      rename(ftp, tempPath, finalPath);
+      return finalPath;
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(ftp, tempPath);
+      throw e;
+    }
+  }
+
+  private static void store(FTPClient ftp, String tempPath, Path spoolFile) throws IOException {
+    try (InputStream in = Files.newInputStream(spoolFile)) {
+      FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
+    }
+  }
+
+  private static long remoteSize(FTPClient ftp, String path) throws IOException {
+    int code = ftp.sendCommand("SIZE", path);
+    if (code != FTPReply.FILE_STATUS) {
+      throw FtpReplyException.refused(ftp, "SIZE " + path);
+    }
+    String reply = ftp.getReplyString().trim();
+    try {
+      return Long.parseLong(reply.substring(reply.indexOf(' ') + 1).trim());
+    } catch (NumberFormatException e) {
+      throw new IOException("the FTP server answered SIZE " + path + " with \"" + reply + "\"");
+    }
+  }
+
+  /** RNTO over an existing file fails on some servers: then the old file is removed and the rename tried again. */
+  private static void rename(FTPClient ftp, String from, String to) throws IOException {
+    if (ftp.rename(from, to)) {
+      return;
+    }
+    FtpReplyException refused = FtpReplyException.refused(ftp, "RNFR " + from + " / RNTO " + to);
+    if (ftp.deleteFile(to) && ftp.rename(from, to)) {
+      return;
+    }
+    throw refused;
+  }
+
+  /** MKD each missing level; "already exists" answers are expected, so only the STOR that follows can tell. */
+  private static void makeFolders(FTPClient ftp, String folder) throws IOException {
+    if (folder.isEmpty()) {
+      return;
+    }
+    int from = 0;
+    while (from >= 0) {
+      int next = folder.indexOf('/', from);
+      String prefix = next < 0 ? folder : folder.substring(0, next);
+      ftp.makeDirectory(prefix);
+      from = next < 0 ? -1 : next + 1;
+    }
+  }
+
+  private static void deleteQuietly(FTPClient ftp, String path) {
+    try {
+      ftp.deleteFile(path);
+    } catch (IOException ignored) {
+      // the connection failed; the temporary name is hidden and recognisable (.ftpgw-*.part)
+    }
+  }
+
+  private static String join(String folder, String path) {
+    return folder.isEmpty() ? path : folder + "/" + path;
+  }
+}

@@ -1,0 +1,107 @@
+package ftpgw.relay;
+
+import ftpgw.config.RelayConfig;
+import ftpgw.transfer.Addresses;
+import ftpgw.transfer.Failure;
+import ftpgw.transfer.RelayRequest;
+import ftpgw.transfer.RelayResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/**
+ * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
+ * pooled connection. The FTP calls block, so they run on a worker pool as large as the connection pool.
+ */
+public final class FtpRelayVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(FtpRelayVerticle.class);
+
+  private final RelayConfig config;
+  private FtpConnectionPool pool;
+  private FtpPublisher publisher;
+  private WorkerExecutor ftpThreads;
+  private MessageConsumer<JsonObject> consumer;
+
+  public FtpRelayVerticle(RelayConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = new FtpConnectionPool(config);
+    publisher = new FtpPublisher(config.target().dir());
+    ftpThreads = vertx.createSharedWorkerExecutor("ftp-relay", config.connections());
+    consumer = vertx.eventBus().consumer(Addresses.RELAY_FILE, this::relay);
+    return consumer.completion()
+        .onSuccess(v -> log.info("Relaying to ftp://{} with up to {} connections", config.target(),
+            config.connections()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister()
+        .eventually(() -> ftpThreads.close())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          pool.close();
+          return null;
+        }));
+  }
+
+  private void relay(Message<JsonObject> message) {
+    RelayRequest request = RelayRequest.fromJson(message.body());
+    ftpThreads.executeBlocking(() -> publish(request), false)
+        .onSuccess(result -> message.reply(result.toJson()))
+        .onFailure(error -> {
+          Failure failure = classify(error);
+          log.warn("Transfer {} to {} failed ({}): {}", request.transferId(), request.remotePath(), failure,
+              error.getMessage());
+          message.fail(failure.busCode(), describe(error));
+        });
+  }
+
+  private RelayResult publish(RelayRequest request) throws IOException {
+    long started = System.nanoTime();
+    String published = pool.withConnection(ftp -> publisher.publish(ftp, request));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    log.debug("Transfer {} published as {} ({} bytes, {} ms)", request.transferId(), published, request.bytes(), millis);
+    return new RelayResult(request.transferId(), published, request.bytes(), millis);
+  }
+
+  /** 452/552 mean the server is out of room; timeouts and unreachable servers have their own answers. */
+  static Failure classify(Throwable error) {
+    if (error instanceof FtpReplyException reply) {
+      return reply.replyCode() == 452 || reply.replyCode() == 552 ? Failure.FTP_NO_SPACE : Failure.FTP_REFUSED;
+    }
+    if (error instanceof SocketTimeoutException) {
+      return Failure.FTP_TIMEOUT;
+    }
+    if (error instanceof ConnectException || error instanceof UnknownHostException) {
+      return Failure.FTP_UNREACHABLE;
+    }
+    if (error instanceof IOException) {
+      return Failure.FTP_UNREACHABLE;
+    }
+    return Failure.INTERNAL;
+  }
+
+  private String describe(Throwable error) {
+    String target = config.target().host() + ":" + config.target().port();
+    if (error instanceof FtpReplyException) {
+      return "FTP server " + target + ": " + error.getMessage();
+    }
+    if (error instanceof SocketTimeoutException) {
+      return "FTP server " + target + " did not answer in time: " + error.getMessage();
+    }
+    return "FTP server " + target + " unreachable: " + error.getMessage();
+  }
+}

@@ -1,0 +1,93 @@
+package ftpgw.spool;
+
+import ftpgw.transfer.Failure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.streams.ReadStream;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Streams a body into its spool file with back-pressure, hashing it on the way and enforcing the size limit.
+ * Never holds more than the file's write queue in memory.
+ */
+public final class SpoolWriter {
+  private final ReadStream<Buffer> body;
+  private final AsyncFile file;
+  private final SpoolReservation reservation;
+  private final long maxBytes;
+  private final MessageDigest sha256 = newDigest();
+  private final Promise<SpooledBody> result = Promise.promise();
+  private long received;
+
+  private SpoolWriter(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation, long maxBytes) {
+    this.body = body;
+    this.file = file;
+    this.reservation = reservation;
+    this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Copies {@code body} into {@code file} and closes the file. Fails with TOO_LARGE past {@code maxBytes},
+   * SPOOL_FULL when the quota runs out, CLIENT_ABORTED when the body breaks off.
+   */
+  public static Future<SpooledBody> write(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
+                                          long maxBytes) {
+    return new SpoolWriter(body, file, reservation, maxBytes).start();
+  }
+
+  private Future<SpooledBody> start() {
+    file.exceptionHandler(this::fail);
+    body.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off after " + received
+        + " bytes: " + e.getMessage())));
+    body.endHandler(v -> file.close()
+        .onSuccess(closed -> result.tryComplete(new SpooledBody(received, HexFormat.of().formatHex(sha256.digest()))))
+        .onFailure(this::fail));
+    body.handler(this::onChunk);
+    body.resume();
+    return result.future();
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (result.future().isComplete()) {
+      return;
+    }
+    received += chunk.length();
+    if (received > maxBytes) {
+      fail(Failure.TOO_LARGE.exception("the body is larger than the limit of " + maxBytes + " bytes"));
+      return;
+    }
+    try {
+      reservation.ensure(received);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    sha256.update(chunk.getBytes());
+    file.write(chunk);
+    if (file.writeQueueFull()) {
+      body.pause();
+      file.drainHandler(v -> body.resume());
+    }
+  }
+
+  private void fail(Throwable error) {
+    if (result.tryFail(error)) {
+      body.handler(null);
+      body.endHandler(null);
+      file.close();
+    }
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package ftpgw.transfer;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+/** Every expected way an upload can fail, with the HTTP status it is answered with and its event-bus code. */
+public enum Failure {
+  BAD_PATH(400),
+  BAD_REQUEST(400),
+  BAD_DIGEST(400),
+  DIGEST_MISMATCH(400),
+  MISSING_FILE_FIELD(400),
+  LENGTH_REQUIRED(411),
+  TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  CLIENT_ABORTED(400),
+  NOT_FOUND(404),
+  SPOOL_FULL(503),
+  RELAY_UNAVAILABLE(503),
+  FTP_REFUSED(502),
+  FTP_UNREACHABLE(502),
+  FTP_TIMEOUT(504),
+  FTP_NO_SPACE(507),
+  INTERNAL(500);
+
+  private static final int BUS_CODE_BASE = 4000;
+
+  private final int httpStatus;
+
+  Failure(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The {@link ReplyException#failureCode()} that carries this failure across the event bus. */
+  public int busCode() {
+    return BUS_CODE_BASE + ordinal();
+  }
+
+  public GatewayException exception(String message) {
+    return new GatewayException(this, message);
+  }
+
+  /** Classifies any failure: our own, one that crossed the event bus, or an unexpected one ({@link #INTERNAL}). */
+  public static Failure of(Throwable error) {
+    if (error instanceof GatewayException e) {
+      return e.failure();
+    }
+    if (error instanceof ReplyException e) {
+      if (e.failureType() == ReplyFailure.NO_HANDLERS) {
+        return RELAY_UNAVAILABLE;
+      }
+      if (e.failureType() == ReplyFailure.TIMEOUT) {
+        return FTP_TIMEOUT;
+      }
+      int index = e.failureCode() - BUS_CODE_BASE;
+      if (index >= 0 && index < values().length) {
+        return values()[index];
+      }
+    }
+    return INTERNAL;
+  }
+}

@@ -1,0 +1,25 @@
+package ftpgw.transfer;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Asks the relay to publish a spooled file.
+ *
+ * @param transferId the upload's id (names the temporary file on the FTP server too)
+ * @param spoolFile  absolute path of the spooled body on the relay's host
+ * @param remotePath validated relative path under the target folder, e.g. {@code a/b/c.bin}
+ * @param bytes      exact size of the body
+ * @param sha256     hex digest of the body, computed while it was received
+ */
+public record RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("transferId", transferId).put("spoolFile", spoolFile).put("remotePath", remotePath)
+        .put("bytes", bytes).put("sha256", sha256);
+  }
+
+  public static RelayRequest fromJson(JsonObject json) {
+    return new RelayRequest(json.getString("transferId"), json.getString("spoolFile"), json.getString("remotePath"),
+        json.getLong("bytes"), json.getString("sha256"));
+  }
+}
