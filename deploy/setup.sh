@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and testing the gateway needs on Debian 12, and nothing when it is already there:
-# curl, lftp and vsftpd (real clients and a third-party server for the tests), and MPJ Express.
+# curl, lftp, vsftpd and python3-requests (real clients, a third-party server and the seed's client library
+# for the tests), and MPJ Express.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(curl lftp vsftpd openssl)
+packages=(curl lftp vsftpd openssl python3-requests)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,70 @@
+package ftpgw.testing;
+
+import ftpgw.GatewayVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A real gateway deployed in this JVM: HTTP on a free loopback port, spool and embedded FTP root in a test folder.
+ * Config overrides are merged deeply over those defaults.
+ */
+public final class GatewayUnderTest {
+  private final GatewayVerticle verticle;
+  private final Path spoolDir;
+  private final Path ftpRoot;
+
+  private GatewayUnderTest(GatewayVerticle verticle, Path spoolDir, Path ftpRoot) {
+    this.verticle = verticle;
+    this.spoolDir = spoolDir;
+    this.ftpRoot = ftpRoot;
+  }
+
+  public static GatewayUnderTest start(Vertx vertx, Path dir) {
+    return start(vertx, dir, new JsonObject());
+  }
+
+  public static GatewayUnderTest start(Vertx vertx, Path dir, JsonObject overrides) {
+    Path spool = dir.resolve("spool");
+    Path root = dir.resolve("ftp");
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("port", 0))
+        .put("spool", new JsonObject().put("dir", spool.toString()))
+        .put("ftpServer", new JsonObject().put("enabled", true).put("port", 0).put("root", root.toString())
+            .put("passivePorts", FreePorts.range(40)))
+        .mergeIn(overrides, true);
+    GatewayVerticle verticle = new GatewayVerticle();
+    vertx.deployVerticle(verticle, new io.vertx.core.DeploymentOptions().setConfig(config)).await();
+    return new GatewayUnderTest(verticle, spool, root);
+  }
+
+  public int httpPort() {
+    return verticle.httpPort();
+  }
+
+  public int ftpPort() {
+    return verticle.ftpPort();
+  }
+
+  public String url(String pathAndQuery) {
+    return "http://127.0.0.1:" + httpPort() + pathAndQuery;
+  }
+
+  public Path ftpRoot() {
+    return ftpRoot;
+  }
+
+  public Path spoolDir() {
+    return spoolDir;
+  }
+
+  /** What must never remain after an upload ends: spool bodies, and temporary files on the FTP side. */
+  public List<String> strayFiles() {
+    List<String> spool = TestFiles.filesUnder(spoolDir).stream().map(f -> "spool/" + f).toList();
+    List<String> partial = TestFiles.filesUnder(ftpRoot).stream()
+        .filter(f -> Path.of(f).getFileName().toString().startsWith(".ftpgw-")).map(f -> "ftp/" + f).toList();
+    return java.util.stream.Stream.concat(spool.stream(), partial.stream()).toList();
+  }
+}
