@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
 final class FailureResponder {
   private static final Logger log = LoggerFactory.getLogger(FailureResponder.class);
 
+  private static final long LINGER_MILLIS = 1000;
+  private static final long LINGER_BYTES = 4L << 20;
+
   private final int retryAfterSeconds;
 
   FailureResponder(int retryAfterSeconds) {
@@ -54,8 +57,35 @@ final class FailureResponder {
     response.end(new JsonObject().put("error", error).put("message", message).encode())
         .onComplete(done -> {
           if (unreadBody) {
-            request.connection().close();
+            closeAfterLingering(ctx);
           }
         });
+  }
+
+  /**
+   * Closing a socket with unread bytes in its receive buffer sends RST, and a client that gets RST may lose the
+   * answer it has not read yet. So read and drop what the client is still sending for a moment, then close.
+   */
+  private void closeAfterLingering(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    long[] drained = {0};
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> request.connection().close());
+    try {
+      request.handler(chunk -> {
+        drained[0] += chunk.length();
+        if (drained[0] > LINGER_BYTES) {
+          ctx.vertx().cancelTimer(timer);
+          request.connection().close();
+        }
+      });
+      request.endHandler(v -> {
+        ctx.vertx().cancelTimer(timer);
+        request.connection().close();
+      });
+      request.resume();
+    } catch (IllegalStateException alreadyRead) {
+      ctx.vertx().cancelTimer(timer);
+      request.connection().close();
+    }
   }
 }

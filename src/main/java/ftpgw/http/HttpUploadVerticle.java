@@ -47,9 +47,11 @@ public final class HttpUploadVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(failures::handle);
 
-    // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread
+    // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread.
+    // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then
+    // switch protocols, and an early error answer (closing the connection) breaks the switch.
     HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(false)
-        .setIdleTimeout(120).setCompressionSupported(false);
+        .setHttp2ClearTextEnabled(false).setIdleTimeout(120).setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen(config.port(), config.host())
