@@ -82,7 +82,7 @@ public final class FtpRelayVerticle extends VerticleBase {
     if (error instanceof FtpReplyException reply) {
       return reply.replyCode() == 452 || reply.replyCode() == 552 ? Failure.FTP_NO_SPACE : Failure.FTP_REFUSED;
     }
-    if (error instanceof SocketTimeoutException) {
+    if (timedOut(error)) {
       return Failure.FTP_TIMEOUT;
     }
     if (error instanceof ConnectException || error instanceof UnknownHostException) {
@@ -94,12 +94,22 @@ public final class FtpRelayVerticle extends VerticleBase {
     return Failure.INTERNAL;
   }
 
+  /** Commons Net wraps some timeouts ("Timed out waiting for initial connect reply"), so look at the causes too. */
+  private static boolean timedOut(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause()) {
+      if (e instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private String describe(Throwable error) {
     String target = config.target().host() + ":" + config.target().port();
     if (error instanceof FtpReplyException) {
       return "FTP server " + target + ": " + error.getMessage();
     }
-    if (error instanceof SocketTimeoutException) {
+    if (timedOut(error)) {
       return "FTP server " + target + " did not answer in time: " + error.getMessage();
     }
     return "FTP server " + target + " unreachable: " + error.getMessage();

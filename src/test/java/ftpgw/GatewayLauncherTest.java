@@ -1,0 +1,115 @@
+package ftpgw;
+
+import ftpgw.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The gateway as an operator starts it: a JVM with -conf. Bad configs stop it with a message naming the problem. */
+class GatewayLauncherTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aMissingConfFileIsAStartupError() throws Exception {
+    Result result = run("-conf", dir.resolve("nope.json").toString());
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("nope.json does not exist");
+  }
+
+  @Test
+  void aConfFileThatIsNotJsonIsAStartupError() throws Exception {
+    Path conf = Files.writeString(dir.resolve("bad.json"), "{ \"http\": { \"port\": 6969 ");
+
+    Result result = run("-conf", conf.toString());
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("bad.json is not valid JSON");
+  }
+
+  @Test
+  void anInvalidValueIsAStartupErrorThatNamesItsKey() throws Exception {
+    Result result = run("-conf", "{\"http\":{\"port\":70000}}");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("http.port must be 0..65535, got 70000");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesItsKey() throws Exception {
+    Result result = run("-conf", "{\"relay\":{\"connections\":\"many\"}}");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.output()).contains("relay.connections must be a whole number");
+  }
+
+  @Test
+  void aValidConfStartsTheWholeSystemAndServesUploads() throws Exception {
+    int httpPort = FreePorts.one();
+    String conf = """
+        {"http": {"port": %d}, "spool": {"dir": "%s"},
+         "ftpServer": {"port": 0, "root": "%s", "passivePorts": "%s"}}"""
+        .formatted(httpPort, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10));
+    Process gateway = start("-conf", conf);
+    try {
+      awaitLine(gateway, "Succeeded in deploying verticle");
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/files/hello.txt"))
+              .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(201);
+      assertThat(dir.resolve("ftp/hello.txt")).hasContent("hello");
+    } finally {
+      gateway.destroy();
+      assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static void awaitLine(Process process, String expected) throws Exception {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    List<String> seen = new ArrayList<>();
+    for (String line; (line = reader.readLine()) != null; ) {
+      seen.add(line);
+      if (line.contains(expected)) {
+        Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
+        drain.setDaemon(true);
+        drain.start();
+        return;
+      }
+    }
+    throw new AssertionError("the gateway ended without \"" + expected + "\":\n" + String.join("\n", seen));
+  }
+
+  private static Process start(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), GatewayLauncher.class.getName(),
+        GatewayVerticle.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static Result run(String... args) throws Exception {
+    Process process = start(args);
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private record Result(int exitCode, String output) {
+  }
+}
