@@ -2,7 +2,9 @@ package ftpgw;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import ftpgw.config.GatewayConfig;
 import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,9 +12,10 @@ import java.nio.file.Path;
 
 /**
  * The gateway's main: Vert.x's launcher ({@code -conf}, {@code -cluster}, …), except that a {@code -conf} that is
- * not an existing JSON file (or inline JSON) stops start-up with a clear message instead of running on {@code {}}.
+ * not an existing JSON file (or inline JSON), or a config with an invalid value, stops start-up with a clear message
+ * instead of running on {@code {}} or failing with a stack trace.
  */
-public final class GatewayLauncher extends VertxApplication {
+public final class GatewayLauncher extends VertxApplication implements VertxApplicationHooks {
 
   private GatewayLauncher(String[] args) {
     super(args);
@@ -25,6 +28,18 @@ public final class GatewayLauncher extends VertxApplication {
       System.exit(2);
     }
     new GatewayLauncher(args).launch();
+  }
+
+  /** Validates the whole config before Vert.x starts, so a bad value is one clear line, not a deployment trace. */
+  @Override
+  public JsonObject afterConfigParsed(JsonObject config) {
+    try {
+      GatewayConfig.fromJson(config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ftpgw: invalid configuration: " + e.getMessage());
+      System.exit(2);
+    }
+    return config;
   }
 
   /** Null when every {@code -conf} argument is usable, else what is wrong with it. */
