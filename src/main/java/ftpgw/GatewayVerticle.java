@@ -5,6 +5,7 @@ import ftpgw.config.FtpTarget;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.RelayConfig;
 import ftpgw.config.Secret;
+import ftpgw.delivery.DeliveryVerticle;
 import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
@@ -19,8 +20,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Deploys the gateway's verticles from its config: the embedded FTP server, then the relay, then HTTP (consumers
- * before producers). Nothing else.
+ * Deploys the gateway's verticles from its config: the embedded FTP server, then the relay, then the delivery
+ * (which re-queues what the spool recovered), then HTTP — consumers before producers. Nothing else.
  */
 public final class GatewayVerticle extends VerticleBase {
   /** The relay's login on the embedded server; its password is random per start and lives in memory only. */
@@ -37,7 +38,8 @@ public final class GatewayVerticle extends VerticleBase {
     relayAccount = new FtpAccount(RELAY_ACCOUNT, Secret.of(randomPassword()));
     return deployFtpServer()
         .compose(v -> deployRelay(relayConfig()))
-        .compose(v -> deployHttp());
+        .compose(v -> vertx.executeBlocking(() -> Spool.open(config.spool())))
+        .compose(spool -> deployDelivery(spool).compose(v -> deployHttp(spool)));
   }
 
   /** The HTTP port actually bound (useful with port 0). */
@@ -76,16 +78,18 @@ public final class GatewayVerticle extends VerticleBase {
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
-  private Future<?> deployHttp() {
-    return vertx.executeBlocking(() -> Spool.open(config.spool()))
-        .compose(spool -> {
-          http = new HttpUploadVerticle(config.http(), spool, config.relay().relayTimeout());
-          Future<String> first = vertx.deployVerticle(http);
-          int more = config.http().instances() - 1;
-          return more == 0 ? first : first.compose(id -> vertx.deployVerticle(
-              () -> new HttpUploadVerticle(config.http(), spool, config.relay().relayTimeout()),
-              new DeploymentOptions().setInstances(more)));
-        });
+  private Future<?> deployDelivery(Spool spool) {
+    return vertx.deployVerticle(new DeliveryVerticle(config.delivery(), spool, config.relay().relayTimeout(),
+        config.relay().connections()));
+  }
+
+  private Future<?> deployHttp(Spool spool) {
+    http = new HttpUploadVerticle(config.http(), spool, config.delivery());
+    Future<String> first = vertx.deployVerticle(http);
+    int more = config.http().instances() - 1;
+    return more == 0 ? first : first.compose(id -> vertx.deployVerticle(
+        () -> new HttpUploadVerticle(config.http(), spool, config.delivery()),
+        new DeploymentOptions().setInstances(more)));
   }
 
   private static String randomPassword() {

@@ -3,7 +3,8 @@ package ftpgw.config;
 import io.vertx.core.json.JsonObject;
 
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
-public record GatewayConfig(HttpConfig http, SpoolConfig spool, RelayConfig relay, FtpServerConfig ftpServer) {
+public record GatewayConfig(HttpConfig http, SpoolConfig spool, RelayConfig relay, DeliveryConfig delivery,
+                            FtpServerConfig ftpServer) {
 
   public GatewayConfig {
     Json.require(relay.target() != null || ftpServer.enabled(),
@@ -18,6 +19,7 @@ public record GatewayConfig(HttpConfig http, SpoolConfig spool, RelayConfig rela
         HttpConfig.fromJson(Json.section(root.json(), "http", "http")),
         SpoolConfig.fromJson(Json.section(root.json(), "spool", "spool")),
         relay,
+        DeliveryConfig.fromJson(Json.section(root.json(), "delivery", "delivery")),
         FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"), relay.target() == null));
   }
 }

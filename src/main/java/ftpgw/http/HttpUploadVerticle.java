@@ -1,7 +1,9 @@
 package ftpgw.http;
 
 import ftpgw.config.HttpConfig;
-import ftpgw.relay.RelayClient;
+import ftpgw.config.DeliveryConfig;
+import ftpgw.delivery.DeliveryClient;
+import ftpgw.delivery.TransferStatusStore;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
 import io.vertx.core.Future;
@@ -15,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 
 /** The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the event bus. */
 public final class HttpUploadVerticle extends VerticleBase {
@@ -24,25 +25,30 @@ public final class HttpUploadVerticle extends VerticleBase {
 
   private final HttpConfig config;
   private final Spool spool;
-  private final Duration relayTimeout;
+  private final DeliveryConfig deliveryConfig;
   private HttpServer server;
 
-  public HttpUploadVerticle(HttpConfig config, Spool spool, Duration relayTimeout) {
+  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig) {
     this.config = config;
     this.spool = spool;
-    this.relayTimeout = relayTimeout;
+    this.deliveryConfig = deliveryConfig;
   }
 
   @Override
   public Future<?> start() {
-    UploadHandler uploads = new UploadHandler(vertx, spool, new RelayClient(vertx.eventBus(), relayTimeout),
-        config.maxUploadBytes());
+    DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
+    UploadHandler uploads = new UploadHandler(vertx, spool, delivery, config.maxUploadBytes(),
+        deliveryConfig.syncTimeout());
+    TransferRoutes transfers = new TransferRoutes(new TransferStatusStore(vertx, deliveryConfig.retention()), delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
     Router router = Router.router(vertx);
     router.route().handler(this::pauseAndCheckRawPath);
     router.put("/files/*").handler(uploads::put);
     router.post("/upload").handler(uploads::postMultipart);
+    router.get("/transfers").handler(transfers::list);
+    router.get("/transfers/:id").handler(transfers::get);
+    router.delete("/transfers/:id").handler(transfers::cancel);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(failures::handle);

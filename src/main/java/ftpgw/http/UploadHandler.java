@@ -1,18 +1,19 @@
 package ftpgw.http;
 
-import ftpgw.relay.RelayClient;
+import ftpgw.delivery.DeliveryClient;
 import ftpgw.spool.Spool;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpoolWriter;
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
-import ftpgw.transfer.RelayRequest;
-import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
+import ftpgw.transfer.Transfer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,8 +21,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -37,14 +38,16 @@ final class UploadHandler {
 
   private final Vertx vertx;
   private final Spool spool;
-  private final RelayClient relay;
+  private final DeliveryClient delivery;
   private final long maxUploadBytes;
+  private final Duration syncTimeout;
 
-  UploadHandler(Vertx vertx, Spool spool, RelayClient relay, long maxUploadBytes) {
+  UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, long maxUploadBytes, Duration syncTimeout) {
     this.vertx = vertx;
     this.spool = spool;
-    this.relay = relay;
+    this.delivery = delivery;
     this.maxUploadBytes = maxUploadBytes;
+    this.syncTimeout = syncTimeout;
   }
 
   /** {@code PUT /files/{path}}: the raw body is the file. */
@@ -57,10 +60,8 @@ final class UploadHandler {
     long started = System.nanoTime();
     expectContinue(request);
     receive(request, slot, digest)
-        .compose(body -> publish(slot, body, () -> path, started))
-        .eventually(() -> discard(slot))
-        .onSuccess(reply -> created(ctx, reply, true))
-        .onFailure(ctx::fail);
+        .compose(body -> deliver(ctx, slot, body, path, started, false))
+        .onFailure(e -> failed(ctx, slot, e));
   }
 
   /** {@code POST /upload}: the seed's multipart form, field {@code file}, optional field {@code path} (a folder). */
@@ -83,10 +84,8 @@ final class UploadHandler {
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
-        .compose(received -> publish(slot, received.body(), targetOf(received), started))
-        .eventually(() -> discard(slot))
-        .onSuccess(reply -> created(ctx, reply, wantsJson(request)))
-        .onFailure(ctx::fail);
+        .compose(received -> deliver(ctx, slot, received.body(), targetOf(received), started, !wantsJson(request)))
+        .onFailure(e -> failed(ctx, slot, e));
     request.resume();
   }
 
@@ -100,38 +99,81 @@ final class UploadHandler {
                 + " but the client announced " + digest.get() + "; nothing was published")));
   }
 
-  private Future<JsonObject> publish(SpoolReservation slot, SpooledBody body, Supplier<RemotePath> target, long started) {
-    return Future.<RemotePath>future(p -> p.complete(target.get()))
-        .compose(path -> relay.relay(new RelayRequest(slot.id(), slot.file().toString(), path.toString(),
-            body.bytes(), body.sha256())))
-        .map(result -> reply(slot.id(), body, result, started));
+  /**
+   * Hands the spooled body to the delivery. Async: 202 once it is journalled. Sync: 201 once it is published,
+   * the failure once it failed for good, or 202 (now journalled) when it takes longer than the client waits.
+   */
+  private Future<Void> deliver(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
+                               long started, boolean plainText) {
+    Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString());
+    Preferences prefer = Preferences.of(ctx.request());
+    if (prefer.respondAsync()) {
+      return delivery.submitAsync(transfer)
+          .map(accepted -> answer(ctx, accepted, started, plainText, true));
+    }
+    return delivery.submitAndWait(transfer, prefer.syncWait(syncTimeout))
+        .recover(e -> {
+          if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+            return delivery.persist(transfer.id());
+          }
+          return Future.failedFuture(e);
+        })
+        .map(outcome -> answer(ctx, outcome, started, plainText, false));
   }
 
-  private Future<Void> discard(SpoolReservation slot) {
-    slot.release();
-    return vertx.fileSystem().delete(slot.file().toString()).otherwiseEmpty();
+  private Void answer(RoutingContext ctx, Transfer transfer, long started, boolean plainText, boolean askedAsync) {
+    switch (transfer.state()) {
+      case DELIVERED -> created(ctx, transfer, started, plainText);
+      case FAILED, CANCELLED -> throw transfer.failure();
+      default -> accepted(ctx, transfer, askedAsync);
+    }
+    return null;
   }
 
-  private static JsonObject reply(String id, SpooledBody body, RelayResult result, long started) {
-    return new JsonObject()
-        .put("id", id)
-        .put("path", result.remotePath())
-        .put("bytes", body.bytes())
-        .put("sha256", body.sha256())
+  /**
+   * Whatever failed, the body is not accepted: drop it (a no-op when the delivery already did, for a transfer that
+   * failed for good) and answer the failure.
+   */
+  private void failed(RoutingContext ctx, SpoolReservation slot, Throwable error) {
+    discard(slot);
+    ctx.fail(error);
+  }
+
+  private void discard(SpoolReservation slot) {
+    vertx.executeBlocking(() -> {
+      spool.discard(slot.id());
+      return null;
+    }, false);
+  }
+
+  private static void created(RoutingContext ctx, Transfer transfer, long started, boolean plainText) {
+    JsonObject reply = new JsonObject()
+        .put("id", transfer.id())
+        .put("path", transfer.path())
+        .put("bytes", transfer.bytes())
+        .put("sha256", transfer.sha256())
         .put("durationMs", (System.nanoTime() - started) / 1_000_000);
-  }
-
-  private static void created(RoutingContext ctx, JsonObject reply, boolean json) {
-    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, "/files/" + reply.getString("path"));
-    if (json) {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode());
-    } else {
+    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, "/files/" + transfer.path());
+    if (plainText) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(SEED_SUCCESS_LINE + "\n");
+    } else {
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode());
     }
   }
 
-  private static Supplier<RemotePath> targetOf(MultipartReceiver.Received received) {
-    return () -> RemotePath.folder(received.folder()).resolve(RemotePath.fileName(received.fileName()));
+  /** 202: accepted and journalled, not yet on the FTP server; the client follows Location for the outcome. */
+  private static void accepted(RoutingContext ctx, Transfer transfer, boolean askedAsync) {
+    if (askedAsync) {
+      ctx.response().putHeader("Preference-Applied", "respond-async");
+    }
+    ctx.response().setStatusCode(202)
+        .putHeader(HttpHeaders.LOCATION, "/transfers/" + transfer.id())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(transfer.toApiJson().encode());
+  }
+
+  private static RemotePath targetOf(MultipartReceiver.Received received) {
+    return RemotePath.folder(received.folder()).resolve(RemotePath.fileName(received.fileName()));
   }
 
   private long declaredLength(HttpServerRequest request) {

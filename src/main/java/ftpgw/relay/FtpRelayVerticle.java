@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
@@ -77,10 +78,20 @@ public final class FtpRelayVerticle extends VerticleBase {
     return new RelayResult(request.transferId(), published, request.bytes(), millis);
   }
 
-  /** 452/552 mean the server is out of room; timeouts and unreachable servers have their own answers. */
+  /**
+   * RFC 959: 4xx replies are transient (421 too many users, 425/426 data connection trouble, 450/451 local
+   * trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the server is out of room.
+   */
   static Failure classify(Throwable error) {
     if (error instanceof FtpReplyException reply) {
-      return reply.replyCode() == 452 || reply.replyCode() == 552 ? Failure.FTP_NO_SPACE : Failure.FTP_REFUSED;
+      int code = reply.replyCode();
+      if (code == 452 || code == 552) {
+        return Failure.FTP_NO_SPACE;
+      }
+      return code >= 400 && code < 500 ? Failure.FTP_BUSY : Failure.FTP_REFUSED;
+    }
+    if (error instanceof NoSuchFileException) {
+      return Failure.INTERNAL;
     }
     if (timedOut(error)) {
       return Failure.FTP_TIMEOUT;
@@ -108,6 +119,9 @@ public final class FtpRelayVerticle extends VerticleBase {
     String target = config.target().host() + ":" + config.target().port();
     if (error instanceof FtpReplyException) {
       return "FTP server " + target + ": " + error.getMessage();
+    }
+    if (error instanceof NoSuchFileException) {
+      return "the spooled body is gone: " + error.getMessage();
     }
     if (timedOut(error)) {
       return "FTP server " + target + " did not answer in time: " + error.getMessage();

@@ -2,55 +2,107 @@ package ftpgw.spool;
 
 import ftpgw.config.SpoolConfig;
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.Transfer;
+import ftpgw.transfer.TransferState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The bounded on-disk spool: a folder of bodies named by generated ids, and a byte quota over all uploads in flight.
- * Thread-safe: several HTTP verticles may share one.
+ * The bounded on-disk spool: a folder of bodies named by generated ids, their journal, and quotas (bytes and files)
+ * over everything received but not yet delivered. Thread-safe: HTTP verticles and the delivery share one.
  */
 public final class Spool {
+  private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String BODY_SUFFIX = ".body";
+  static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
   private final SpoolConfig config;
+  private final Journal journal;
   private final AtomicLong reserved = new AtomicLong();
+  private final Map<String, SpoolReservation> reservations = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final List<Transfer> recovered;
 
-  private Spool(SpoolConfig config) {
+  private Spool(SpoolConfig config, List<Transfer> recovered) {
     this.config = config;
+    this.journal = new Journal(config.dir());
+    this.recovered = recovered;
   }
 
-  /** Opens the spool folder, creating it, and removes bodies left by an earlier run (none of them was accepted). */
+  /**
+   * Opens the spool folder (creating it) and recovers what an earlier run left: every journalled transfer whose
+   * body is whole is kept (see {@link #recovered()}); bodies never accepted are removed; a journal entry that
+   * cannot be read is moved to {@code quarantine/} with a log line. Blocking.
+   */
   public static Spool open(SpoolConfig config) {
     try {
       Files.createDirectories(config.dir());
-      try (Stream<Path> leftovers = Files.list(config.dir())) {
-        for (Path p : (Iterable<Path>) leftovers.filter(p -> p.getFileName().toString().endsWith(BODY_SUFFIX))::iterator) {
-          Files.deleteIfExists(p);
+      List<Transfer> kept = new ArrayList<>();
+      try (Stream<Path> files = Files.list(config.dir())) {
+        for (Path entry : (Iterable<Path>) files.filter(p -> p.toString().endsWith(Journal.ENTRY_SUFFIX))::iterator) {
+          recover(config.dir(), entry).ifPresent(kept::add);
         }
       }
+      Spool spool = new Spool(config, List.copyOf(kept));
+      kept.forEach(t -> spool.adopt(t.id(), t.bytes()));
+      spool.removeUnaccepted();
+      return spool;
     } catch (IOException e) {
-      throw new UncheckedIOException("spool.dir " + config.dir() + " is not usable: " + e.getMessage(), e);
+      throw new UncheckedIOException("spool.dir " + config.dir().toAbsolutePath() + " is not usable: " + e.getMessage(), e);
     }
-    return new Spool(config);
   }
 
   public SpoolConfig config() {
     return config;
   }
 
+  public Journal journal() {
+    return journal;
+  }
+
+  /** The accepted, undelivered transfers found at start-up, to be delivered again. */
+  public List<Transfer> recovered() {
+    return recovered;
+  }
+
   /** Reserves room for a body of {@code bytes} (0 for an unknown length: grow it as it arrives). */
   public SpoolReservation reserve(long bytes) {
+    if (reservations.size() >= config.maxFiles()) {
+      throw full(config.maxFiles() + " uploads are spooled or in flight");
+    }
     take(bytes);
     String id = newId();
-    return new SpoolReservation(this, id, config.dir().resolve(id + BODY_SUFFIX).toAbsolutePath(), bytes);
+    SpoolReservation reservation = new SpoolReservation(this, id, bodyOf(id), bytes);
+    reservations.put(id, reservation);
+    return reservation;
+  }
+
+  /** Deletes a transfer's body and journal entry and gives its room back. Blocking. */
+  public void discard(String id) {
+    SpoolReservation reservation = reservations.get(id);
+    if (reservation != null) {
+      reservation.release();
+    }
+    try {
+      Files.deleteIfExists(bodyOf(id));
+      journal.delete(id);
+    } catch (IOException e) {
+      log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
+    }
   }
 
   /** Bytes reserved by uploads in flight. */
@@ -62,13 +114,71 @@ public final class Spool {
     long now = reserved.addAndGet(bytes);
     if (now > config.maxBytes()) {
       reserved.addAndGet(-bytes);
-      throw Failure.SPOOL_FULL.exception("the spool is full (" + config.maxBytes() + " bytes in flight); retry in "
-          + config.retryAfterSeconds() + " s");
+      throw full(config.maxBytes() + " bytes are spooled or in flight");
     }
   }
 
-  void giveBack(long bytes) {
+  void giveBack(String id, long bytes) {
+    reservations.remove(id);
     reserved.addAndGet(-bytes);
+  }
+
+  private void adopt(String id, long bytes) {
+    reserved.addAndGet(bytes);
+    reservations.put(id, new SpoolReservation(this, id, bodyOf(id), bytes));
+  }
+
+  private Path bodyOf(String id) {
+    return config.dir().resolve(id + BODY_SUFFIX).toAbsolutePath();
+  }
+
+  private RuntimeException full(String why) {
+    return Failure.SPOOL_FULL.exception("the spool is full (" + why + "); retry in " + config.retryAfterSeconds()
+        + " s");
+  }
+
+  /** Bodies without a journal entry were never accepted (the client was never told 201/202): drop them. */
+  private void removeUnaccepted() throws IOException {
+    try (Stream<Path> files = Files.list(config.dir())) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        boolean orphanBody = name.endsWith(BODY_SUFFIX)
+            && !reservations.containsKey(name.substring(0, name.length() - BODY_SUFFIX.length()));
+        if (orphanBody || Journal.isTemporary(file)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  private static java.util.Optional<Transfer> recover(Path dir, Path entry) throws IOException {
+    Transfer transfer;
+    try {
+      transfer = Journal.read(entry);
+    } catch (RuntimeException | IOException e) {
+      quarantine(dir, entry, "unreadable: " + e.getMessage());
+      return java.util.Optional.empty();
+    }
+    Path body = dir.resolve(transfer.id() + BODY_SUFFIX);
+    if (transfer.state().isFinal()) {
+      Files.deleteIfExists(entry);
+      Files.deleteIfExists(body);
+      return java.util.Optional.empty();
+    }
+    if (!Files.isRegularFile(body) || Files.size(body) != transfer.bytes()) {
+      quarantine(dir, entry, "its body " + body.getFileName() + " is missing or not " + transfer.bytes() + " bytes");
+      Files.deleteIfExists(body);
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Transfer(transfer.id(), transfer.path(), TransferState.QUEUED, transfer.bytes(),
+        transfer.sha256(), transfer.attempts(), transfer.lastError(), transfer.error(), transfer.createdAt(),
+        transfer.updatedAt(), body.toAbsolutePath().toString(), true));
+  }
+
+  private static void quarantine(Path dir, Path entry, String why) throws IOException {
+    Path quarantine = Files.createDirectories(dir.resolve(QUARANTINE));
+    Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    log.error("Journal entry {} is {}; moved to {} and not delivered", entry.getFileName(), why, quarantine);
   }
 
   private String newId() {

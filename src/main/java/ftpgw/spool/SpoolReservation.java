@@ -38,11 +38,11 @@ public final class SpoolReservation {
     }
   }
 
-  /** Gives the bytes back to the spool (the caller deletes the file). */
+  /** Gives the bytes back to the spool (use {@link Spool#discard} to delete the files too). */
   public synchronized void release() {
     if (!released) {
       released = true;
-      spool.giveBack(bytes);
+      spool.giveBack(id, bytes);
     }
   }
 }

@@ -15,20 +15,36 @@ public enum Failure {
   UNSUPPORTED_MEDIA_TYPE(415),
   CLIENT_ABORTED(400),
   NOT_FOUND(404),
+  CONFLICT(409),
   SPOOL_FULL(503),
-  RELAY_UNAVAILABLE(503),
+  RELAY_UNAVAILABLE(503, true),
+  /** the FTP server refused for good (a 5xx reply such as 530 or 553) */
   FTP_REFUSED(502),
-  FTP_UNREACHABLE(502),
-  FTP_TIMEOUT(504),
-  FTP_NO_SPACE(507),
+  /** the FTP server refused for now (a 4xx reply such as 421, 425, 426, 450 or 451) */
+  FTP_BUSY(502, true),
+  FTP_UNREACHABLE(502, true),
+  FTP_TIMEOUT(504, true),
+  FTP_NO_SPACE(507, true),
+  SHUTTING_DOWN(503, true),
   INTERNAL(500);
 
   private static final int BUS_CODE_BASE = 4000;
 
   private final int httpStatus;
+  private final boolean retryable;
 
   Failure(int httpStatus) {
+    this(httpStatus, false);
+  }
+
+  Failure(int httpStatus, boolean retryable) {
     this.httpStatus = httpStatus;
+    this.retryable = retryable;
+  }
+
+  /** Whether a later attempt may succeed (the relay retries these with backoff). */
+  public boolean retryable() {
+    return retryable;
   }
 
   public int httpStatus() {

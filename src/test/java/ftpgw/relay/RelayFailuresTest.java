@@ -108,9 +108,11 @@ class RelayFailuresTest {
     return ftp;
   }
 
+  /** One attempt only, so that a failure is answered at once instead of being retried. */
   private static JsonObject relayTo(int port, String user, String password) {
     return new JsonObject()
         .put("ftpServer", new JsonObject().put("enabled", false))
+        .put("delivery", new JsonObject().put("maxAttempts", 1))
         .put("relay", new JsonObject().put("target", new JsonObject().put("host", "127.0.0.1").put("port", port)
             .put("user", user).put("password", password)));
   }

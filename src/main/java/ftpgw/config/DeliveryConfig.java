@@ -1,0 +1,47 @@
+package ftpgw.config;
+
+import java.time.Duration;
+
+import static ftpgw.config.Json.require;
+
+/**
+ * How accepted uploads are delivered: retries, waiting clients, status retention, shutdown.
+ *
+ * @param syncTimeout    a client that did not ask for async gets 202 + Location after waiting this long
+ * @param maxAttempts    attempts per transfer before it fails (transient FTP failures only; permanent ones fail at once)
+ * @param initialBackoff wait before the second attempt; doubled each time (with jitter) up to {@code maxBackoff}
+ * @param maxBackoff     longest wait between attempts
+ * @param maxAge         a transfer not delivered this long after it was accepted fails
+ * @param retention      finished transfers stay visible at {@code /transfers} this long
+ * @param shutdownGrace  on shutdown, relays in progress get this long to finish; the rest stays journalled
+ */
+public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                             Duration maxAge, Duration retention, Duration shutdownGrace) {
+  public static final DeliveryConfig DEFAULTS = new DeliveryConfig(Duration.ofMinutes(5), 10, Duration.ofSeconds(1),
+      Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(30));
+
+  public DeliveryConfig {
+    require(syncTimeout.toMillis() > 0, "delivery.syncTimeoutMs must be > 0");
+    require(maxAttempts >= 1, "delivery.maxAttempts must be >= 1, got " + maxAttempts);
+    require(initialBackoff.toMillis() > 0, "delivery.initialBackoffMs must be > 0");
+    require(maxBackoff.compareTo(initialBackoff) >= 0, "delivery.maxBackoffMs must be >= delivery.initialBackoffMs");
+    require(maxAge.toMillis() > 0, "delivery.maxAgeMs must be > 0");
+    require(retention.toMillis() > 0, "delivery.retentionMs must be > 0");
+    require(!shutdownGrace.isNegative(), "delivery.shutdownGraceMs must be >= 0");
+  }
+
+  static DeliveryConfig fromJson(Json json) {
+    return new DeliveryConfig(
+        millis(json, "syncTimeoutMs", DEFAULTS.syncTimeout),
+        json.integer("maxAttempts", DEFAULTS.maxAttempts),
+        millis(json, "initialBackoffMs", DEFAULTS.initialBackoff),
+        millis(json, "maxBackoffMs", DEFAULTS.maxBackoff),
+        millis(json, "maxAgeMs", DEFAULTS.maxAge),
+        millis(json, "retentionMs", DEFAULTS.retention),
+        millis(json, "shutdownGraceMs", DEFAULTS.shutdownGrace));
+  }
+
+  private static Duration millis(Json json, String key, Duration fallback) {
+    return Duration.ofMillis(json.number(key, fallback.toMillis()));
+  }
+}

@@ -1,0 +1,78 @@
+package ftpgw.http;
+
+import ftpgw.delivery.DeliveryClient;
+import ftpgw.delivery.TransferStatusStore;
+import ftpgw.transfer.Failure;
+import ftpgw.transfer.TransferState;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /transfers/{id}}, {@code GET /transfers?state=&limit=&offset=} and {@code DELETE /transfers/{id}}. */
+final class TransferRoutes {
+  static final int MAX_PAGE = 1000;
+  private static final int DEFAULT_PAGE = 100;
+
+  private final TransferStatusStore store;
+  private final DeliveryClient delivery;
+
+  TransferRoutes(TransferStatusStore store, DeliveryClient delivery) {
+    this.store = store;
+    this.delivery = delivery;
+  }
+
+  void get(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    store.get(id)
+        .onSuccess(transfer -> {
+          if (transfer == null) {
+            ctx.fail(notFound(id));
+          } else {
+            ctx.json(transfer.toApiJson());
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  void list(RoutingContext ctx) {
+    TransferState state = state(ctx.request().getParam("state"));
+    int limit = integer(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    int offset = integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    store.list(state, limit, offset).onSuccess(ctx::json).onFailure(ctx::fail);
+  }
+
+  void cancel(RoutingContext ctx) {
+    delivery.cancel(ctx.pathParam("id")).onSuccess(t -> ctx.json(t.toApiJson())).onFailure(ctx::fail);
+  }
+
+  private static TransferState state(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return TransferState.fromApiName(value);
+    } catch (IllegalArgumentException e) {
+      throw Failure.BAD_REQUEST.exception("state must be one of receiving, queued, relaying, delivered, failed, "
+          + "cancelled; got \"" + value + "\"");
+    }
+  }
+
+  private static int integer(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String value = ctx.request().getParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw Failure.BAD_REQUEST.exception(name + " must be a whole number from " + min + " to " + max + ", got \""
+        + value + "\"");
+  }
+
+  private static RuntimeException notFound(String id) {
+    return Failure.NOT_FOUND.exception("no transfer " + id + " (unknown, or finished longer ago than the retention time)");
+  }
+}

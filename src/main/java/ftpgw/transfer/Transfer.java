@@ -1,0 +1,90 @@
+package ftpgw.transfer;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * One upload and its fate: what every part of the gateway (HTTP, delivery, journal, status API) knows of it.
+ *
+ * @param spoolFile where the body waits on the spooling node (internal: never shown to clients)
+ * @param error     the {@link Failure} name of the last error, or null
+ * @param durable   whether its journal entry is on disk (it then survives a restart)
+ */
+public record Transfer(String id, String path, TransferState state, long bytes, String sha256, int attempts,
+                       String lastError, String error, Instant createdAt, Instant updatedAt, String spoolFile,
+                       boolean durable) {
+
+  /** A transfer whose body has just been spooled whole. */
+  public static Transfer queued(String id, String path, long bytes, String sha256, String spoolFile) {
+    Instant now = Instant.now();
+    return new Transfer(id, path, TransferState.QUEUED, bytes, sha256, 0, null, null, now, now, spoolFile, false);
+  }
+
+  public Transfer withState(TransferState newState) {
+    return new Transfer(id, path, newState, bytes, sha256, attempts, lastError, error, createdAt, Instant.now(),
+        spoolFile, durable);
+  }
+
+  /** Counts a failed attempt and keeps its reason; the state stays as given. */
+  public Transfer failedAttempt(TransferState newState, Failure failure, String message) {
+    return new Transfer(id, path, newState, bytes, sha256, attempts + 1, message, failure.name(), createdAt,
+        Instant.now(), spoolFile, durable);
+  }
+
+  public Transfer delivered() {
+    return new Transfer(id, path, TransferState.DELIVERED, bytes, sha256, attempts + 1, lastError, error, createdAt,
+        Instant.now(), spoolFile, durable);
+  }
+
+  public Transfer cancelled() {
+    return new Transfer(id, path, TransferState.CANCELLED, bytes, sha256, attempts, "cancelled by a client", null,
+        createdAt, Instant.now(), spoolFile, durable);
+  }
+
+  public Transfer madeDurable() {
+    return new Transfer(id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
+        true);
+  }
+
+  /** The failure a client is answered with when this transfer failed. */
+  public GatewayException failure() {
+    Failure failure = error == null ? Failure.INTERNAL : Failure.valueOf(error);
+    return failure.exception(lastError == null ? "the transfer " + state.apiName() : lastError);
+  }
+
+  /** Everything, for the journal and the event bus. */
+  public JsonObject toJson() {
+    return toApiJson().put("error", error).put("spoolFile", spoolFile).put("durable", durable);
+  }
+
+  /** What clients see at {@code GET /transfers/{id}}. */
+  public JsonObject toApiJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("path", path)
+        .put("state", state.apiName())
+        .put("bytes", bytes)
+        .put("sha256", sha256)
+        .put("attempts", attempts)
+        .put("lastError", lastError)
+        .put("createdAt", createdAt.toString())
+        .put("updatedAt", updatedAt.toString());
+  }
+
+  public static Transfer fromJson(JsonObject json) {
+    return new Transfer(
+        json.getString("id"),
+        json.getString("path"),
+        TransferState.fromApiName(json.getString("state")),
+        json.getLong("bytes"),
+        json.getString("sha256"),
+        json.getInteger("attempts", 0),
+        json.getString("lastError"),
+        json.getString("error"),
+        Instant.parse(json.getString("createdAt")),
+        Instant.parse(json.getString("updatedAt")),
+        json.getString("spoolFile"),
+        json.getBoolean("durable", false));
+  }
+}
