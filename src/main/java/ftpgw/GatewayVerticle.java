@@ -11,9 +11,12 @@ import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.Deployable;
 import io.vertx.core.VerticleBase;
 
 import java.security.SecureRandom;
@@ -31,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
   private FtpAccount relayAccount;
   private FtpServerVerticle ftpServer;
   private HttpUploadVerticle http;
+  private Stage previousStage;
 
   @Override
   public Future<?> start() {
@@ -40,6 +44,22 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> deployRelay(relayConfig()))
         .compose(v -> vertx.executeBlocking(() -> Spool.open(config.spool())))
         .compose(spool -> deployDelivery(spool).compose(v -> deployHttp(spool)));
+  }
+
+  /**
+   * Deploys {@code verticle} as a child of the stage deployed before it. Vert.x undeploys children before their
+   * parent, so on shutdown HTTP stops first, then the delivery lets relays in progress finish, then the relay
+   * closes its connections, and the embedded FTP server stops last.
+   */
+  private Future<String> deployStage(Deployable verticle, DeploymentOptions options) {
+    Context parent = previousStage == null ? context : previousStage.stageContext();
+    Promise<String> deployed = Promise.promise();
+    parent.runOnContext(v -> vertx.deployVerticle(verticle, options).onComplete(deployed));
+    return deployed.future().onSuccess(id -> {
+      if (verticle instanceof Stage stage) {
+        previousStage = stage;
+      }
+    });
   }
 
   /** The HTTP port actually bound (useful with port 0). */
@@ -58,7 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     ftpServer = new FtpServerVerticle(ftp, config.relay().target() == null ? relayAccount : null);
-    return vertx.deployVerticle(ftpServer);
+    return deployStage(ftpServer, new DeploymentOptions());
   }
 
   /** A relay target given in config wins over the embedded server. */
@@ -74,22 +94,25 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> deployRelay(RelayConfig relay) {
-    return vertx.deployVerticle(new FtpRelayVerticle(relay),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    return deployStage(new FtpRelayVerticle(relay), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
   private Future<?> deployDelivery(Spool spool) {
-    return vertx.deployVerticle(new DeliveryVerticle(config.delivery(), spool, config.relay().relayTimeout(),
-        config.relay().connections()));
+    return deployStage(new DeliveryVerticle(config.delivery(), spool, config.relay().relayTimeout(),
+        config.relay().connections()), new DeploymentOptions());
   }
 
   private Future<?> deployHttp(Spool spool) {
     http = new HttpUploadVerticle(config.http(), spool, config.delivery());
-    Future<String> first = vertx.deployVerticle(http);
+    Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
-    return more == 0 ? first : first.compose(id -> vertx.deployVerticle(
-        () -> new HttpUploadVerticle(config.http(), spool, config.delivery()),
-        new DeploymentOptions().setInstances(more)));
+    return more == 0 ? first : first.compose(id -> {
+      Promise<String> deployed = Promise.promise();
+      previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
+          () -> new HttpUploadVerticle(config.http(), spool, config.delivery()),
+          new DeploymentOptions().setInstances(more)).onComplete(deployed));
+      return deployed.future();
+    });
   }
 
   private static String randomPassword() {

@@ -10,6 +10,8 @@ import ftpgw.transfer.SubmitTransfer;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferRef;
 import ftpgw.transfer.TransferState;
+import ftpgw.Stage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -32,7 +34,7 @@ import java.util.concurrent.Callable;
  * store up to date, answers clients waiting for the outcome, and deletes the spooled body at the end.
  * On start it re-queues what the spool recovered; on stop it lets relays in progress finish within a grace time.
  */
-public final class DeliveryVerticle extends VerticleBase {
+public final class DeliveryVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(DeliveryVerticle.class);
 
   /** A transfer in our hands, the clients waiting for it, and the chain that orders its disk writes. */
@@ -65,6 +67,11 @@ public final class DeliveryVerticle extends VerticleBase {
     this.spool = spool;
     this.relayTimeout = relayTimeout;
     this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public Context stageContext() {
+    return context;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package ftpgw.ftpserver;
 
 import ftpgw.config.FtpServerConfig;
+import ftpgw.Stage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.apache.ftpserver.ConnectionConfigFactory;
@@ -22,7 +24,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 
 /** Embeds Apache FtpServer: started with the verticle, stopped (listener and sessions closed) when it is undeployed. */
-public final class FtpServerVerticle extends VerticleBase {
+public final class FtpServerVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(FtpServerVerticle.class);
 
   private final FtpServerConfig config;
@@ -34,6 +36,11 @@ public final class FtpServerVerticle extends VerticleBase {
   public FtpServerVerticle(FtpServerConfig config, FtpAccount relayAccount) {
     this.config = config;
     this.relayAccount = relayAccount;
+  }
+
+  @Override
+  public Context stageContext() {
+    return context;
   }
 
   @Override

@@ -6,6 +6,8 @@ import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
+import ftpgw.Stage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 
 /** The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the event bus. */
-public final class HttpUploadVerticle extends VerticleBase {
+public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
   private static final String FILES_PREFIX = "/files/";
 
@@ -32,6 +34,11 @@ public final class HttpUploadVerticle extends VerticleBase {
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
+  }
+
+  @Override
+  public Context stageContext() {
+    return context;
   }
 
   @Override

@@ -5,6 +5,8 @@ import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
+import ftpgw.Stage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -24,7 +26,7 @@ import java.nio.file.NoSuchFileException;
  * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
  * pooled connection. The FTP calls block, so they run on a worker pool as large as the connection pool.
  */
-public final class FtpRelayVerticle extends VerticleBase {
+public final class FtpRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(FtpRelayVerticle.class);
 
   private final RelayConfig config;
@@ -35,6 +37,11 @@ public final class FtpRelayVerticle extends VerticleBase {
 
   public FtpRelayVerticle(RelayConfig config) {
     this.config = config;
+  }
+
+  @Override
+  public Context stageContext() {
+    return context;
   }
 
   @Override
