@@ -56,15 +56,19 @@ public final class TestFiles {
     return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)) + ":";
   }
 
-  /** Every regular file below {@code dir}, relative to it, sorted. */
+  /** Every regular file below {@code dir}, relative to it, sorted (walked again if a file vanishes meanwhile). */
   public static List<String> filesUnder(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; ; attempt++) {
+      if (!Files.isDirectory(dir)) {
+        return List.of();
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt > 20) {
+          throw new IllegalStateException("cannot list " + dir, e);
+        }
+      }
     }
   }
 

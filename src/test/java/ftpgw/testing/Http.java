@@ -1,0 +1,69 @@
+package ftpgw.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+/** A blocking HTTP client for tests, speaking to one gateway. */
+public final class Http {
+  private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private final String base;
+
+  public Http(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  public HttpResponse<String> put(String path, Path file, String... headers) throws IOException, InterruptedException {
+    return send(request(path, headers).PUT(HttpRequest.BodyPublishers.ofFile(file)).build());
+  }
+
+  public HttpResponse<String> put(String path, String body, String... headers) throws IOException, InterruptedException {
+    return send(request(path, headers).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(request(path).GET().build());
+  }
+
+  public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return send(request(path).DELETE().build());
+  }
+
+  /** Polls {@code GET path} until its JSON body satisfies {@code done}; fails after {@code within}. */
+  public JsonObject awaitJson(String path, Predicate<JsonObject> done, Duration within) throws Exception {
+    Instant deadline = Instant.now().plus(within);
+    JsonObject last = null;
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> response = get(path);
+      if (response.statusCode() == 200) {
+        last = new JsonObject(response.body());
+        if (done.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("GET " + path + " did not reach the expected state within " + within + "; last: " + last);
+  }
+
+  private HttpRequest.Builder request(String path, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return builder;
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
