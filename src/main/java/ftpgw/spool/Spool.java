@@ -98,8 +98,9 @@ public final class Spool {
       reservation.release();
     }
     try {
-      Files.deleteIfExists(bodyOf(id));
+      // journal first: a crash in between leaves a body nobody accepted, which the next start removes quietly
       journal.delete(id);
+      Files.deleteIfExists(bodyOf(id));
     } catch (IOException e) {
       log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
     }

@@ -1,0 +1,75 @@
+package ftpgw.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The gateway in a JVM of its own, started the way an operator starts it, for tests where crashes matter. */
+public final class GatewayProcess implements AutoCloseable {
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+
+  private GatewayProcess(Process process) {
+    this.process = process;
+  }
+
+  /** Starts {@code ftpgw.GatewayLauncher -conf <config>} and waits until the gateway says it is deployed. */
+  public static GatewayProcess start(JsonObject config, Path confFile) throws IOException {
+    java.nio.file.Files.writeString(confFile, config.encodePrettily());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher", "ftpgw.GatewayVerticle",
+        "-conf", confFile.toString()));
+    GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    gateway.awaitOutput("Succeeded in deploying verticle");
+    return gateway;
+  }
+
+  /** SIGKILL: no shutdown hook runs. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then the exit code once the JVM has ended. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the gateway did not stop within 60 s of SIGTERM:\n" + String.join("\n", output));
+    }
+    return process.exitValue();
+  }
+
+  public List<String> output() {
+    return output;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private void awaitOutput(String expected) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = reader.readLine()) != null; ) {
+      output.add(line);
+      if (line.contains(expected)) {
+        Thread pump = new Thread(() -> reader.lines().forEach(output::add), "gateway-output");
+        pump.setDaemon(true);
+        pump.start();
+        return;
+      }
+    }
+    throw new AssertionError("the gateway ended before \"" + expected + "\":\n" + String.join("\n", output));
+  }
+}
