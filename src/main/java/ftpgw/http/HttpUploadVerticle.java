@@ -64,7 +64,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then
     // switch protocols, and an early error answer (closing the connection) breaks the switch.
     HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(false)
-        .setHttp2ClearTextEnabled(false).setIdleTimeout(120).setCompressionSupported(false);
+        .setHttp2ClearTextEnabled(false).setIdleTimeout(config.idleTimeoutSeconds()).setCompressionSupported(false);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen(config.port(), config.host())

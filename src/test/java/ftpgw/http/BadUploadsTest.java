@@ -38,12 +38,15 @@ class BadUploadsTest {
   @BeforeEach
   void startGateway(Vertx vertx) {
     gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
-        new JsonObject().put("http", new JsonObject().put("maxUploadBytes", MAX_UPLOAD)));
+        new JsonObject().put("http", new JsonObject().put("maxUploadBytes", MAX_UPLOAD).put("idleTimeoutSeconds", 1)));
   }
 
   @AfterEach
-  void nothingStrayRemains() {
+  void nothingStrayRemainsAndTheGatewayStaysHealthy() throws Exception {
     assertThat(gateway.strayFiles()).isEmpty();
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/health"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -212,6 +215,63 @@ class BadUploadsTest {
     HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/files/after.bin")))
         .PUT(HttpRequest.BodyPublishers.ofString("fine")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(after.statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void aClientThatStallsMidBodyIsDroppedAfterTheIdleTimeout() throws Exception {
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      raw.send("PUT /files/stalled.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n").send(new byte[10]);
+      assertThat(raw.readHead()).as("the gateway closes the stalled connection").isEmpty();
+    }
+    awaitNoStrayFiles();
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void aMultipartUploadThatBreaksOffLeavesNothingBehind() throws Exception {
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+          + "Content-Length: 500000\r\n\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+          + "filename=\"cut.bin\"\r\n\r\n").send(new byte[200_000]);
+    }
+    awaitNoStrayFiles();
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void aMultipartFileOverTheLimitIsCutOff() throws Exception {
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n");
+      String part = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n";
+      raw.send("%x\r\n%s\r\n".formatted(part.length(), part));
+      byte[] chunk = new byte[64 * 1024];
+      for (int i = 0; i < MAX_UPLOAD / chunk.length + 2; i++) {
+        raw.send("%x\r\n".formatted(chunk.length)).send(chunk).send("\r\n");
+      }
+      RawHttp.Response response = raw.read();
+
+      assertError(response.status(), response.body(), 413, "TOO_LARGE");
+    }
+    awaitNoStrayFiles();
+  }
+
+  @Test
+  void twoFileFieldsInOneFormAreRefused() throws IOException {
+    String part = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n\r\n%s\r\n";
+    String body = part.formatted("one.txt", "1") + part.formatted("two.txt", "2") + "--XyZ--\r\n";
+    RawHttp.Response response = rawPost("multipart/form-data; boundary=XyZ", body);
+
+    assertError(response.status(), response.body(), 400, "BAD_REQUEST");
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void aMultipartFileWithoutANameIsRefused() throws IOException {
+    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\n\r\ndata\r\n--XyZ--\r\n";
+    RawHttp.Response response = rawPost("multipart/form-data; boundary=XyZ", body);
+
+    assertError(response.status(), response.body(), 400, "BAD_PATH");
   }
 
   private void awaitNoStrayFiles() throws InterruptedException {
