@@ -44,9 +44,10 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   @Override
   public Future<?> start() {
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
-    UploadHandler uploads = new UploadHandler(vertx, spool, delivery, config.maxUploadBytes(),
+    TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
+    UploadHandler uploads = new UploadHandler(vertx, spool, delivery, status, config.maxUploadBytes(),
         deliveryConfig.syncTimeout());
-    TransferRoutes transfers = new TransferRoutes(new TransferStatusStore(vertx, deliveryConfig.retention()), delivery);
+    TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
     Router router = Router.router(vertx);

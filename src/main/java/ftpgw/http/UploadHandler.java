@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.delivery.DeliveryClient;
+import ftpgw.delivery.TransferStatusStore;
 import ftpgw.spool.Spool;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpoolWriter;
@@ -9,6 +10,7 @@ import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
+import ftpgw.transfer.TransferState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,16 +38,23 @@ final class UploadHandler {
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
+  /** A spooled body and the checked path it goes to. */
+  private record Received(SpooledBody body, RemotePath path) {
+  }
+
   private final Vertx vertx;
   private final Spool spool;
   private final DeliveryClient delivery;
+  private final TransferStatusStore status;
   private final long maxUploadBytes;
   private final Duration syncTimeout;
 
-  UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, long maxUploadBytes, Duration syncTimeout) {
+  UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, TransferStatusStore status, long maxUploadBytes,
+                Duration syncTimeout) {
     this.vertx = vertx;
     this.spool = spool;
     this.delivery = delivery;
+    this.status = status;
     this.maxUploadBytes = maxUploadBytes;
     this.syncTimeout = syncTimeout;
   }
@@ -58,8 +67,10 @@ final class UploadHandler {
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(length);
     long started = System.nanoTime();
+    Transfer receiving = receiving(slot, path.toString());
     expectContinue(request);
     receive(request, slot, digest)
+        .onFailure(e -> notReceived(receiving, e))
         .compose(body -> deliver(ctx, slot, body, path, started, false))
         .onFailure(e -> failed(ctx, slot, e));
   }
@@ -80,11 +91,14 @@ final class UploadHandler {
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(Math.min(declared, maxUploadBytes));
     long started = System.nanoTime();
+    Transfer receiving = receiving(slot, null);
     MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
-        .compose(received -> deliver(ctx, slot, received.body(), targetOf(received), started, !wantsJson(request)))
+        .map(received -> new Received(received.body(), targetOf(received)))
+        .onFailure(e -> notReceived(receiving, e))
+        .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request)))
         .onFailure(e -> failed(ctx, slot, e));
     request.resume();
   }
@@ -128,6 +142,18 @@ final class UploadHandler {
       default -> accepted(ctx, transfer, askedAsync);
     }
     return null;
+  }
+
+  /** Shows the upload at {@code /transfers} while its body arrives. */
+  private Transfer receiving(SpoolReservation slot, String path) {
+    Transfer transfer = Transfer.receiving(slot.id(), path, slot.file().toString());
+    status.put(transfer);
+    return transfer;
+  }
+
+  /** An upload that never reached the delivery stays visible, as failed, for the retention time. */
+  private void notReceived(Transfer receiving, Throwable error) {
+    status.put(receiving.failedAttempt(TransferState.FAILED, Failure.of(error), error.getMessage()));
   }
 
   /**

@@ -15,6 +15,12 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
                        String lastError, String error, Instant createdAt, Instant updatedAt, String spoolFile,
                        boolean durable) {
 
+  /** A transfer whose body is still arriving ({@code path} may be null: a form names it at its end). */
+  public static Transfer receiving(String id, String path, String spoolFile) {
+    Instant now = Instant.now();
+    return new Transfer(id, path, TransferState.RECEIVING, 0, null, 0, null, null, now, now, spoolFile, false);
+  }
+
   /** A transfer whose body has just been spooled whole. */
   public static Transfer queued(String id, String path, long bytes, String sha256, String spoolFile) {
     Instant now = Instant.now();

@@ -7,6 +7,7 @@ import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
+import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -143,6 +144,40 @@ class AsyncTransfersTest {
     String id = new JsonObject(response.body()).getString("id");
     assertThat(response.headers().firstValue("Location")).hasValue("/transfers/" + id);
     assertThat(gateway.spoolDir().resolve(id + ".json")).exists(); // journalled before the 202
+  }
+
+  @Test
+  void anUploadStillArrivingIsListedAsReceivingAndOneThatBrokeOffAsFailed(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Http http = new Http(gateway.httpPort());
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      raw.send("PUT /files/incoming.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").send(new byte[10]);
+
+      JsonObject page = http.awaitJson("/transfers?state=receiving", p -> p.getInteger("total") == 1,
+          Duration.ofSeconds(10));
+      assertThat(page.getJsonArray("items").getJsonObject(0).getString("path")).isEqualTo("incoming.bin");
+    }
+    JsonObject failed = http.awaitJson("/transfers?state=failed", p -> p.getInteger("total") == 1, Duration.ofSeconds(10));
+    assertThat(failed.getJsonArray("items").getJsonObject(0).getString("lastError")).contains("broke off");
+    awaitEmpty(gateway);
+  }
+
+  @Test
+  void aFullRelayQueueRefusesTheNextUploadWith503BeforeItsBodyIsRead(Vertx vertx) throws Exception {
+    JsonObject config = relayTo(FreePorts.one()).put("spool", new JsonObject().put("maxFiles", 2));
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), config);
+    Http http = new Http(gateway.httpPort());
+    assertThat(http.put("/files/1.bin", "one", ASYNC).statusCode()).isEqualTo(202);
+    assertThat(http.put("/files/2.bin", "two", ASYNC).statusCode()).isEqualTo(202);
+
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      RawHttp.Response refused = raw.send("PUT /files/3.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+          + "Expect: 100-continue\r\n\r\n").read();
+
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.head()).containsIgnoringCase("Retry-After: 5");
+      assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("SPOOL_FULL");
+    }
   }
 
   @Test
