@@ -32,16 +32,13 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
 
   static DeliveryConfig fromJson(Json json) {
     return new DeliveryConfig(
-        millis(json, "syncTimeoutMs", DEFAULTS.syncTimeout),
+        json.millis("syncTimeoutMs", DEFAULTS.syncTimeout),
         json.integer("maxAttempts", DEFAULTS.maxAttempts),
-        millis(json, "initialBackoffMs", DEFAULTS.initialBackoff),
-        millis(json, "maxBackoffMs", DEFAULTS.maxBackoff),
-        millis(json, "maxAgeMs", DEFAULTS.maxAge),
-        millis(json, "retentionMs", DEFAULTS.retention),
-        millis(json, "shutdownGraceMs", DEFAULTS.shutdownGrace));
+        json.millis("initialBackoffMs", DEFAULTS.initialBackoff),
+        json.millis("maxBackoffMs", DEFAULTS.maxBackoff),
+        json.millis("maxAgeMs", DEFAULTS.maxAge),
+        json.millis("retentionMs", DEFAULTS.retention),
+        json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace));
   }
 
-  private static Duration millis(Json json, String key, Duration fallback) {
-    return Duration.ofMillis(json.number(key, fallback.toMillis()));
-  }
 }

@@ -2,6 +2,8 @@ package ftpgw.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
+
 /** Typed reads of one config section that name the full key when a value has the wrong type. */
 record Json(JsonObject json, String where) {
 
@@ -42,6 +44,11 @@ record Json(JsonObject json, String where) {
       throw new IllegalArgumentException(where + "." + key + " must be a whole number, got " + value);
     }
     return n.longValue();
+  }
+
+  /** A duration given in milliseconds under {@code key}. */
+  Duration millis(String key, Duration fallback) {
+    return Duration.ofMillis(number(key, fallback.toMillis()));
   }
 
   boolean bool(String key, boolean fallback) {

@@ -37,16 +37,13 @@ public record RelayConfig(FtpTarget target, int connections, Duration connectTim
     return new RelayConfig(
         json.has("target") ? FtpTarget.fromJson(json.section("target")) : null,
         json.integer("connections", DEFAULTS.connections),
-        millis(json, "connectTimeoutMs", DEFAULTS.connectTimeout),
-        millis(json, "replyTimeoutMs", DEFAULTS.replyTimeout),
-        millis(json, "dataTimeoutMs", DEFAULTS.dataTimeout),
-        millis(json, "idleTimeoutMs", DEFAULTS.idleTimeout),
-        millis(json, "relayTimeoutMs", DEFAULTS.relayTimeout));
+        json.millis("connectTimeoutMs", DEFAULTS.connectTimeout),
+        json.millis("replyTimeoutMs", DEFAULTS.replyTimeout),
+        json.millis("dataTimeoutMs", DEFAULTS.dataTimeout),
+        json.millis("idleTimeoutMs", DEFAULTS.idleTimeout),
+        json.millis("relayTimeoutMs", DEFAULTS.relayTimeout));
   }
 
-  private static Duration millis(Json json, String key, Duration fallback) {
-    return Duration.ofMillis(json.number(key, fallback.toMillis()));
-  }
 
   private static boolean positive(Duration d) {
     return d != null && !d.isNegative() && !d.isZero();

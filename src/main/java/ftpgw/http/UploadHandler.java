@@ -161,15 +161,11 @@ final class UploadHandler {
    * failed for good) and answer the failure.
    */
   private void failed(RoutingContext ctx, SpoolReservation slot, Throwable error) {
-    discard(slot);
-    ctx.fail(error);
-  }
-
-  private void discard(SpoolReservation slot) {
+    // answer once the body is gone, so that a client told "failed" never finds a trace of it
     vertx.executeBlocking(() -> {
       spool.discard(slot.id());
       return null;
-    }, false);
+    }, false).onComplete(done -> ctx.fail(error));
   }
 
   private static void created(RoutingContext ctx, Transfer transfer, long started, boolean plainText) {
