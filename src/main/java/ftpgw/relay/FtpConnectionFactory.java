@@ -12,8 +12,10 @@ import org.apache.commons.pool2.impl.DefaultPooledObject;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
 final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
@@ -24,14 +26,35 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   private final RelayConfig config;
   private final FtpTarget target;
   private final Set<FTPClient> fresh = ConcurrentHashMap.newKeySet();
+  private final ConnectionBudget budget;
+  private final Map<FTPClient, ConnectionBudget.Permit> permits = new ConcurrentHashMap<>();
+  private BooleanSupplier idleSessionFree = () -> false;
 
-  FtpConnectionFactory(RelayConfig config) {
+  FtpConnectionFactory(RelayConfig config, ConnectionBudget budget) {
     this.config = config;
     this.target = config.target();
+    this.budget = budget;
+  }
+
+  /** Tells a creation waiting for a budget permit that the pool has an idle session to reuse instead. */
+  void reuseWhen(BooleanSupplier idleSessionFree) {
+    this.idleSessionFree = idleSessionFree;
   }
 
   @Override
   public FTPClient create() throws IOException {
+    ConnectionBudget.Permit permit = budget.acquire(config.relayTimeout(), idleSessionFree);
+    try {
+      FTPClient ftp = open();
+      permits.put(ftp, permit);
+      return ftp;
+    } catch (IOException | RuntimeException e) {
+      permit.release();
+      throw e;
+    }
+  }
+
+  private FTPClient open() throws IOException {
     FTPClient ftp = new FTPClient();
     ftp.setConnectTimeout((int) config.connectTimeout().toMillis());
     ftp.setDefaultTimeout((int) config.replyTimeout().toMillis());
@@ -102,6 +125,10 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
       // the connection is going away either way
     } finally {
       disconnectQuietly(ftp);
+      ConnectionBudget.Permit permit = permits.remove(ftp);
+      if (permit != null) {
+        permit.release();
+      }
     }
   }
 

@@ -19,8 +19,15 @@ public final class FtpConnectionPool implements AutoCloseable {
 
   private final FtpConnectionFactory factory;
   private final GenericObjectPool<FTPClient> pool;
+  private final ConnectionBudget budget;
 
   public FtpConnectionPool(RelayConfig config) {
+    this(config, ConnectionBudget.UNLIMITED);
+  }
+
+  /** @param budget a limit on sessions shared with other processes (a cluster's relay nodes) */
+  public FtpConnectionPool(RelayConfig config, ConnectionBudget budget) {
+    this.budget = budget;
     GenericObjectPoolConfig<FTPClient> settings = new GenericObjectPoolConfig<>();
     settings.setMaxTotal(config.connections());
     settings.setMaxIdle(config.connections());
@@ -33,8 +40,9 @@ public final class FtpConnectionPool implements AutoCloseable {
     settings.setMinEvictableIdleDuration(config.idleTimeout());
     settings.setTimeBetweenEvictionRuns(Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2)));
     settings.setJmxEnabled(false);
-    this.factory = new FtpConnectionFactory(config);
+    this.factory = new FtpConnectionFactory(config, budget);
     this.pool = new GenericObjectPool<>(factory, settings);
+    factory.reuseWhen(() -> pool.getNumIdle() > 0);
   }
 
   /**
@@ -48,10 +56,10 @@ public final class FtpConnectionPool implements AutoCloseable {
       boolean reused = !factory.takeFresh(ftp);
       try {
         T result = work.run(ftp);
-        pool.returnObject(ftp);
+        giveBack(ftp);
         return result;
       } catch (FtpReplyException e) {
-        pool.returnObject(ftp);
+        giveBack(ftp);
         throw e;
       } catch (IOException | RuntimeException e) {
         invalidate(ftp);
@@ -61,6 +69,11 @@ public final class FtpConnectionPool implements AutoCloseable {
         retried = true;
       }
     }
+  }
+
+  /** Connections borrowed now (transfers on the wire). */
+  public int inUse() {
+    return pool.getNumActive();
   }
 
   /** Connections open now (borrowed and idle). */
@@ -73,13 +86,26 @@ public final class FtpConnectionPool implements AutoCloseable {
     pool.close();
   }
 
+  /** Keeps the session for the next transfer, unless another process waits for a budget permit it holds. */
+  private void giveBack(FTPClient ftp) {
+    if (budget.othersWaiting()) {
+      invalidate(ftp);
+    } else {
+      pool.returnObject(ftp);
+    }
+  }
+
   private FTPClient borrow() throws IOException {
-    try {
-      return pool.borrowObject();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e.getMessage(), e);
+    while (true) {
+      try {
+        return pool.borrowObject();
+      } catch (ConnectionBudget.ReuseIdleSession e) {
+        // a session of ours went idle while we waited for a permit: take it instead
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e.getMessage(), e);
+      }
     }
   }
 
