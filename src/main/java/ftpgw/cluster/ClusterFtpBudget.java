@@ -35,6 +35,7 @@ public final class ClusterFtpBudget implements ConnectionBudget {
   private static final Duration WAIT_SLICE = Duration.ofMillis(200);
   private static final long WAITER_TTL_MILLIS = 5_000;
   private static final long CALL_TIMEOUT_SECONDS = 30;
+  private static final long WAITERS_CACHE_MILLIS = 250;
 
   private final Vertx vertx;
   private final Context context;
@@ -42,6 +43,8 @@ public final class ClusterFtpBudget implements ConnectionBudget {
   private final String nodeId;
   /** Slots this node holds or is trying: Hazelcast's locks are reentrant per thread, so never ask twice. */
   private final Set<Integer> claimed = new HashSet<>();
+  private volatile boolean othersWaiting;
+  private volatile long waitersCheckedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   /**
    * @param context an event-loop context: lock calls are started there so that they run on Vert.x's own worker
@@ -94,14 +97,23 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     }
   }
 
+  /** Asked on every session return and eviction run: the answer is reused for {@value #WAITERS_CACHE_MILLIS} ms. */
   @Override
   public boolean othersWaiting() {
+    long now = System.nanoTime();
+    if (now - waitersCheckedAt < TimeUnit.MILLISECONDS.toNanos(WAITERS_CACHE_MILLIS)) {
+      return othersWaiting;
+    }
+    boolean waiting;
     try {
       Set<String> keys = call(() -> waiters().compose(AsyncMap::keys));
-      return keys.stream().anyMatch(key -> !key.startsWith(nodeId + "/"));
+      waiting = keys.stream().anyMatch(key -> !key.startsWith(nodeId + "/"));
     } catch (IOException e) {
-      return false;
+      waiting = false;
     }
+    othersWaiting = waiting;
+    waitersCheckedAt = now;
+    return waiting;
   }
 
   /** The slot's lock as a permit, or null when another node holds it for longer than {@code wait}. */
@@ -119,6 +131,9 @@ public final class ClusterFtpBudget implements ConnectionBudget {
       if (lock == null) {
         unclaim(slot);
       }
+    }
+    if (lock == null) {
+      return null;
     }
     Lock held = lock;
     return () -> {

@@ -120,6 +120,7 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     try {
       if (ftp.isConnected()) {
         ftp.logout();
+        awaitServerClose(ftp);
       }
     } catch (IOException ignored) {
       // the connection is going away either way
@@ -129,6 +130,19 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
       if (permit != null) {
         permit.release();
       }
+    }
+  }
+
+  /**
+   * The server counts a session (against its login limit) until it has closed its side after our QUIT: wait for
+   * that before the session's budget permit goes to another relay node, or that node's login may get 421.
+   */
+  private static void awaitServerClose(FTPClient ftp) {
+    try {
+      ftp.setSoTimeout(1000);
+      ftp.getReply();
+    } catch (IOException expected) {
+      // FTPConnectionClosedException: the server has closed the session
     }
   }
 

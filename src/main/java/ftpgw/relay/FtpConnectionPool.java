@@ -38,7 +38,13 @@ public final class FtpConnectionPool implements AutoCloseable {
     settings.setTestWhileIdle(true);
     settings.setLifo(true);
     settings.setMinEvictableIdleDuration(config.idleTimeout());
-    settings.setTimeBetweenEvictionRuns(Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2)));
+    settings.setTimeBetweenEvictionRuns(budget == ConnectionBudget.UNLIMITED
+        ? Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2))
+        : Duration.ofSeconds(1));
+    // an idle session is closed after relay.idleTimeoutMs, or at once when another relay node waits for its permit
+    Duration idleTimeout = config.idleTimeout();
+    settings.setEvictionPolicy((evictionConfig, idle, idleCount) ->
+        idle.getIdleDuration().compareTo(idleTimeout) > 0 || budget.othersWaiting());
     settings.setJmxEnabled(false);
     this.factory = new FtpConnectionFactory(config, budget);
     this.pool = new GenericObjectPool<>(factory, settings);
