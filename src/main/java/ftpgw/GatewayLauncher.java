@@ -7,7 +7,6 @@ import ftpgw.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -63,7 +62,6 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
           .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
     return Vertx.builder().with(options)
-        .withMetrics(new MicrometerMetricsFactory())
         .withClusterManager(new HazelcastClusterManager(HazelcastSettings.load(config.cluster())));
   }
 
