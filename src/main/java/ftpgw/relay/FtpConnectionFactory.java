@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
@@ -22,6 +25,8 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   private static final int BUFFER_BYTES = 256 * 1024;
   /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
   private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
+
+  private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
 
   private final RelayConfig config;
   private final FtpTarget target;
@@ -128,7 +133,9 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
       disconnectQuietly(ftp);
       ConnectionBudget.Permit permit = permits.remove(ftp);
       if (permit != null) {
-        permit.release();
+        // servers count a session until their own bookkeeping of its end has run (FtpServer: on a worker thread,
+        // vsftpd: when the parent reaps the session's process), a little after the socket closed
+        RELEASE_LATER.execute(permit::release);
       }
     }
   }
