@@ -45,7 +45,11 @@ cleanup() {
   set +e
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  for ns in "$ns_client" "$ns_edge" "$ns_relay" "$ns_ftp"; do ip netns del "$ns" 2>/dev/null; done
+  for ns in "$ns_client" "$ns_edge" "$ns_relay" "$ns_ftp"; do
+    # whatever still runs inside (a namespace outlives its name while a process holds it)
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns del "$ns" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -96,9 +100,10 @@ cat > "$work/edge.json" <<EOF
 EOF
 
 say "starting the FTP host, the relay and the edge"
-in_ns "$ns_ftp" "${gateway[@]}" -conf "$work/ftp.json" > "$work/logs/ftp.log" 2>&1 & pids+=($!)
-in_ns "$ns_relay" "${gateway[@]}" -conf "$work/relay.json" -cluster > "$work/logs/relay.log" 2>&1 & pids+=($!)
-in_ns "$ns_edge" "${gateway[@]}" -conf "$work/edge.json" -cluster > "$work/logs/edge.log" 2>&1 & pids+=($!)
+# `ip netns exec` execs java, so $! is the JVM itself (a shell function in the background would not be)
+ip netns exec "$ns_ftp" "${gateway[@]}" -conf "$work/ftp.json" > "$work/logs/ftp.log" 2>&1 & pids+=($!)
+ip netns exec "$ns_relay" "${gateway[@]}" -conf "$work/relay.json" -cluster > "$work/logs/relay.log" 2>&1 & pids+=($!)
+ip netns exec "$ns_edge" "${gateway[@]}" -conf "$work/edge.json" -cluster > "$work/logs/edge.log" 2>&1 & pids+=($!)
 
 show_logs() { for f in "$work"/logs/*.log; do echo "--- $f"; tail -n 30 "$f"; done >&2; }
 deadline=$((SECONDS + 90))
