@@ -2,7 +2,14 @@ package ftpgw;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import ftpgw.cluster.HazelcastSettings;
 import ftpgw.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 
@@ -16,6 +23,8 @@ import java.nio.file.Path;
  * instead of running on {@code {}} or failing with a stack trace.
  */
 public final class GatewayLauncher extends VertxApplication implements VertxApplicationHooks {
+
+  private GatewayConfig config = GatewayConfig.fromJson(new JsonObject());
 
   private GatewayLauncher(String[] args) {
     super(args);
@@ -34,12 +43,26 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {
     try {
-      GatewayConfig.fromJson(config);
+      this.config = GatewayConfig.fromJson(config);
     } catch (IllegalArgumentException e) {
       System.err.println("ftpgw: invalid configuration: " + e.getMessage());
       System.exit(2);
     }
     return config;
+  }
+
+  /**
+   * Prometheus metrics on unless {@code -options} says otherwise, and the Hazelcast cluster manager configured from
+   * cluster.xml and the node's {@code cluster.*} keys (used only with {@code -cluster}).
+   */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    if (options.getMetricsOptions() == null || !options.getMetricsOptions().isEnabled()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+    return Vertx.builder().with(options)
+        .withClusterManager(new HazelcastClusterManager(HazelcastSettings.load(config.cluster())));
   }
 
   /** Null when every {@code -conf} argument is usable, else what is wrong with it. */

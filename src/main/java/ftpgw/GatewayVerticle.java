@@ -1,49 +1,89 @@
 package ftpgw;
 
-import ftpgw.config.FtpServerConfig;
+import ftpgw.cluster.ClusterFtpBudget;
+import ftpgw.cluster.ClusterRelayVerticle;
+import ftpgw.cluster.ClusterView;
+import ftpgw.cluster.EdgeRelayVerticle;
 import ftpgw.config.FtpTarget;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.RelayConfig;
+import ftpgw.config.Role;
 import ftpgw.config.Secret;
 import ftpgw.delivery.DeliveryVerticle;
 import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
+import ftpgw.http.OpsHttpVerticle;
+import ftpgw.ops.NodeMetrics;
+import ftpgw.ops.OpsRoutes;
+import ftpgw.ops.Readiness;
+import ftpgw.relay.ConnectionBudget;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
-import io.vertx.core.Deployable;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Deploys the gateway's verticles from its config: the embedded FTP server, then the relay, then the delivery
- * (which re-queues what the spool recovered), then HTTP — consumers before producers. Nothing else.
+ * Deploys the gateway's verticles for the node's roles, consumers before producers: the embedded FTP server
+ * ({@code ftp}), the relay and its cluster side ({@code relay}), then the spool, the edge's cluster relay when the
+ * node does not relay itself, the delivery and HTTP ({@code http}). A node without {@code http} still serves the ops
+ * endpoints and transfer status over HTTP. Nothing else.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
   /** The relay's login on the embedded server; its password is random per start and lives in memory only. */
   static final String RELAY_ACCOUNT = "ftpgw-relay";
+  /** Under spool.dir: bodies a relay node is receiving from edges. */
+  static final String RELAY_INBOUND = "relay-inbound";
 
   private GatewayConfig config;
   private FtpAccount relayAccount;
   private FtpServerVerticle ftpServer;
+  private FtpRelayVerticle relay;
   private HttpUploadVerticle http;
+  private OpsHttpVerticle opsHttp;
+  private Readiness readiness;
+  private PrometheusMeterRegistry metrics;
   private Stage previousStage;
 
   @Override
   public Future<?> start() {
     config = GatewayConfig.fromJson(config());
     relayAccount = new FtpAccount(RELAY_ACCOUNT, Secret.of(randomPassword()));
+    metrics = NodeMetrics.registry();
+    ClusterView cluster = ClusterView.of(vertx);
+    gauge("ftpgw.cluster.members", cluster, c -> c.members().size());
+    log.info("Node {} with roles {}{}", cluster.nodeId(), config.roles().stream().map(Role::apiName).sorted().toList(),
+        cluster.clustered() ? " in a cluster of " + cluster.members().size() : " (not clustered)");
     return deployFtpServer()
-        .compose(v -> deployRelay(relayConfig()))
-        .compose(v -> vertx.executeBlocking(() -> Spool.open(config.spool())))
-        .compose(spool -> deployDelivery(spool).compose(v -> deployHttp(spool)));
+        .compose(v -> config.has(Role.RELAY) ? deployRelay(relayConfig()) : Future.<Object>succeededFuture())
+        .compose(v -> {
+          readiness = new Readiness(vertx, writableDirs(), relay == null ? null : relayConfig().target());
+          OpsRoutes ops = new OpsRoutes(readiness, metrics);
+          Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
+          return rest.mapEmpty();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return readiness == null ? Future.succeededFuture() : readiness.close();
   }
 
   /**
@@ -64,7 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The HTTP port actually bound (useful with port 0). */
   public int httpPort() {
-    return http.actualPort();
+    return http != null ? http.actualPort() : opsHttp.actualPort();
   }
 
   /** The embedded FTP server's port, or -1 when it is not running. */
@@ -73,46 +113,96 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> deployFtpServer() {
-    FtpServerConfig ftp = config.ftpServer();
-    if (!ftp.enabled()) {
+    if (!config.ftpServer().enabled()) {
       return Future.succeededFuture();
     }
-    ftpServer = new FtpServerVerticle(ftp, config.relay().target() == null ? relayAccount : null);
+    boolean localRelay = config.has(Role.RELAY) && config.relay().target() == null;
+    ftpServer = new FtpServerVerticle(config.ftpServer(), localRelay ? relayAccount : null);
     return deployStage(ftpServer, new DeploymentOptions());
   }
 
   /** A relay target given in config wins over the embedded server. */
   private RelayConfig relayConfig() {
-    RelayConfig relay = config.relay();
-    if (relay.target() != null) {
-      return relay;
+    RelayConfig relayConfig = config.relay();
+    if (relayConfig.target() != null) {
+      return relayConfig;
     }
     String host = config.ftpServer().host();
     String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    return relay.withTarget(new FtpTarget(reachable, ftpServer.actualPort(), relayAccount.name(),
+    return relayConfig.withTarget(new FtpTarget(reachable, ftpServer.actualPort(), relayAccount.name(),
         relayAccount.password(), ""));
   }
 
-  private Future<?> deployRelay(RelayConfig relay) {
-    return deployStage(new FtpRelayVerticle(relay), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+  /** The node's relay; when clustered, its FTP sessions count against the cluster's budget and edges can use it. */
+  private Future<Object> deployRelay(RelayConfig relayConfig) {
+    boolean clustered = ClusterView.of(vertx).clustered();
+    ConnectionBudget budget = clustered
+        ? new ClusterFtpBudget(vertx, context, config.cluster().ftpConnections())
+        : ConnectionBudget.UNLIMITED;
+    relay = new FtpRelayVerticle(relayConfig, budget);
+    gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);
+    gauge("ftpgw.ftp.connections.open", relay, FtpRelayVerticle::connectionsOpen);
+    Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    if (!clustered) {
+      return deployed.map(id -> id);
+    }
+    return deployed.compose(id -> deployStage(new ClusterRelayVerticle(inboundDir(), relayConfig.relayTimeout(),
+        relayConfig.dataTimeout()), new DeploymentOptions())).map(id -> id);
+  }
+
+  /** Spool, the edge's way to relay nodes (when this node does not relay), delivery, HTTP. */
+  private Future<?> deployUploads(OpsRoutes ops) {
+    return vertx.executeBlocking(() -> Spool.open(config.spool()))
+        .compose(spool -> {
+          gauge("ftpgw.spool.bytes", spool, Spool::reservedBytes);
+          Future<?> edge = config.has(Role.RELAY) ? Future.succeededFuture()
+              : deployStage(new EdgeRelayVerticle(config.cluster(), config.relay().relayTimeout()),
+                  new DeploymentOptions());
+          return edge.compose(v -> deployDelivery(spool)).compose(v -> deployHttp(spool, ops));
+        });
   }
 
   private Future<?> deployDelivery(Spool spool) {
     return deployStage(new DeliveryVerticle(config.delivery(), spool, config.relay().relayTimeout(),
-        config.relay().connections()), new DeploymentOptions());
+        config.relay().connections(), metrics), new DeploymentOptions());
   }
 
-  private Future<?> deployHttp(Spool spool) {
-    http = new HttpUploadVerticle(config.http(), spool, config.delivery());
+  private Future<?> deployHttp(Spool spool, OpsRoutes ops) {
+    http = new HttpUploadVerticle(config.http(), spool, config.delivery(), ops);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0 ? first : first.compose(id -> {
       Promise<String> deployed = Promise.promise();
       previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
-          () -> new HttpUploadVerticle(config.http(), spool, config.delivery()),
+          () -> new HttpUploadVerticle(config.http(), spool, config.delivery(), ops),
           new DeploymentOptions().setInstances(more)).onComplete(deployed));
       return deployed.future();
     });
+  }
+
+  private Future<?> deployOpsHttp(OpsRoutes ops) {
+    opsHttp = new OpsHttpVerticle(config.http(), ops, config.delivery().retention(),
+        config.spool().retryAfterSeconds());
+    return deployStage(opsHttp, new DeploymentOptions());
+  }
+
+  private List<Path> writableDirs() {
+    List<Path> dirs = new ArrayList<>();
+    if (config.has(Role.HTTP)) {
+      dirs.add(config.spool().dir());
+    }
+    if (relay != null && ClusterView.of(vertx).clustered()) {
+      dirs.add(inboundDir());
+    }
+    return dirs;
+  }
+
+  private Path inboundDir() {
+    return config.spool().dir().resolve(RELAY_INBOUND);
+  }
+
+  private <T> void gauge(String name, T source, ToDoubleFunction<T> value) {
+    Gauge.builder(name, source, value).strongReference(true).register(metrics);
   }
 
   private static String randomPassword() {

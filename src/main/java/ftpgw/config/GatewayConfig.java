@@ -1,25 +1,62 @@
 package ftpgw.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
-public record GatewayConfig(HttpConfig http, SpoolConfig spool, RelayConfig relay, DeliveryConfig delivery,
-                            FtpServerConfig ftpServer) {
+public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool, RelayConfig relay,
+                            DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster) {
+  /** An all-in-one node: it takes uploads, relays them and runs the FTP server. */
+  public static final Set<Role> DEFAULT_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
 
   public GatewayConfig {
-    Json.require(relay.target() != null || ftpServer.enabled(),
-        "relay.target is not set and ftpServer.enabled is false: the relay has nowhere to publish");
+    roles = Set.copyOf(roles);
+    Json.require(!ftpServer.enabled() || roles.contains(Role.FTP),
+        "ftpServer.enabled is true but roles has no \"ftp\": add it or leave ftpServer out");
+    Json.require(!roles.contains(Role.RELAY) || relay.target() != null || ftpServer.enabled(),
+        "relay.target is not set and ftpServer.enabled is false: the relay has nowhere to publish"
+            + " (a node without the \"relay\" role needs neither)");
+  }
+
+  public boolean has(Role role) {
+    return roles.contains(role);
   }
 
   /** Parses {@code json}; an invalid value throws {@link IllegalArgumentException} naming its key. */
   public static GatewayConfig fromJson(JsonObject json) {
     Json root = new Json(json == null ? new JsonObject() : json, "");
+    Set<Role> roles = roles(root.json().getValue("roles"));
     RelayConfig relay = RelayConfig.fromJson(Json.section(root.json(), "relay", "relay"));
     return new GatewayConfig(
+        roles,
         HttpConfig.fromJson(Json.section(root.json(), "http", "http")),
         SpoolConfig.fromJson(Json.section(root.json(), "spool", "spool")),
         relay,
         DeliveryConfig.fromJson(Json.section(root.json(), "delivery", "delivery")),
-        FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"), relay.target() == null));
+        FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"),
+            roles.contains(Role.FTP) && relay.target() == null),
+        ClusterConfig.fromJson(Json.section(root.json(), "cluster", "cluster"), relay.connections()));
+  }
+
+  private static Set<Role> roles(Object value) {
+    if (value == null) {
+      return DEFAULT_ROLES;
+    }
+    if (!(value instanceof JsonArray array) || array.isEmpty()) {
+      throw new IllegalArgumentException("roles must be a non-empty list of \"http\", \"relay\", \"ftp\", got " + value);
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (Object name : array) {
+      if (!(name instanceof String s)) {
+        throw new IllegalArgumentException("roles may contain only \"http\", \"relay\" and \"ftp\", got " + name);
+      }
+      if (!roles.add(Role.fromApiName(s))) {
+        throw new IllegalArgumentException("roles lists \"" + s + "\" twice");
+      }
+    }
+    return roles;
   }
 }

@@ -11,6 +11,7 @@ import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferRef;
 import ftpgw.transfer.TransferState;
 import ftpgw.Stage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -59,10 +60,14 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
   private RelayClient relay;
   private TransferStatusStore store;
   private int inFlight;
+  private final MeterRegistry registry;
+  private DeliveryMetrics metrics;
   private boolean stopping;
   private Promise<Void> drained;
 
-  public DeliveryVerticle(DeliveryConfig config, Spool spool, Duration relayTimeout, int maxInFlight) {
+  public DeliveryVerticle(DeliveryConfig config, Spool spool, Duration relayTimeout, int maxInFlight,
+                          MeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.spool = spool;
     this.relayTimeout = relayTimeout;
@@ -77,6 +82,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
   @Override
   public Future<?> start() {
     retries = new RetryPolicy(config);
+    metrics = new DeliveryMetrics(registry, ready::size, () -> inFlight);
     relay = new RelayClient(vertx.eventBus(), relayTimeout);
     store = new TransferStatusStore(vertx, config.retention());
     var bus = vertx.eventBus();
@@ -123,6 +129,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
         })
         : Future.succeededFuture(request.transfer());
     accepted.onSuccess(transfer -> {
+      metrics.accepted(transfer);
       Tracked tracked = accept(transfer);
       if (request.async()) {
         message.reply(transfer.toJson());
@@ -195,10 +202,12 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     Transfer transfer = tracked.transfer.withState(TransferState.RELAYING);
     tracked.transfer = transfer;
     store.put(transfer);
+    long started = System.nanoTime();
     relay.relay(new RelayRequest(transfer.id(), transfer.spoolFile(), transfer.path(), transfer.bytes(),
             transfer.sha256()))
         .onComplete(result -> {
           inFlight--;
+          metrics.attempted(transfer, Duration.ofNanos(System.nanoTime() - started), result.succeeded());
           if (result.succeeded()) {
             finish(tracked, tracked.transfer.delivered());
           } else {
@@ -227,6 +236,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     Duration delay = retries.delayAfter(failed.attempts());
     log.info("Transfer {} attempt {} failed ({}); retrying in {} ms", failed.id(), failed.attempts(), failure,
         delay.toMillis());
+    metrics.retrying();
     update(tracked, failed);
     tracked.retryTimer = vertx.setTimer(delay.toMillis(), t -> {
       tracked.retryTimer = -1;
@@ -246,6 +256,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
   /** A final state: forget the body and journal entry, keep the status for the retention time, answer waiters. */
   private void finish(Tracked tracked, Transfer transfer) {
     tracked.transfer = transfer;
+    metrics.finished(transfer);
     active.remove(transfer.id());
     store.put(transfer);
     onDisk(tracked, () -> spool.discard(transfer.id()));

@@ -4,6 +4,7 @@ import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
+import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
 import ftpgw.Stage;
@@ -13,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -28,12 +28,14 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final HttpConfig config;
   private final Spool spool;
   private final DeliveryConfig deliveryConfig;
+  private final OpsRoutes ops;
   private HttpServer server;
 
-  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig) {
+  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops) {
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
+    this.ops = ops;
   }
 
   @Override
@@ -57,7 +59,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     router.get("/transfers").handler(transfers::list);
     router.get("/transfers/:id").handler(transfers::get);
     router.delete("/transfers/:id").handler(transfers::cancel);
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    ops.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(failures::handle);
 

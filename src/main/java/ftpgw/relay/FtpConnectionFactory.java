@@ -12,8 +12,13 @@ import org.apache.commons.pool2.impl.DefaultPooledObject;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
 final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
@@ -21,17 +26,40 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
   private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
 
+  private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+
   private final RelayConfig config;
   private final FtpTarget target;
   private final Set<FTPClient> fresh = ConcurrentHashMap.newKeySet();
+  private final ConnectionBudget budget;
+  private final Map<FTPClient, ConnectionBudget.Permit> permits = new ConcurrentHashMap<>();
+  private BooleanSupplier idleSessionFree = () -> false;
 
-  FtpConnectionFactory(RelayConfig config) {
+  FtpConnectionFactory(RelayConfig config, ConnectionBudget budget) {
     this.config = config;
     this.target = config.target();
+    this.budget = budget;
+  }
+
+  /** Tells a creation waiting for a budget permit that the pool has an idle session to reuse instead. */
+  void reuseWhen(BooleanSupplier idleSessionFree) {
+    this.idleSessionFree = idleSessionFree;
   }
 
   @Override
   public FTPClient create() throws IOException {
+    ConnectionBudget.Permit permit = budget.acquire(config.relayTimeout(), idleSessionFree);
+    try {
+      FTPClient ftp = open();
+      permits.put(ftp, permit);
+      return ftp;
+    } catch (IOException | RuntimeException e) {
+      permit.release();
+      throw e;
+    }
+  }
+
+  private FTPClient open() throws IOException {
     FTPClient ftp = new FTPClient();
     ftp.setConnectTimeout((int) config.connectTimeout().toMillis());
     ftp.setDefaultTimeout((int) config.replyTimeout().toMillis());
@@ -97,11 +125,31 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     try {
       if (ftp.isConnected()) {
         ftp.logout();
+        awaitServerClose(ftp);
       }
     } catch (IOException ignored) {
       // the connection is going away either way
     } finally {
       disconnectQuietly(ftp);
+      ConnectionBudget.Permit permit = permits.remove(ftp);
+      if (permit != null) {
+        // servers count a session until their own bookkeeping of its end has run (FtpServer: on a worker thread,
+        // vsftpd: when the parent reaps the session's process), a little after the socket closed
+        RELEASE_LATER.execute(permit::release);
+      }
+    }
+  }
+
+  /**
+   * The server counts a session (against its login limit) until it has closed its side after our QUIT: wait for
+   * that before the session's budget permit goes to another relay node, or that node's login may get 421.
+   */
+  private static void awaitServerClose(FTPClient ftp) {
+    try {
+      ftp.setSoTimeout(1000);
+      ftp.getReply();
+    } catch (IOException expected) {
+      // FTPConnectionClosedException: the server has closed the session
     }
   }
 

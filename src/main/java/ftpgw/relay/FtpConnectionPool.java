@@ -19,8 +19,15 @@ public final class FtpConnectionPool implements AutoCloseable {
 
   private final FtpConnectionFactory factory;
   private final GenericObjectPool<FTPClient> pool;
+  private final ConnectionBudget budget;
 
   public FtpConnectionPool(RelayConfig config) {
+    this(config, ConnectionBudget.UNLIMITED);
+  }
+
+  /** @param budget a limit on sessions shared with other processes (a cluster's relay nodes) */
+  public FtpConnectionPool(RelayConfig config, ConnectionBudget budget) {
+    this.budget = budget;
     GenericObjectPoolConfig<FTPClient> settings = new GenericObjectPoolConfig<>();
     settings.setMaxTotal(config.connections());
     settings.setMaxIdle(config.connections());
@@ -31,10 +38,17 @@ public final class FtpConnectionPool implements AutoCloseable {
     settings.setTestWhileIdle(true);
     settings.setLifo(true);
     settings.setMinEvictableIdleDuration(config.idleTimeout());
-    settings.setTimeBetweenEvictionRuns(Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2)));
+    settings.setTimeBetweenEvictionRuns(budget == ConnectionBudget.UNLIMITED
+        ? Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2))
+        : Duration.ofSeconds(1));
+    // an idle session is closed after relay.idleTimeoutMs, or at once when another relay node waits for its permit
+    Duration idleTimeout = config.idleTimeout();
+    settings.setEvictionPolicy((evictionConfig, idle, idleCount) ->
+        idle.getIdleDuration().compareTo(idleTimeout) > 0 || budget.othersWaiting());
     settings.setJmxEnabled(false);
-    this.factory = new FtpConnectionFactory(config);
+    this.factory = new FtpConnectionFactory(config, budget);
     this.pool = new GenericObjectPool<>(factory, settings);
+    factory.reuseWhen(() -> pool.getNumIdle() > 0);
   }
 
   /**
@@ -48,10 +62,10 @@ public final class FtpConnectionPool implements AutoCloseable {
       boolean reused = !factory.takeFresh(ftp);
       try {
         T result = work.run(ftp);
-        pool.returnObject(ftp);
+        giveBack(ftp);
         return result;
       } catch (FtpReplyException e) {
-        pool.returnObject(ftp);
+        giveBack(ftp);
         throw e;
       } catch (IOException | RuntimeException e) {
         invalidate(ftp);
@@ -61,6 +75,11 @@ public final class FtpConnectionPool implements AutoCloseable {
         retried = true;
       }
     }
+  }
+
+  /** Connections borrowed now (transfers on the wire). */
+  public int inUse() {
+    return pool.getNumActive();
   }
 
   /** Connections open now (borrowed and idle). */
@@ -73,13 +92,26 @@ public final class FtpConnectionPool implements AutoCloseable {
     pool.close();
   }
 
+  /** Keeps the session for the next transfer, unless another process waits for a budget permit it holds. */
+  private void giveBack(FTPClient ftp) {
+    if (budget.othersWaiting()) {
+      invalidate(ftp);
+    } else {
+      pool.returnObject(ftp);
+    }
+  }
+
   private FTPClient borrow() throws IOException {
-    try {
-      return pool.borrowObject();
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IOException(e.getMessage(), e);
+    while (true) {
+      try {
+        return pool.borrowObject();
+      } catch (ConnectionBudget.ReuseIdleSession e) {
+        // a session of ours went idle while we waited for a permit: take it instead
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e.getMessage(), e);
+      }
     }
   }
 

@@ -30,13 +30,32 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(FtpRelayVerticle.class);
 
   private final RelayConfig config;
-  private FtpConnectionPool pool;
+  private final ConnectionBudget budget;
+  private volatile FtpConnectionPool pool;
   private FtpPublisher publisher;
   private WorkerExecutor ftpThreads;
   private MessageConsumer<JsonObject> consumer;
 
   public FtpRelayVerticle(RelayConfig config) {
+    this(config, ConnectionBudget.UNLIMITED);
+  }
+
+  /** @param budget FTP sessions shared with other relay nodes (see {@link ConnectionBudget}) */
+  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget) {
     this.config = config;
+    this.budget = budget;
+  }
+
+  /** FTP connections carrying a transfer now. */
+  public int connectionsInUse() {
+    FtpConnectionPool current = pool;
+    return current == null ? 0 : current.inUse();
+  }
+
+  /** FTP connections open now, busy or idle. */
+  public int connectionsOpen() {
+    FtpConnectionPool current = pool;
+    return current == null ? 0 : current.open();
   }
 
   @Override
@@ -46,10 +65,11 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> start() {
-    pool = new FtpConnectionPool(config);
+    pool = new FtpConnectionPool(config, budget);
     publisher = new FtpPublisher(config.target().dir());
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-relay", config.connections());
-    consumer = vertx.eventBus().consumer(Addresses.RELAY_FILE, this::relay);
+    // local: the request names a file on this host (edges reach relay nodes through RELAY_REMOTE)
+    consumer = vertx.eventBus().localConsumer(Addresses.RELAY_FILE, this::relay);
     return consumer.completion()
         .onSuccess(v -> log.info("Relaying to ftp://{} with up to {} connections", config.target(),
             config.connections()));

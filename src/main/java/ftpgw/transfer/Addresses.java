@@ -2,8 +2,16 @@ package ftpgw.transfer;
 
 /** Every event-bus address of the gateway, in one place. */
 public final class Addresses {
-  /** request {@link RelayRequest} → reply {@link RelayResult}; fails with a {@link Failure} bus code. */
+  /**
+   * request {@link RelayRequest} → reply {@link RelayResult}; fails with a {@link Failure} bus code. Local to each
+   * node (the request names a file on this host): the node's own relay, or on an edge the cluster forwarder.
+   */
   public static final String RELAY_FILE = "ftpgw.relay.file";
+  /**
+   * Cluster-wide, consumed by every relay node (the event bus picks one): request {@link RemoteRelayRequest} →
+   * reply {@link RelayResult} once published; the relay pulls the body from the request's chunk source meanwhile.
+   */
+  public static final String RELAY_REMOTE = "ftpgw.relay.remote";
   /**
    * request {@link SubmitTransfer} → reply {@link Transfer}: at once (after journalling) for an async submit, when
    * the transfer is final for a sync one.
@@ -13,6 +21,14 @@ public final class Addresses {
   public static final String DELIVERY_PERSIST = "ftpgw.delivery.persist";
   /** request {@link TransferRef} → reply the cancelled {@link Transfer}; fails NOT_FOUND or CONFLICT. */
   public static final String DELIVERY_CANCEL = "ftpgw.delivery.cancel";
+
+  /**
+   * The chunk source of one edge node: request {@link ChunkRequest} → reply a {@link io.vertx.core.buffer.Buffer}
+   * holding exactly the bytes asked for; fails CONFLICT when the transfer is no longer offered under that lease.
+   */
+  public static String chunkSource(String nodeId) {
+    return "ftpgw.cluster.chunks." + nodeId;
+  }
 
   private Addresses() {
   }

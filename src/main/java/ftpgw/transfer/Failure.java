@@ -26,6 +26,8 @@ public enum Failure {
   FTP_TIMEOUT(504, true),
   FTP_NO_SPACE(507, true),
   SHUTTING_DOWN(503, true),
+  /** a relay node received a body whose SHA-256 differs from the one taken on arrival (nothing was published) */
+  CORRUPTED_IN_TRANSIT(502, true),
   INTERNAL(500);
 
   private static final int BUS_CODE_BASE = 4000;

@@ -23,10 +23,31 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code ftpgw.GatewayLauncher -conf <config>} and waits until the gateway says it is deployed. */
   public static GatewayProcess start(JsonObject config, Path confFile) throws IOException {
+    return start(config, confFile, List.of(), List.of());
+  }
+
+  /**
+   * Starts a cluster member: {@code -cluster}, with {@code hazelcastXml} given as {@code -Dvertx.hazelcast.config}
+   * (what an operator does to replace the shipped cluster.xml).
+   */
+  public static GatewayProcess startClustered(JsonObject config, Path confFile, Path hazelcastXml) throws IOException {
+    // what the fat jar's manifest grants under `java -jar`; without it Hazelcast prints a warning on Java 17
+    return start(config, confFile, List.of("-Dvertx.hazelcast.config=" + hazelcastXml,
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens=java.management/sun.management=ALL-UNNAMED",
+        "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), List.of("-cluster"));
+  }
+
+  private static GatewayProcess start(JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs)
+      throws IOException {
     java.nio.file.Files.writeString(confFile, config.encodePrettily());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher", "ftpgw.GatewayVerticle",
-        "-conf", confFile.toString()));
+        "-Xmx256m"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher",
+        "ftpgw.GatewayVerticle", "-conf", confFile.toString()));
+    command.addAll(appArgs);
     GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     gateway.awaitOutput("Succeeded in deploying verticle");
     return gateway;

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# What the cluster hop costs: N uploads of M MiB (default 32 × 32 MiB, 8 at a time, curl -T, each answered 201 once
+# published) through an edge → relay pair (two clustered JVMs on loopback; the relay node also runs the embedded FTP
+# server) against one all-in-one JVM (HTTP, relay and embedded FTP server in one process). Prints MB/s of each and
+# the ratio. Loopback only; everything it starts is stopped on exit.
+#
+# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--jar target/gateway-fat.jar]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+files=32; mib=32; parallel=8; jar=target/gateway-fat.jar
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --files) files=$2; shift 2 ;;
+    --mib) mib=$2; shift 2 ;;
+    --parallel) parallel=$2; shift 2 ;;
+    --jar) jar=$2; shift 2 ;;
+    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--jar JAR]" >&2; exit 2 ;;
+  esac
+done
+[ -f "$jar" ] || { echo "cluster-bench: $jar is missing: mvn -B -ntp -DskipTests package" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/ftpgw-cluster-bench.XXXXXX)
+pids=()
+cleanup() {
+  set +e
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_ports() { # N free loopback ports, one per line
+  python3 - "$1" <<'EOF'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks: s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+for s in socks: s.close()
+EOF
+}
+passive_range() { # 20 consecutive free ports
+  python3 - <<'EOF'
+import random, socket
+for _ in range(500):
+    first = random.randint(20000, 30000)
+    try:
+        socks = []
+        for p in range(first, first + 20):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); socks.append(s)
+        print(f"{first}-{first + 19}"); break
+    except OSError:
+        pass
+    finally:
+        for s in socks: s.close()
+EOF
+}
+
+java_opts=(-Xmx512m -XX:+ExitOnOutOfMemoryError)
+start_node() { # name conf [extra args]: starts a node and waits until it is deployed
+  local name=$1 conf=$2; shift 2
+  java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 & pids+=($!)
+  local deadline=$((SECONDS + 120))
+  until grep -q "Succeeded in deploying verticle" "$work/$name.log"; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
+      echo "cluster-bench: $name did not start:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
+    fi
+    sleep 0.2
+  done
+}
+stop_nodes() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+
+# upload PORT TAG: the timed run; prints MB/s
+upload() {
+  local port=$1 tag=$2
+  curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-0.bin"
+  curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-1.bin"
+  local started ended
+  started=$(date +%s.%N)
+  seq 1 "$files" | xargs -P "$parallel" -I{} \
+    curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/bench/$tag-{}.bin"
+  ended=$(date +%s.%N)
+  python3 -c "print(f'{$files * $mib * 1048576 / ($ended - $started) / 1e6:.1f}')"
+}
+
+verify() { # ROOT TAG: every file arrived whole
+  local expected count
+  expected=$(sha256sum < "$work/body.bin" | cut -d' ' -f1)
+  count=$(find "$1/bench" -name "$2-*.bin" -exec sha256sum {} + | grep -c "^$expected ")
+  [ "$count" -eq "$files" ] || { echo "cluster-bench: only $count of $files files arrived intact ($2)" >&2; exit 1; }
+}
+
+head -c "$((mib * 1048576))" /dev/urandom > "$work/body.bin"
+mapfile -t ports < <(free_ports 6)
+hz_port=$(python3 -c "import random; print(random.randint(31000, 32000) // 10 * 10)")
+name="bench-$$-$RANDOM"
+
+# 1. all-in-one
+cat > "$work/all.json" <<EOF
+{ "http": {"port": ${ports[0]}}, "spool": {"dir": "$work/all-spool"},
+  "ftpServer": {"port": ${ports[1]}, "root": "$work/all-ftp", "passivePorts": "$(passive_range)"} }
+EOF
+start_node all-in-one "$work/all.json"
+all=$(upload "${ports[0]}" all)
+verify "$work/all-ftp" all
+stop_nodes
+
+# 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does)
+cluster="\"cluster\": {\"name\": \"$name\", \"host\": \"127.0.0.1\", \"port\": $hz_port,
+  \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
+cat > "$work/relay.json" <<EOF
+{ "roles": ["relay", "ftp"], "http": {"port": ${ports[2]}}, "spool": {"dir": "$work/relay-spool"},
+  "ftpServer": {"port": ${ports[3]}, "root": "$work/pair-ftp", "passivePorts": "$(passive_range)"}, $cluster }
+EOF
+cat > "$work/edge.json" <<EOF
+{ "roles": ["http"], "http": {"port": ${ports[4]}}, "spool": {"dir": "$work/edge-spool"}, $cluster }
+EOF
+start_node relay "$work/relay.json" -cluster
+start_node edge "$work/edge.json" -cluster
+pair=$(upload "${ports[4]}" pair)
+verify "$work/pair-ftp" pair
+stop_nodes
+
+echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)"
+echo "all-in-one      ${all} MB/s"
+echo "edge -> relay   ${pair} MB/s"
+python3 -c "print(f'ratio (edge -> relay / all-in-one): {$pair / $all:.2f}')"

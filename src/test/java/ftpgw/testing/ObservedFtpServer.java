@@ -1,0 +1,161 @@
+package ftpgw.testing;
+
+import org.apache.ftpserver.ConnectionConfigFactory;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServer;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpRequest;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
+import org.apache.ftpserver.listener.Listener;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
+import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * An Apache FtpServer on a loopback port that counts what a test needs to see from the outside: sessions logged in
+ * at once (and the most ever), STORs as they start, and completed renames per target. One user, {@code uploader},
+ * whose uploads are throttled to {@code bytesPerSecond} per session.
+ */
+public final class ObservedFtpServer implements AutoCloseable {
+  public static final String USER = "uploader";
+  public static final String PASSWORD = "secret";
+
+  private final Path root;
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger maxSessions = new AtomicInteger();
+  private final AtomicInteger refusedLogins = new AtomicInteger();
+  private final Map<String, AtomicInteger> renamesTo = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> uploadListeners = new CopyOnWriteArrayList<>();
+  private FtpServer server;
+  private Listener listener;
+
+  private ObservedFtpServer(Path root) {
+    this.root = root;
+  }
+
+  public static ObservedFtpServer start(Path dir, int maxLogins, long bytesPerSecond) throws Exception {
+    ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
+    observed.startServer(dir, maxLogins, bytesPerSecond);
+    return observed;
+  }
+
+  private void startServer(Path dir, int maxLogins, long bytesPerSecond) throws Exception {
+    Files.createDirectories(root);
+    Path users = dir.resolve("ftp-users.properties");
+    Files.writeString(users, String.join("\n",
+        "ftpserver.user." + USER + ".userpassword=" + new SaltedPasswordEncryptor().encrypt(PASSWORD),
+        "ftpserver.user." + USER + ".homedirectory=" + root,
+        "ftpserver.user." + USER + ".enableflag=true",
+        "ftpserver.user." + USER + ".writepermission=true",
+        "ftpserver.user." + USER + ".maxloginnumber=0",
+        "ftpserver.user." + USER + ".uploadrate=" + bytesPerSecond, ""));
+    PropertiesUserManagerFactory userFactory = new PropertiesUserManagerFactory();
+    userFactory.setFile(users.toFile());
+    userFactory.setPasswordEncryptor(new SaltedPasswordEncryptor());
+    userFactory.setAdminName("");
+
+    DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+    data.setPassivePorts(FreePorts.range(40));
+    data.setPassiveAddress("127.0.0.1");
+    ListenerFactory listeners = new ListenerFactory();
+    listeners.setServerAddress("127.0.0.1");
+    listeners.setPort(0);
+    listeners.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+    listener = listeners.createListener();
+    ConnectionConfigFactory connections = new ConnectionConfigFactory();
+    connections.setAnonymousLoginEnabled(false);
+    connections.setMaxLogins(maxLogins);
+
+    FtpServerFactory factory = new FtpServerFactory();
+    factory.addListener("default", listener);
+    factory.setConnectionConfig(connections.createConnectionConfig());
+    factory.setUserManager(userFactory.createUserManager());
+    factory.setFtplets(new java.util.HashMap<>(Map.of("observer", new Observer())));
+    server = factory.createServer();
+    server.start();
+  }
+
+  public int port() {
+    return listener.getPort();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The most sessions that were logged in at the same time. */
+  public int maxSessions() {
+    return maxSessions.get();
+  }
+
+  /** Logins the server refused (421: too many users). */
+  public int refusedLogins() {
+    return refusedLogins.get();
+  }
+
+  /** Completed renames onto {@code path} (relative to the root): 1 means published once. */
+  public int renamesTo(String path) {
+    AtomicInteger count = renamesTo.get(path);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Called with the STOR argument as each upload starts. */
+  public void onUploadStart(Consumer<String> listener) {
+    uploadListeners.add(listener);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+
+  /** Logged-in sessions are counted from a successful PASS to the session's end. */
+  private final class Observer extends DefaultFtplet {
+    private static final String COUNTED = "observed.counted";
+
+    @Override
+    public FtpletResult afterCommand(FtpSession session, FtpRequest request, org.apache.ftpserver.ftplet.FtpReply reply)
+        throws FtpException, IOException {
+      String command = request.getCommand();
+      if (reply.getCode() == 421 && ("USER".equals(command) || "PASS".equals(command))) {
+        refusedLogins.incrementAndGet();
+      }
+      if ("PASS".equals(command) && reply.getCode() == 230) {
+        session.setAttribute(COUNTED, Boolean.TRUE);
+        maxSessions.accumulateAndGet(sessions.incrementAndGet(), Math::max);
+      }
+      if ("RNTO".equals(request.getCommand()) && reply.getCode() == 250) {
+        renamesTo.computeIfAbsent(request.getArgument(), k -> new AtomicInteger()).incrementAndGet();
+      }
+      return super.afterCommand(session, request, reply);
+    }
+
+    @Override
+    public FtpletResult onUploadStart(FtpSession session, FtpRequest request) {
+      uploadListeners.forEach(listener -> listener.accept(request.getArgument()));
+      return FtpletResult.DEFAULT;
+    }
+
+    @Override
+    public FtpletResult onDisconnect(FtpSession session) {
+      if (session.getAttribute(COUNTED) != null) {
+        session.removeAttribute(COUNTED);
+        sessions.decrementAndGet();
+      }
+      return FtpletResult.DEFAULT;
+    }
+  }
+}
