@@ -8,14 +8,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder, SIZE to check
  * that every byte arrived, then RNFR/RNTO to the final name. Readers never see a partial file; on failure the
- * temporary file is removed.
+ * temporary file is removed. Thread-safe: one publisher serves every pooled connection to its server.
  */
 final class FtpPublisher {
+  /** Folders remembered as existing; past this many the memory is dropped and rebuilt as files arrive. */
+  private static final int MAX_KNOWN_FOLDERS = 10_000;
+
   private final String baseDir;
+  /**
+   * Folders a STOR has succeeded in: no MKD round trips for them (three per file for a/b/c/x.bin). If one is removed
+   * behind our back, the STOR into it is refused and retried once after MKD.
+   */
+  private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
   /** @param baseDir remote folder under which all paths land ("" for the login's home) */
   FtpPublisher(String baseDir) {
@@ -29,9 +39,8 @@ final class FtpPublisher {
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
     String tempPath = join(folder, ".ftpgw-" + request.transferId() + ".part");
 
-    makeFolders(ftp, folder);
     try {
-      store(ftp, tempPath, Path.of(request.spoolFile()));
+      storeInFolder(ftp, folder, tempPath, Path.of(request.spoolFile()));
       long size = remoteSize(ftp, tempPath);
       if (size != request.bytes()) {
         throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
@@ -42,6 +51,29 @@ final class FtpPublisher {
     } catch (IOException | RuntimeException e) {
       deleteQuietly(ftp, tempPath);
       throw e;
+    }
+  }
+
+  private void storeInFolder(FTPClient ftp, String folder, String tempPath, Path spoolFile) throws IOException {
+    boolean known = knownFolders.contains(folder);
+    if (!known) {
+      makeFolders(ftp, folder);
+    }
+    try {
+      store(ftp, tempPath, spoolFile);
+    } catch (FtpReplyException e) {
+      if (!known || !FTPReply.isNegativePermanent(e.replyCode())) {
+        throw e;
+      }
+      knownFolders.remove(folder);
+      makeFolders(ftp, folder);
+      store(ftp, tempPath, spoolFile);
+    }
+    if (!known && !folder.isEmpty()) {
+      if (knownFolders.size() >= MAX_KNOWN_FOLDERS) {
+        knownFolders.clear();
+      }
+      knownFolders.add(folder);
     }
   }
 

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -108,6 +109,19 @@ class RelayToVsftpdTest {
   }
 
   @Test
+  void aFolderRemovedBetweenUploadsIsCreatedAgain(Vertx vertx) throws Exception {
+    deploy(vertx, vsftpd.password());
+    Buffer first = randomBody(1000);
+    Buffer second = randomBody(2000);
+    assertCreated(put("gone/soon/first.bin", first), "gone/soon/first.bin", first);
+
+    deleteRecursively(vsftpd.root().resolve("gone"));
+    HttpResponse<Buffer> response = put("gone/soon/second.bin", second);
+
+    assertCreated(response, "gone/soon/second.bin", second);
+  }
+
+  @Test
   void multipartPostLandsInTheFolderNamedByThePathField(Vertx vertx) throws Exception {
     deploy(vertx, vsftpd.password());
     Buffer body = randomBody(MiB + 5);
@@ -184,6 +198,14 @@ class RelayToVsftpdTest {
     assertThat(reply.getLong("bytes")).isEqualTo(body.length());
     assertThat(reply.getString("sha256")).isEqualTo(sha256);
     assertThat(vsftpd.sha256(path)).as("SHA-256 of %s as vsftpd serves it", path).isEqualTo(sha256);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   private List<Path> spoolFiles() throws IOException {
