@@ -24,13 +24,14 @@ usage: deploy/bench/bench.sh [--quick] [--target embedded|vsftpd] [--runs N] [--
   --connections N      relay.connections for the gateway (default: the gateway's default)
   --http-instances N   http.instances for the gateway (default: the gateway's default)
   --xmx SIZE           gateway heap (default 128m, as the issue's RSS target says)
+  --jar PATH           the gateway jar to measure (default target/gateway-fat.jar, built when missing)
 Needs: java 17, curl, openssl; mvn when target/gateway-fat.jar is missing.
 Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway, e.g. a JFR recording), BENCH_KEEP=1 (keep the
 temporary folder with the data, the logs and confs).
 EOF
 }
 
-quick=0 runs="" connections="" instances="" xmx=128m target=embedded
+quick=0 runs="" connections="" instances="" xmx=128m target=embedded jar=target/gateway-fat.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift ;;
     --http-instances) instances="$2"; shift ;;
     --xmx) xmx="$2"; shift ;;
+    --jar) jar="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -60,10 +62,11 @@ host=127.0.0.1
 for tool in java curl openssl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
-if [ ! -f target/gateway-fat.jar ]; then
+if [ "$jar" = target/gateway-fat.jar ] && [ ! -f "$jar" ]; then
   echo "bench: building target/gateway-fat.jar"
   mvn -B -ntp -q -DskipTests package
 fi
+[ -f "$jar" ] || { echo "bench: no such jar: $jar" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/ftpgw-bench.XXXXXX)
 chmod 711 "$work" # vsftpd enters its jail below as the FTP user
@@ -224,7 +227,7 @@ start_gateway() {
 }
 EOF
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
-  java -Xmx"$xmx" ${BENCH_JAVA_OPTS:-} -jar target/gateway-fat.jar -conf "$work/gateway.json" >"$work/gateway.log" 2>&1 &
+  java -Xmx"$xmx" ${BENCH_JAVA_OPTS:-} -jar "$jar" -conf "$work/gateway.json" >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
   local deadline=$((SECONDS + 60))
   http_port=""
@@ -324,7 +327,7 @@ median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print
 
 # ---------------------------------------------------------------- run
 echo "ftpgw benchmark: W1 1 x $((w1_bytes / MiB)) MiB, W2 $w2_count x $((w2_bytes / MiB)) MiB x$w2_parallel," \
-  "W3 $w3_count x 4 KiB x$w3_parallel; target $target; $runs run(s), median; gateway -Xmx$xmx;" \
+  "W3 $w3_count x 4 KiB x$w3_parallel; target $target; $runs run(s), median; $jar -Xmx$xmx;" \
   "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "preparing data in $work"
 make_data
