@@ -3,9 +3,11 @@ package ftpgw.relay;
 import ftpgw.transfer.RelayRequest;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.io.CopyStreamException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -80,7 +82,34 @@ final class FtpPublisher {
   private static void store(FTPClient ftp, String tempPath, Path spoolFile) throws IOException {
     try (InputStream in = Files.newInputStream(spoolFile)) {
       FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
+    } catch (CopyStreamException e) {
+      throw afterBrokenTransfer(ftp, "STOR " + tempPath, e);
     }
+  }
+
+  /**
+   * The data connection broke (Commons Net: "IOException caught while copying"). A server that refuses a file only
+   * once its data connection is open has a reply waiting (Apache FtpServer: 150, then "551 Error on output file"
+   * for a missing folder, 552 for a full disk): read it, so that the refusal is reported as one and the connection
+   * stays in step. A data timeout stays a timeout (504, not 502), without waiting for a reply that may never come.
+   */
+  private static IOException afterBrokenTransfer(FTPClient ftp, String command, CopyStreamException e) {
+    IOException cause = e.getIOException();
+    String message = command + " broke off after " + e.getTotalBytesTransferred() + " bytes: " + cause;
+    if (cause instanceof SocketTimeoutException) {
+      SocketTimeoutException timeout = new SocketTimeoutException(message);
+      timeout.initCause(cause);
+      return timeout;
+    }
+    try {
+      int code = ftp.getReply();
+      if (FTPReply.isNegativeTransient(code) || FTPReply.isNegativePermanent(code)) {
+        return new FtpReplyException(command, code, ftp.getReplyString().trim());
+      }
+    } catch (IOException ignored) {
+      // the control connection is gone too: the data connection's failure is the story
+    }
+    return new IOException(message, cause);
   }
 
   private static long remoteSize(FTPClient ftp, String path) throws IOException {
