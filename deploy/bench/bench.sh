@@ -336,8 +336,12 @@ start_gateway
 echo "gateway pid $gateway_pid on $host:$http_port, FTP target ($target) $host:$ftp_port; gateway conf:"
 sed 's/^/  /' "$work/gateway.json"
 
-# a warm-up, so that JIT compilation is not billed to the first case
-per_connection w3 4 "$gw_url/warm" >/dev/null && per_connection w3 4 "$ftp_url/warm" >/dev/null
+# a warm-up of the small- and the large-file paths, so that JIT compilation is not billed to the first runs
+echo "warming up (W3 and W2 once each way)"
+for url in "$gw_url" "$ftp_url"; do
+  per_connection w3 4 "$url/warm3" >/dev/null || die "the warm-up failed"
+  per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed"
+done
 rm -rf "$ftp_root/bench"
 sync
 
