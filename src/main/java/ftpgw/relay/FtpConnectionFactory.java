@@ -10,6 +10,7 @@ import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -61,6 +62,9 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
 
   private FTPClient open() throws IOException {
     FTPClient ftp = new FTPClient();
+    // Commons Net speaks ISO-8859-1 on the control connection by default: names beyond Latin-1 would become '?'.
+    // vsftpd and Apache FtpServer both take UTF-8 (FEAT: UTF8), as RFC 2640 asks.
+    ftp.setControlEncoding(StandardCharsets.UTF_8.name());
     ftp.setConnectTimeout((int) config.connectTimeout().toMillis());
     ftp.setDefaultTimeout((int) config.replyTimeout().toMillis());
     ftp.setDataTimeout(config.dataTimeout());

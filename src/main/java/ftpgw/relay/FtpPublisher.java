@@ -3,19 +3,31 @@ package ftpgw.relay;
 import ftpgw.transfer.RelayRequest;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.io.CopyStreamException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder, SIZE to check
  * that every byte arrived, then RNFR/RNTO to the final name. Readers never see a partial file; on failure the
- * temporary file is removed.
+ * temporary file is removed. Thread-safe: one publisher serves every pooled connection to its server.
  */
 final class FtpPublisher {
+  /** Folders remembered as existing; past this many the memory is dropped and rebuilt as files arrive. */
+  private static final int MAX_KNOWN_FOLDERS = 10_000;
+
   private final String baseDir;
+  /**
+   * Folders a STOR has succeeded in: no MKD round trips for them (three per file for a/b/c/x.bin). If one is removed
+   * behind our back, the STOR into it is refused and retried once after MKD.
+   */
+  private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
   /** @param baseDir remote folder under which all paths land ("" for the login's home) */
   FtpPublisher(String baseDir) {
@@ -29,9 +41,8 @@ final class FtpPublisher {
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
     String tempPath = join(folder, ".ftpgw-" + request.transferId() + ".part");
 
-    makeFolders(ftp, folder);
     try {
-      store(ftp, tempPath, Path.of(request.spoolFile()));
+      storeInFolder(ftp, folder, tempPath, Path.of(request.spoolFile()));
       long size = remoteSize(ftp, tempPath);
       if (size != request.bytes()) {
         throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
@@ -45,10 +56,60 @@ final class FtpPublisher {
     }
   }
 
+  private void storeInFolder(FTPClient ftp, String folder, String tempPath, Path spoolFile) throws IOException {
+    boolean known = knownFolders.contains(folder);
+    if (!known) {
+      makeFolders(ftp, folder);
+    }
+    try {
+      store(ftp, tempPath, spoolFile);
+    } catch (FtpReplyException e) {
+      if (!known || !FTPReply.isNegativePermanent(e.replyCode())) {
+        throw e;
+      }
+      knownFolders.remove(folder);
+      makeFolders(ftp, folder);
+      store(ftp, tempPath, spoolFile);
+    }
+    if (!known && !folder.isEmpty()) {
+      if (knownFolders.size() >= MAX_KNOWN_FOLDERS) {
+        knownFolders.clear();
+      }
+      knownFolders.add(folder);
+    }
+  }
+
   private static void store(FTPClient ftp, String tempPath, Path spoolFile) throws IOException {
     try (InputStream in = Files.newInputStream(spoolFile)) {
       FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
+    } catch (CopyStreamException e) {
+      throw afterBrokenTransfer(ftp, "STOR " + tempPath, e);
     }
+  }
+
+  /**
+   * The data connection broke (Commons Net: "IOException caught while copying"). A server that refuses a file only
+   * once its data connection is open has a reply waiting (Apache FtpServer: 150, then "551 Error on output file"
+   * for a missing folder, 552 for a full disk): read it, so that the refusal is reported as one and the connection
+   * stays in step. A data timeout stays a timeout (504, not 502), without waiting for a reply that may never come.
+   */
+  private static IOException afterBrokenTransfer(FTPClient ftp, String command, CopyStreamException e) {
+    IOException cause = e.getIOException();
+    String message = command + " broke off after " + e.getTotalBytesTransferred() + " bytes: " + cause;
+    if (cause instanceof SocketTimeoutException) {
+      SocketTimeoutException timeout = new SocketTimeoutException(message);
+      timeout.initCause(cause);
+      return timeout;
+    }
+    try {
+      int code = ftp.getReply();
+      if (FTPReply.isNegativeTransient(code) || FTPReply.isNegativePermanent(code)) {
+        return new FtpReplyException(command, code, ftp.getReplyString().trim());
+      }
+    } catch (IOException ignored) {
+      // the control connection is gone too: the data connection's failure is the story
+    }
+    return new IOException(message, cause);
   }
 
   private static long remoteSize(FTPClient ftp, String path) throws IOException {

@@ -1,0 +1,402 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): uploads the same data through the gateway (HTTP PUT with curl) and directly to the same
+# FTP server (curl -T ftp://), then prints wall time, MB/s or files/s, the gateway/direct speed ratio and the gateway
+# JVM's peak RSS per workload, checked against the targets of issue 2 and notes/anchors.md.
+#   W1  one 1 GiB file
+#   W2  32 x 32 MiB files, 8 at a time
+#   W3  2000 x 4 KiB files, 16 at a time
+# Every landed file is compared by SHA-256 with its source, so a broken transfer can never report a speed.
+# MB = 10^6 bytes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+usage() {
+  cat <<'EOF'
+usage: deploy/bench/bench.sh [--quick] [--target embedded|vsftpd] [--runs N] [--connections N]
+                             [--http-instances N] [--xmx SIZE]
+  --quick              smaller data (W1 256 MiB, W2 16 x 16 MiB, W3 500 x 4 KiB) and 1 run
+  --target embedded    (default) the gateway's embedded Apache FtpServer, user demo/demo from
+                       conf/ftp-users.properties; the JVM measured for RSS and CPU runs the FTP server too
+  --target vsftpd      a vsftpd started by the script (as the anchors were measured; needs root and
+                       /usr/sbin/vsftpd); the gateway JVM runs the gateway only. Its new-login-per-file case
+                       uploads the first 200 W3 files only (each vsftpd login costs ~40 ms of PAM hashing)
+  --runs N             repeat every case N times and report the median (default 3, --quick 1)
+  --connections N      relay.connections for the gateway (default: the gateway's default)
+  --http-instances N   http.instances for the gateway (default: the gateway's default)
+  --xmx SIZE           gateway heap (default 128m, as the issue's RSS target says)
+  --jar PATH           the gateway jar to measure (default target/gateway-fat.jar, built when missing)
+Needs: java 17, curl, openssl; mvn when target/gateway-fat.jar is missing.
+Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway, e.g. a JFR recording), BENCH_KEEP=1 (keep the
+temporary folder with the data, the logs and confs).
+EOF
+}
+
+quick=0 runs="" connections="" instances="" xmx=128m target=embedded jar=target/gateway-fat.jar
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --target) target="$2"; shift ;;
+    --runs) runs="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --http-instances) instances="$2"; shift ;;
+    --xmx) xmx="$2"; shift ;;
+    --jar) jar="$2"; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$target" in embedded|vsftpd) ;; *) echo "bench: --target is embedded or vsftpd" >&2; exit 2 ;; esac
+
+MiB=$((1 << 20))
+if [ "$quick" = 1 ]; then
+  w1_bytes=$((256 * MiB)) w2_count=16 w2_bytes=$((16 * MiB)) w3_count=500 runs=${runs:-1}
+else
+  w1_bytes=$((1024 * MiB)) w2_count=32 w2_bytes=$((32 * MiB)) w3_count=2000 runs=${runs:-3}
+fi
+w2_parallel=8 w3_parallel=16 w3_bytes=4096
+w3_login_count=$w3_count
+[ "$target" = vsftpd ] && w3_login_count=$((w3_count < 200 ? w3_count : 200))
+host=127.0.0.1
+
+for tool in java curl openssl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
+done
+if [ "$jar" = target/gateway-fat.jar ] && [ ! -f "$jar" ]; then
+  echo "bench: building target/gateway-fat.jar"
+  mvn -B -ntp -q -DskipTests package
+fi
+[ -f "$jar" ] || { echo "bench: no such jar: $jar" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/ftpgw-bench.XXXXXX)
+chmod 711 "$work" # vsftpd enters its jail below as the FTP user
+gateway_pid="" vsftpd_pid=""
+stop() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    # vsftpd forks a process per session: stop those too
+    pkill -TERM -P "$1" 2>/dev/null || true
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
+cleanup() {
+  stop "$gateway_pid"
+  stop "$vsftpd_pid"
+  [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+  echo "bench: $*" >&2
+  for log in gateway.log vsftpd.out; do
+    if [ -s "$work/$log" ]; then
+      echo "--- last lines of $log:" >&2
+      tail -n 20 "$work/$log" >&2
+    fi
+  done
+  exit 1
+}
+
+now_ns() { date +%s%N; }
+
+# ---------------------------------------------------------------- data
+# Random bytes from AES-CTR: /dev/urandom is 5x slower and would dominate the set-up time. head closes the pipe, so
+# openssl ends on SIGPIPE: not an error.
+random_bytes() {
+  { openssl enc -aes-128-ctr -pbkdf2 -nosalt -pass "pass:ftpgw-bench-$2" </dev/zero 2>/dev/null || true; } | head -c "$1"
+}
+
+# Every workload is a list of names ($work/<w>.names) in a source folder (src_of) with their SHA-256 ($work/<w>.sums).
+src_of() { if [ "$1" = w3login ]; then echo "$work/src/w3"; else echo "$work/src/$1"; fi; }
+
+make_data() {
+  mkdir -p "$work/src/w1" "$work/src/w2" "$work/src/w3"
+  random_bytes "$w1_bytes" w1 >"$work/src/w1/w1.bin"
+  random_bytes $((w2_count * w2_bytes)) w2 | (cd "$work/src/w2" && split -a 3 -d -b "$w2_bytes" --additional-suffix=.bin - w2-)
+  random_bytes $((w3_count * w3_bytes)) w3 | (cd "$work/src/w3" && split -a 5 -d -b "$w3_bytes" --additional-suffix=.bin - w3-)
+  for w in w1 w2 w3; do (cd "$work/src/$w" && ls >"$work/$w.names"); done
+  head -n "$w3_login_count" "$work/w3.names" >"$work/w3login.names"
+  for w in w1 w2 w3 w3login; do
+    (cd "$(src_of $w)" && xargs openssl dgst -sha256 -r <"$work/$w.names" >"$work/$w.sums")
+  done
+}
+
+# ---------------------------------------------------------------- FTP target
+# The FTP root every upload lands under (direct and through the gateway), and curl's login for direct uploads.
+ftp_root="$work/ftp"
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 12000))
+    ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return; }
+  done
+}
+
+# The same local account as src/test/java/ftpgw/testing/VsftpdAccount.java: created once per machine, its random
+# password in a root-only file (read by the gateway through relay.target.passwordFile, never printed).
+vsftpd_state=/var/lib/ftpgw-test vsftpd_user=ftpgw-vsftpd
+ensure_vsftpd_account() {
+  [ "$(id -u)" = 0 ] || die "--target vsftpd needs root (vsftpd and its local user)"
+  [ -x /usr/sbin/vsftpd ] || die "vsftpd is not installed: run deploy/setup.sh"
+  mkdir -p "$vsftpd_state"
+  chmod 711 "$vsftpd_state"
+  if ! getent passwd "$vsftpd_user" >/dev/null; then
+    useradd --create-home --home-dir "$vsftpd_state/$vsftpd_user-home" --shell /bin/sh \
+      --comment "ftpgw vsftpd tests" "$vsftpd_user"
+    rm -f "$vsftpd_state/$vsftpd_user.password"
+  fi
+  if [ ! -s "$vsftpd_state/$vsftpd_user.password" ]; then
+    local password
+    password=$(openssl rand -base64 18 | tr '+/' '-_' | tr -d '=')
+    echo "$vsftpd_user:$password" | chpasswd
+    (umask 077 && echo "$password" >"$vsftpd_state/$vsftpd_user.password")
+  fi
+}
+
+start_vsftpd() {
+  ensure_vsftpd_account
+  mkdir -p "$ftp_root" "$work/empty"
+  chown "$vsftpd_user:" "$ftp_root"
+  ftp_port=$(free_port)
+  local pasv_from
+  pasv_from=$(free_port)
+  cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=$host
+listen_port=$ftp_port
+background=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=YES
+local_umask=022
+chroot_local_user=YES
+allow_writeable_chroot=YES
+local_root=$ftp_root
+pasv_enable=YES
+pasv_address=$host
+pasv_min_port=$pasv_from
+pasv_max_port=$((pasv_from + 199))
+seccomp_sandbox=NO
+isolate_network=NO
+secure_chroot_dir=$work/empty
+pam_service_name=vsftpd
+userlist_enable=NO
+max_per_ip=0
+max_clients=0
+xferlog_enable=NO
+vsftpd_log_file=$work/vsftpd.log
+EOF
+  /usr/sbin/vsftpd "$work/vsftpd.conf" >"$work/vsftpd.out" 2>&1 &
+  vsftpd_pid=$!
+  local deadline=$((SECONDS + 15)) banner=""
+  until [[ "$banner" == 220* ]]; do
+    kill -0 "$vsftpd_pid" 2>/dev/null || die "vsftpd exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "vsftpd did not greet with 220 within 15 s"
+    sleep 0.1
+    banner=$( (exec 3<>"/dev/tcp/$host/$ftp_port" && read -r -t 2 line <&3 && echo "$line") 2>/dev/null || true)
+  done
+  ftp_login="$vsftpd_user" ftp_password=$(cat "$vsftpd_state/$vsftpd_user.password")
+}
+
+# ---------------------------------------------------------------- gateway
+start_gateway() {
+  local spool="$work/spool"
+  mkdir -p "$ftp_root" "$spool"
+  local http_tuning="" relay_tuning="" ftp_server relay_target=""
+  [ -n "$instances" ] && http_tuning=", \"instances\": $instances"
+  [ -n "$connections" ] && relay_tuning="\"connections\": $connections"
+  if [ "$target" = embedded ]; then
+    local pasv_from
+    pasv_from=$(free_port)
+    ftp_server="\"enabled\": true, \"host\": \"$host\", \"port\": 0, \"root\": \"$ftp_root\",
+    \"usersFile\": \"$PWD/conf/ftp-users.properties\", \"passivePorts\": \"$pasv_from-$((pasv_from + 199))\""
+  else
+    ftp_server="\"enabled\": false"
+    relay_target="\"target\": { \"host\": \"$host\", \"port\": $ftp_port, \"user\": \"$vsftpd_user\",
+      \"passwordFile\": \"$vsftpd_state/$vsftpd_user.password\" }"
+    [ -n "$relay_tuning" ] && relay_target+=","
+  fi
+  cat >"$work/gateway.json" <<EOF
+{
+  "http": { "host": "$host", "port": 0 $http_tuning },
+  "spool": { "dir": "$spool" },
+  "relay": { $relay_target $relay_tuning },
+  "ftpServer": { $ftp_server }
+}
+EOF
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
+  java -Xmx"$xmx" ${BENCH_JAVA_OPTS:-} -jar "$jar" -conf "$work/gateway.json" >"$work/gateway.log" 2>&1 &
+  gateway_pid=$!
+  local deadline=$((SECONDS + 60))
+  http_port=""
+  while [ -z "$http_port" ]; do
+    kill -0 "$gateway_pid" 2>/dev/null || die "the gateway exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "the gateway did not start within 60 s"
+    http_port=$(sed -n 's|.*HTTP uploads on http://[^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
+    sleep 0.1
+  done
+  if [ "$target" = embedded ]; then
+    ftp_port=$(sed -n 's|.*Embedded FTP server on [^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
+    [ -n "$ftp_port" ] || die "cannot find the embedded FTP server's port in the gateway log"
+    ftp_login=demo ftp_password=demo
+  fi
+  gw_url="http://$host:$http_port/files/bench/gw"
+  ftp_url="ftp://$host:$ftp_port/bench/ftp"
+  # curl reads the FTP login from here, so that no password shows in the process list
+  (umask 077 && echo "machine $host login $ftp_login password $ftp_password" >"$work/netrc")
+}
+
+# VmHWM is the peak RSS since the last reset (writing 5 to clear_refs, Linux >= 4.0, needs the same user or root).
+hwm_resettable=1
+reset_peak_rss() { echo 5 2>/dev/null >"/proc/$gateway_pid/clear_refs" || hwm_resettable=0; }
+peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$gateway_pid/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
+
+# ---------------------------------------------------------------- cases
+# Every uploader prints one HTTP/FTP status line per file into $codes; the case fails unless all are 201 / 226.
+curl_opts=(-sS --fail -o /dev/null -w '%{response_code}\n' --ftp-create-dirs)
+
+# Uploads every file of workload $1 with one curl process per file, $2 at a time, to URL base $3.
+per_file() {
+  (cd "$(src_of "$1")" && xargs -P "$2" -I{} curl "${curl_opts[@]}" --netrc-file "$work/netrc" -T {} "$3/{}" \
+    <"$work/$1.names")
+}
+
+# Uploads every file of workload $1 with $2 curl processes, each uploading its share over one connection, to $3/.
+per_connection() {
+  local i names pids=()
+  for ((i = 0; i < $2; i++)); do
+    names=$(awk -v n="$2" -v i="$i" 'NR % n == i' "$work/$1.names" | paste -sd, -)
+    [ -n "$names" ] || continue
+    (cd "$(src_of "$1")" && curl "${curl_opts[@]}" --netrc-file "$work/netrc" -T "{$names}" "$3/") &
+    pids+=($!)
+  done
+  local failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
+}
+
+# Checks what landed in folder $2 (relative to the FTP root) against workload $1's sources, then removes it.
+verify_and_clear() {
+  local landed="$ftp_root/$2"
+  [ -d "$landed" ] || die "$2: nothing landed"
+  local count expected
+  count=$(find "$landed" -type f | wc -l)
+  expected=$(wc -l <"$work/$1.names")
+  [ "$count" = "$expected" ] || die "$2: $count files landed, expected $expected"
+  (cd "$landed" && xargs openssl dgst -sha256 -r <"$work/$1.names") | cmp -s - "$work/$1.sums" \
+    || die "$2: SHA-256 of the landed files differs from the sources"
+  local stray
+  stray=$(find "$ftp_root" -name '.ftpgw-*.part' | head -n 3)
+  [ -z "$stray" ] || die "temporary files left on the FTP server: $stray"
+  [ -z "$(ls -A "$work/spool")" ] || die "files left in the spool: $(ls -A "$work/spool" | head -n 3)"
+  rm -rf "$landed"
+  # start every case with no dirty pages: the disk's writeback of an earlier case must not be billed to this one
+  sync
+}
+
+declare -A wall peak cpu
+# run_case NAME WORKLOAD LANDING_FOLDER EXPECTED_CODE COMMAND...
+run_case() {
+  local name=$1 workload=$2 folder=$3 code=$4
+  shift 4
+  local codes="$work/codes" t0 t1 c0 c1
+  reset_peak_rss
+  c0=$(cpu_ticks)
+  t0=$(now_ns)
+  "$@" >"$codes" || die "$name: an upload failed (curl's messages above)"
+  t1=$(now_ns)
+  c1=$(cpu_ticks)
+  local bad
+  bad=$(grep -cv "^$code\$" "$codes" || true)
+  [ "$bad" = 0 ] || die "$name: $bad uploads were not answered $code: $(grep -v "^$code\$" "$codes" | sort | uniq -c | tr '\n' ' ')"
+  [ "$(wc -l <"$codes")" = "$(wc -l <"$work/$workload.names")" ] \
+    || die "$name: $(wc -l <"$codes") answers for $(wc -l <"$work/$workload.names") files"
+  wall[$name]+="$(((t1 - t0) / 1000000)) "
+  cpu[$name]+="$((c1 - c0)) "
+  local kib
+  kib=$(peak_rss_kib)
+  [ -z "${peak[$name]:-}" ] || [ "$kib" -gt "${peak[$name]}" ] && peak[$name]=$kib
+  verify_and_clear "$workload" "$folder"
+  printf '  %-14s run %d: %6d ms\n' "$name" "$run" $(((t1 - t0) / 1000000))
+}
+
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+# ---------------------------------------------------------------- run
+echo "ftpgw benchmark: W1 1 x $((w1_bytes / MiB)) MiB, W2 $w2_count x $((w2_bytes / MiB)) MiB x$w2_parallel," \
+  "W3 $w3_count x 4 KiB x$w3_parallel; target $target; $runs run(s), median; $jar -Xmx$xmx;" \
+  "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "preparing data in $work"
+make_data
+[ "$target" = vsftpd ] && start_vsftpd
+start_gateway
+echo "gateway pid $gateway_pid on $host:$http_port, FTP target ($target) $host:$ftp_port; gateway conf:"
+sed 's/^/  /' "$work/gateway.json"
+
+# a warm-up of the small- and the large-file paths, so that JIT compilation is not billed to the first runs
+echo "warming up (W3 and W2 once each way)"
+for url in "$gw_url" "$ftp_url"; do
+  per_connection w3 4 "$url/warm3" >/dev/null || die "the warm-up failed"
+  per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed"
+done
+rm -rf "$ftp_root/bench"
+sync
+
+for ((run = 1; run <= runs; run++)); do
+  run_case w1.direct w1 bench/ftp/w1 226 per_file w1 1 "$ftp_url/w1"
+  run_case w1.gateway w1 bench/gw/w1 201 per_file w1 1 "$gw_url/w1"
+  run_case w2.direct w2 bench/ftp/w2 226 per_file w2 "$w2_parallel" "$ftp_url/w2"
+  run_case w2.gateway w2 bench/gw/w2 201 per_file w2 "$w2_parallel" "$gw_url/w2"
+  run_case w3.login w3login bench/ftp/w3a 226 per_file w3login "$w3_parallel" "$ftp_url/w3a"
+  run_case w3.gw-proc w3 bench/gw/w3a 201 per_file w3 "$w3_parallel" "$gw_url/w3a"
+  run_case w3.reuse w3 bench/ftp/w3b 226 per_connection w3 "$w3_parallel" "$ftp_url/w3b"
+  run_case w3.gw-keep w3 bench/gw/w3b 201 per_connection w3 "$w3_parallel" "$gw_url/w3b"
+done
+
+# ---------------------------------------------------------------- report
+ticks=$(getconf CLK_TCK)
+ms() { median "${wall[$1]}"; }
+mbs() { awk -v b="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", b / 1e6 / (ms / 1000)}'; }
+fps() { awk -v n="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", n / (ms / 1000)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+mib() { awk -v k="${peak[$1]}" 'BEGIN {printf "%.0f", k / 1024}'; }
+cpus() { awk -v t="$(median "${cpu[$1]}")" -v hz="$ticks" 'BEGIN {printf "%.1f", t / hz}'; }
+
+w1_total=$w1_bytes w2_total=$((w2_count * w2_bytes))
+w1_gw=$(mbs w1.gateway $w1_total) w1_ftp=$(mbs w1.direct $w1_total)
+w2_gw=$(mbs w2.gateway $w2_total) w2_ftp=$(mbs w2.direct $w2_total)
+w3_login=$(fps w3.login $w3_login_count) w3_proc=$(fps w3.gw-proc $w3_count)
+w3_reuse=$(fps w3.reuse $w3_count) w3_keep=$(fps w3.gw-keep $w3_count)
+echo
+echo "Results, target $target (median of $runs; MB = 10^6 bytes; RSS = gateway JVM peak during the case;" \
+  "CPU = gateway JVM seconds$([ "$target" = embedded ] && echo ", FTP server included"))"
+printf '%-42s %9s %12s %9s %9s %8s\n' "case" "wall ms" "speed" "gw/direct" "RSS MiB" "CPU s"
+row() { printf '%-42s %9s %12s %9s %9s %8s\n' "$1" "$(ms "$2")" "$3" "$4" "$(mib "$2")" "$(cpus "$2")"; }
+row "W1 direct   curl -T ftp://" w1.direct "$w1_ftp MB/s" ""
+row "W1 gateway  curl -T PUT /files" w1.gateway "$w1_gw MB/s" "$(ratio "$w1_gw" "$w1_ftp")"
+row "W2 direct   curl per file x$w2_parallel" w2.direct "$w2_ftp MB/s" ""
+row "W2 gateway  curl per file x$w2_parallel" w2.gateway "$w2_gw MB/s" "$(ratio "$w2_gw" "$w2_ftp")"
+row "W3 direct   new login per file x$w3_parallel$([ "$w3_login_count" != "$w3_count" ] && echo " ($w3_login_count)")" \
+  w3.login "$w3_login files/s" ""
+row "W3 gateway  curl per file x$w3_parallel" w3.gw-proc "$w3_proc files/s" "$(ratio "$w3_proc" "$w3_login")"
+row "W3 direct   $w3_parallel logins, reused" w3.reuse "$w3_reuse files/s" ""
+row "W3 gateway  $w3_parallel keep-alive curls" w3.gw-keep "$w3_keep files/s" "$(ratio "$w3_keep" "$w3_reuse")"
+[ "$hwm_resettable" = 1 ] || echo "(RSS: /proc/PID/clear_refs was not writable: peaks are since the JVM started)"
+
+check() { if awk "BEGIN {exit !($2)}"; then echo "  PASS  $1"; else echo "  FAIL  $1"; fi; }
+echo
+echo "Targets (issue 2 and notes/anchors.md)$([ "$quick" = 1 ] && echo "; --quick sizes, indicative only"):"
+check "W1 through the gateway within 1.5x of direct: $(ms w1.gateway) ms <= 1.5 x $(ms w1.direct) ms" \
+  "$(ms w1.gateway) <= 1.5 * $(ms w1.direct)"
+check "W3 gateway >= 10x new-login-per-file: $w3_keep (keep-alive), $w3_proc (curl per file) vs 10 x $w3_login files/s" \
+  "$w3_keep >= 10 * $w3_login"
+check "W1 gateway peak RSS < 300 MB with -Xmx$xmx: $(mib w1.gateway) MiB" "${peak[w1.gateway]} * 1024 < 300e6"
+check "W1 gateway >= rclone 899 MB/s: $w1_gw MB/s" "$w1_gw >= 899"
+check "W2 gateway >= rclone 923 MB/s: $w2_gw MB/s" "$w2_gw >= 923"
+check "W1 and W2 gateway within 10% of direct: $(ratio "$w1_gw" "$w1_ftp"), $(ratio "$w2_gw" "$w2_ftp")" \
+  "$w1_gw >= 0.9 * $w1_ftp && $w2_gw >= 0.9 * $w2_ftp"
+check "W3 gateway >= 600 files/s: $w3_keep (keep-alive), $w3_proc (curl per file)" "$w3_keep >= 600"
+check "W2 gateway peak RSS < 200 MiB: $(mib w2.gateway) MiB" "${peak[w2.gateway]} < 200 * 1024"

@@ -1,0 +1,341 @@
+package ftpgw.testing;
+
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real vsftpd (the Debian package) in the foreground on a free loopback port, with its own vsftpd.conf, jail
+ * folder and log in a temporary folder. {@link #close()} stops it and its sessions and removes the folder.
+ * Fails (never skips) when vsftpd is not installed: CI installs it with deploy/setup.sh.
+ */
+public final class VsftpdServer implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/vsftpd");
+  private static final String HOST = "127.0.0.1";
+  private static final long START_TIMEOUT_MS = 15_000;
+  private static final int PASSIVE_PORTS = 40;
+  private static final int START_ATTEMPTS = 5;
+
+  private final Path dir;
+  private final Path root;
+  private final VsftpdAccount account;
+  private Process process;
+  private int port;
+
+  private VsftpdServer(Path dir, VsftpdAccount account) {
+    this.dir = dir;
+    this.root = dir.resolve("root");
+    this.account = account;
+  }
+
+  /** Starts a vsftpd whose login {@link #user()} is jailed in {@link #root()}. */
+  public static VsftpdServer start() throws IOException, InterruptedException {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException("vsftpd is not installed (" + BINARY + " is missing): run deploy/setup.sh, "
+          + "or apt-get install vsftpd");
+    }
+    VsftpdAccount account = VsftpdAccount.ensure();
+    Path dir = Files.createTempDirectory("ftpgw-vsftpd-");
+    VsftpdServer server = new VsftpdServer(dir, account);
+    try {
+      server.prepareFolders();
+      server.launch();
+      return server;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  public String host() {
+    return HOST;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String user() {
+    return account.name();
+  }
+
+  public String password() {
+    return account.password();
+  }
+
+  /** The folder the login is jailed in: its "/" over FTP. */
+  public Path root() {
+    return root;
+  }
+
+  /** vsftpd's own log (logins, transfers and the FTP dialogue). */
+  public Path log() {
+    return dir.resolve("vsftpd.log");
+  }
+
+  /**
+   * SHA-256 (hex) of a file as vsftpd serves it, fetched over FTP with UTF-8 names: the test JVM's file-name
+   * encoding may not be UTF-8 (LANG unset), so non-ASCII names are not read from disk.
+   */
+  public String sha256(String path) throws IOException {
+    FTPClient ftp = login();
+    try {
+      InputStream in = ftp.retrieveFileStream(path);
+      if (in == null) {
+        throw new IOException("RETR " + path + " failed: " + ftp.getReplyString().trim());
+      }
+      MessageDigest digest = sha256();
+      try (DigestInputStream digesting = new DigestInputStream(in, digest)) {
+        digesting.transferTo(OutputStream.nullOutputStream());
+      }
+      if (!ftp.completePendingCommand()) {
+        throw new IOException("RETR " + path + " did not complete: " + ftp.getReplyString().trim());
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } finally {
+      ftp.disconnect();
+    }
+  }
+
+  /** Whether a file exists (as vsftpd sees it): SIZE answers 213. */
+  public boolean exists(String path) throws IOException {
+    FTPClient ftp = login();
+    try {
+      return ftp.sendCommand("SIZE", path) == 213;
+    } finally {
+      ftp.disconnect();
+    }
+  }
+
+  /** Every regular file under {@link #root()}, relative to it ('/'-separated). */
+  public List<String> files() throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  /** Files left behind by an unfinished atomic publish ({@code .ftpgw-*.part}). */
+  public List<String> temporaryFiles() throws IOException {
+    return files().stream()
+        .filter(p -> {
+          String name = p.substring(p.lastIndexOf('/') + 1);
+          return name.startsWith(".ftpgw-") && name.endsWith(".part");
+        })
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    stopProcess();
+    deleteRecursively(dir);
+  }
+
+  private void prepareFolders() throws IOException {
+    // vsftpd changes into the jail as the user, so every folder above it must be traversable
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+    Files.createDirectories(dir.resolve("empty"));
+    Files.setPosixFilePermissions(dir.resolve("empty"), PosixFilePermissions.fromString("r-x--x--x"));
+    Files.createDirectories(root);
+    UserPrincipalLookupService users = root.getFileSystem().getUserPrincipalLookupService();
+    Files.setOwner(root, users.lookupPrincipalByName(account.name()));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** Another process may take a port between our probe and vsftpd's bind: then try other ports. */
+  private void launch() throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      port = freePort();
+      int passiveFrom = freePortRange(PASSIVE_PORTS);
+      Files.writeString(dir.resolve("vsftpd.conf"), config(port, passiveFrom), StandardCharsets.UTF_8);
+      Files.deleteIfExists(dir.resolve("vsftpd.out"));
+      process = new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("vsftpd.out").toFile())
+          .start();
+      try {
+        awaitBanner();
+        return;
+      } catch (IOException e) {
+        last = e;
+        stopProcess();
+      }
+    }
+    throw last;
+  }
+
+  private String config(int controlPort, int passiveFrom) {
+    return String.join("\n",
+        "listen=YES",
+        "listen_ipv6=NO",
+        "listen_address=" + HOST,
+        "listen_port=" + controlPort,
+        "background=NO",
+        "anonymous_enable=NO",
+        "local_enable=YES",
+        "write_enable=YES",
+        "local_umask=022",
+        "chroot_local_user=YES",
+        "allow_writeable_chroot=YES",
+        // the jail for this instance; the account's home is shared by every instance on the machine
+        "local_root=" + root,
+        "pasv_enable=YES",
+        "pasv_address=" + HOST,
+        "pasv_min_port=" + passiveFrom,
+        "pasv_max_port=" + (passiveFrom + PASSIVE_PORTS - 1),
+        "seccomp_sandbox=NO",
+        // network namespaces may be refused inside containers
+        "isolate_network=NO",
+        "secure_chroot_dir=" + dir.resolve("empty"),
+        "pam_service_name=vsftpd",
+        "userlist_enable=NO",
+        "xferlog_enable=YES",
+        "log_ftp_protocol=YES",
+        "vsftpd_log_file=" + log(),
+        "ftpd_banner=ftpgw test vsftpd",
+        "");
+  }
+
+  /** Ready means: the port accepts and greets with 220. Polled, as vsftpd signals nothing else. */
+  private void awaitBanner() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+    String lastProblem = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("vsftpd exited with " + process.exitValue() + " on port " + port + ": " + output());
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(HOST, port), 1000);
+        socket.setSoTimeout(5000);
+        String banner = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
+        if (banner != null && banner.startsWith("220")) {
+          return;
+        }
+        lastProblem = "banner " + banner;
+      } catch (IOException e) {
+        lastProblem = e.toString();
+      }
+      Thread.sleep(25);
+    }
+    throw new IOException("vsftpd on port " + port + " did not greet with 220 within " + START_TIMEOUT_MS + " ms ("
+        + lastProblem + "): " + output());
+  }
+
+  private FTPClient login() throws IOException {
+    FTPClient ftp = new FTPClient();
+    ftp.setControlEncoding("UTF-8");
+    ftp.setConnectTimeout(5000);
+    ftp.setDefaultTimeout(15_000);
+    ftp.connect(HOST, port);
+    if (!ftp.login(account.name(), account.password())) {
+      String reply = ftp.getReplyString().trim();
+      ftp.disconnect();
+      throw new IOException("vsftpd refused the test login " + account.name() + ": " + reply);
+    }
+    ftp.setFileType(FTP.BINARY_FILE_TYPE);
+    ftp.enterLocalPassiveMode();
+    return ftp;
+  }
+
+  private String output() {
+    try {
+      Path out = dir.resolve("vsftpd.out");
+      return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8).trim() : "(no output)";
+    } catch (IOException e) {
+      return "(output unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Sessions are forked children of the listener: stop them too, or they outlive the test. */
+  private void stopProcess() {
+    if (process == null) {
+      return;
+    }
+    List<ProcessHandle> sessions = process.descendants().toList();
+    process.destroy();
+    sessions.forEach(ProcessHandle::destroy);
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sessions.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    process = null;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The first of {@code count} consecutive ports that are free now, picked at random above the usual ephemeral ones. */
+  private static int freePortRange(int count) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int from = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
+      if (allFree(from, count)) {
+        return from;
+      }
+    }
+    throw new IOException("no " + count + " consecutive free ports found for vsftpd's passive range");
+  }
+
+  private static boolean allFree(int from, int count) {
+    for (int p = from; p < from + count; p++) {
+      try (ServerSocket ignored = new ServerSocket(p, 1, InetAddress.getByName(HOST))) {
+        // free
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the vsftpd test folder " + dir, e);
+    }
+  }
+}
