@@ -70,8 +70,6 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     ftp.setDataTimeout(config.dataTimeout());
     ftp.setBufferSize(BUFFER_BYTES);
     ftp.setUseEPSVwithIPv4(true);
-    // paths are UTF-8 (RFC 2640); Commons Net would otherwise send ISO-8859-1 and mangle non-Latin names
-    ftp.setControlEncoding("UTF-8");
     // Commons Net's control keep-alive sends NOOPs during transfers that FtpServer and vsftpd answer only after
     // the transfer: it stalls uploads. Idle connections are checked by the pool instead.
     ftp.setControlKeepAliveTimeout(Duration.ZERO);
