@@ -7,6 +7,7 @@ import ftpgw.cluster.EdgeRelayVerticle;
 import ftpgw.config.FtpTarget;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.RelayConfig;
+import ftpgw.config.DeliveryConfig;
 import ftpgw.config.Role;
 import ftpgw.config.Secret;
 import ftpgw.delivery.DeliveryVerticle;
@@ -168,13 +169,15 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> deployHttp(Spool spool, OpsRoutes ops) {
-    http = new HttpUploadVerticle(config.http(), spool, config.delivery(), ops);
+    // only a node that relays itself can follow a body still arriving; an edge hands whole bodies on
+    DeliveryConfig delivery = config.has(Role.RELAY) ? config.delivery() : config.delivery().withoutCutThrough();
+    http = new HttpUploadVerticle(config.http(), spool, delivery, ops);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0 ? first : first.compose(id -> {
       Promise<String> deployed = Promise.promise();
       previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
-          () -> new HttpUploadVerticle(config.http(), spool, config.delivery(), ops),
+          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops),
           new DeploymentOptions().setInstances(more)).onComplete(deployed));
       return deployed.future();
     });

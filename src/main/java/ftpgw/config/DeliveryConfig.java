@@ -14,11 +14,13 @@ import static ftpgw.config.Json.require;
  * @param maxAge         a transfer not delivered this long after it was accepted fails
  * @param retention      finished transfers stay visible at {@code /transfers} this long
  * @param shutdownGrace  on shutdown, relays in progress get this long to finish; the rest stays journalled
+ * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes starts its FTP upload while the
+ *                       body still arrives, on a node that relays itself; 0 turns this off
  */
 public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                             Duration maxAge, Duration retention, Duration shutdownGrace) {
+                             Duration maxAge, Duration retention, Duration shutdownGrace, long cutThroughBytes) {
   public static final DeliveryConfig DEFAULTS = new DeliveryConfig(Duration.ofMinutes(5), 10, Duration.ofSeconds(1),
-      Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(30));
+      Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(30), 1L << 20);
 
   public DeliveryConfig {
     require(syncTimeout.toMillis() > 0, "delivery.syncTimeoutMs must be > 0");
@@ -28,6 +30,18 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
     require(maxAge.toMillis() > 0, "delivery.maxAgeMs must be > 0");
     require(retention.toMillis() > 0, "delivery.retentionMs must be > 0");
     require(!shutdownGrace.isNegative(), "delivery.shutdownGraceMs must be >= 0");
+    require(cutThroughBytes >= 0, "delivery.cutThroughBytes must be >= 0, got " + cutThroughBytes);
+  }
+
+  /** Whether an upload of {@code bytes} (declared up front) may be relayed while it arrives. */
+  public boolean cutsThrough(long bytes) {
+    return cutThroughBytes > 0 && bytes >= cutThroughBytes;
+  }
+
+  /** The same, never cutting through (an edge node hands whole bodies to relay nodes). */
+  public DeliveryConfig withoutCutThrough() {
+    return new DeliveryConfig(syncTimeout, maxAttempts, initialBackoff, maxBackoff, maxAge, retention, shutdownGrace,
+        0);
   }
 
   static DeliveryConfig fromJson(Json json) {
@@ -38,7 +52,8 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
         json.millis("maxBackoffMs", DEFAULTS.maxBackoff),
         json.millis("maxAgeMs", DEFAULTS.maxAge),
         json.millis("retentionMs", DEFAULTS.retention),
-        json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace));
+        json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace),
+        json.number("cutThroughBytes", DEFAULTS.cutThroughBytes));
   }
 
 }

@@ -1,6 +1,7 @@
 package ftpgw.delivery;
 
 import ftpgw.transfer.Addresses;
+import ftpgw.transfer.PublishedTransfer;
 import ftpgw.transfer.SubmitTransfer;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferRef;
@@ -35,6 +36,11 @@ public final class DeliveryClient {
   /** Makes a transfer durable (journalled) and answers with its current state. */
   public Future<Transfer> persist(String id) {
     return request(Addresses.DELIVERY_PERSIST, new TransferRef(id).toJson(), QUICK);
+  }
+
+  /** Records a transfer published while it arrived; answers once its spool body is gone. */
+  public Future<Transfer> published(Transfer delivered, long relayMillis) {
+    return request(Addresses.DELIVERY_PUBLISHED, new PublishedTransfer(delivered, relayMillis).toJson(), QUICK);
   }
 
   public Future<Transfer> cancel(String id) {

@@ -5,6 +5,7 @@ import ftpgw.relay.RelayClient;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.PublishedTransfer;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.SubmitTransfer;
 import ftpgw.transfer.Transfer;
@@ -89,7 +90,8 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     return Future.all(
             bus.<JsonObject>localConsumer(Addresses.DELIVERY_SUBMIT, this::submit).completion(),
             bus.<JsonObject>localConsumer(Addresses.DELIVERY_PERSIST, this::persist).completion(),
-            bus.<JsonObject>localConsumer(Addresses.DELIVERY_CANCEL, this::cancel).completion())
+            bus.<JsonObject>localConsumer(Addresses.DELIVERY_CANCEL, this::cancel).completion(),
+            bus.<JsonObject>localConsumer(Addresses.DELIVERY_PUBLISHED, this::published).completion())
         .onSuccess(v -> requeueRecovered());
   }
 
@@ -138,6 +140,17 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
       }
       pump();
     }).onFailure(e -> message.fail(Failure.INTERNAL.busCode(), "cannot journal the upload: " + e.getMessage()));
+  }
+
+  /** A transfer relayed while it arrived: counted and finished like one this verticle relayed. */
+  private void published(Message<JsonObject> message) {
+    PublishedTransfer published = PublishedTransfer.fromJson(message.body());
+    Transfer transfer = published.transfer();
+    metrics.accepted(transfer);
+    metrics.attempted(transfer, Duration.ofMillis(published.relayMillis()), true);
+    Tracked tracked = new Tracked(transfer);
+    finish(tracked, transfer);
+    tracked.diskWrites.onComplete(done -> message.reply(transfer.toJson()));
   }
 
   private Tracked accept(Transfer transfer) {

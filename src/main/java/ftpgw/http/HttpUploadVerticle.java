@@ -19,6 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 
 /** The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the event bus. */
 public final class HttpUploadVerticle extends VerticleBase implements Stage {
@@ -48,7 +50,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
     TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
     UploadHandler uploads = new UploadHandler(vertx, spool, delivery, status, config.maxUploadBytes(),
-        deliveryConfig.syncTimeout());
+        deliveryConfig, Duration.ofSeconds(config.idleTimeoutSeconds()));
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 

@@ -1,13 +1,16 @@
 package ftpgw.http;
 
+import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
+import ftpgw.relay.RelayClient;
 import ftpgw.spool.Spool;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpoolWriter;
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
+import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
@@ -25,6 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -47,16 +51,21 @@ final class UploadHandler {
   private final DeliveryClient delivery;
   private final TransferStatusStore status;
   private final long maxUploadBytes;
-  private final Duration syncTimeout;
+  private final DeliveryConfig deliveryConfig;
+  private final Duration stallLimit;
+  private final RelayClient relay;
 
+  /** @param stallLimit how long a body may send nothing before the upload is dropped (HTTP idle timeout) */
   UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, TransferStatusStore status, long maxUploadBytes,
-                Duration syncTimeout) {
+                DeliveryConfig deliveryConfig, Duration stallLimit) {
     this.vertx = vertx;
     this.spool = spool;
     this.delivery = delivery;
     this.status = status;
     this.maxUploadBytes = maxUploadBytes;
-    this.syncTimeout = syncTimeout;
+    this.deliveryConfig = deliveryConfig;
+    this.stallLimit = stallLimit;
+    this.relay = new RelayClient(vertx.eventBus(), deliveryConfig.syncTimeout());
   }
 
   /** {@code PUT /files/{path}}: the raw body is the file. */
@@ -68,11 +77,20 @@ final class UploadHandler {
     SpoolReservation slot = spool.reserve(length);
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString());
+    Preferences prefer = Preferences.of(request);
+    CutThrough live = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !prefer.respondAsync()
+        && deliveryConfig.cutsThrough(length)
+        ? new CutThrough(vertx, relay, slot, path, length, stallLimit.plusSeconds(5), deliveryConfig.syncTimeout())
+        : null;
     expectContinue(request);
-    receive(request, slot, digest)
+    receive(request, slot, digest, live)
         .onFailure(e -> notReceived(receiving, e))
-        .compose(body -> deliver(ctx, slot, body, path, started, false))
-        .onFailure(e -> failed(ctx, slot, e));
+        .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
+            : live.published()
+                .compose(result -> publishedLive(ctx, slot, body, result, started))
+                .recover(e -> deliver(ctx, slot, body, path, started, false)))
+        .onFailure(e -> (live == null ? Future.succeededFuture() : live.settled())
+            .onComplete(settled -> failed(ctx, slot, e)));
   }
 
   /** {@code POST /upload}: the seed's multipart form, field {@code file}, optional field {@code path} (a folder). */
@@ -92,7 +110,7 @@ final class UploadHandler {
     SpoolReservation slot = spool.reserve(Math.min(declared, maxUploadBytes));
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null);
-    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest));
+    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest, null));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
@@ -103,14 +121,33 @@ final class UploadHandler {
     request.resume();
   }
 
-  private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest) {
+  /** Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it. */
+  private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
+                                      CutThrough live) {
     body.pause(); // not one byte may be read before the spool file is open
-    return vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
-        .compose(file -> SpoolWriter.write(body, file, slot, maxUploadBytes))
-        .compose(received -> digest.isEmpty() || digest.get().equals(received.sha256())
-            ? Future.succeededFuture(received)
-            : Future.failedFuture(Failure.DIGEST_MISMATCH.exception("the body's SHA-256 is " + received.sha256()
+    Future<SpooledBody> received = vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
+        .compose(file -> {
+          if (live == null) {
+            return SpoolWriter.write(body, file, slot, maxUploadBytes);
+          }
+          live.start();
+          LongConsumer written = live::written;
+          return SpoolWriter.write(body, file, slot, maxUploadBytes, written);
+        })
+        .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
+            ? Future.succeededFuture(spooled)
+            : Future.failedFuture(Failure.DIGEST_MISMATCH.exception("the body's SHA-256 is " + spooled.sha256()
                 + " but the client announced " + digest.get() + "; nothing was published")));
+    return live == null ? received : received.andThen(live::received);
+  }
+
+  /** The cut-through relay published the body: the delivery records it and drops the spooled copy; 201. */
+  private Future<Void> publishedLive(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RelayResult result,
+                                     long started) {
+    Transfer delivered = Transfer.queued(slot.id(), result.remotePath(), body.bytes(), body.sha256(),
+        slot.file().toString()).delivered();
+    return delivery.published(delivered, result.ftpMillis())
+        .map(recorded -> answer(ctx, recorded, started, false, false));
   }
 
   /**
@@ -121,6 +158,7 @@ final class UploadHandler {
                                long started, boolean plainText) {
     Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString());
     Preferences prefer = Preferences.of(ctx.request());
+    Duration syncTimeout = deliveryConfig.syncTimeout();
     if (prefer.respondAsync()) {
       return delivery.submitAsync(transfer)
           .map(accepted -> answer(ctx, accepted, started, plainText, true));

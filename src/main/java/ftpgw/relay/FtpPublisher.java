@@ -1,5 +1,6 @@
 package ftpgw.relay;
 
+import ftpgw.spool.LiveBody;
 import ftpgw.transfer.RelayRequest;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
@@ -39,10 +40,12 @@ final class FtpPublisher {
     String finalPath = join(baseDir, request.remotePath());
     int slash = finalPath.lastIndexOf('/');
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
-    String tempPath = join(folder, ".ftpgw-" + request.transferId() + ".part");
+    // a live attempt has its own temporary name: should it outlive its caller's patience, the attempt that follows
+    // from the spooled copy never shares a file with it
+    String tempPath = join(folder, ".ftpgw-" + request.transferId() + (request.live() ? ".live" : "") + ".part");
 
     try {
-      storeInFolder(ftp, folder, tempPath, Path.of(request.spoolFile()));
+      storeInFolder(ftp, folder, tempPath, request);
       long size = remoteSize(ftp, tempPath);
       if (size != request.bytes()) {
         throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
@@ -56,20 +59,21 @@ final class FtpPublisher {
     }
   }
 
-  private void storeInFolder(FTPClient ftp, String folder, String tempPath, Path spoolFile) throws IOException {
+  private void storeInFolder(FTPClient ftp, String folder, String tempPath, RelayRequest request)
+      throws IOException {
     boolean known = knownFolders.contains(folder);
     if (!known) {
       makeFolders(ftp, folder);
     }
     try {
-      store(ftp, tempPath, spoolFile);
+      store(ftp, tempPath, request);
     } catch (FtpReplyException e) {
       if (!known || !FTPReply.isNegativePermanent(e.replyCode())) {
         throw e;
       }
       knownFolders.remove(folder);
       makeFolders(ftp, folder);
-      store(ftp, tempPath, spoolFile);
+      store(ftp, tempPath, request);
     }
     if (!known && !folder.isEmpty()) {
       if (knownFolders.size() >= MAX_KNOWN_FOLDERS) {
@@ -79,12 +83,22 @@ final class FtpPublisher {
     }
   }
 
-  private static void store(FTPClient ftp, String tempPath, Path spoolFile) throws IOException {
-    try (InputStream in = Files.newInputStream(spoolFile)) {
+  private static void store(FTPClient ftp, String tempPath, RelayRequest request) throws IOException {
+    try (InputStream in = openBody(request)) {
       FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
     } catch (CopyStreamException e) {
       throw afterBrokenTransfer(ftp, "STOR " + tempPath, e);
     }
+  }
+
+  /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */
+  private static InputStream openBody(RelayRequest request) throws IOException {
+    if (!request.live()) {
+      return Files.newInputStream(Path.of(request.spoolFile()));
+    }
+    LiveBody live = LiveBody.find(request.transferId())
+        .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
+    return live.newInputStream();
   }
 
   /**

@@ -21,7 +21,16 @@ public final class RelayClient {
   }
 
   public Future<RelayResult> relay(RelayRequest request) {
-    return bus.<JsonObject>request(Addresses.RELAY_FILE, request.toJson(), options)
+    return relay(request, options);
+  }
+
+  /** With its own time limit (a live body's relay lasts as long as its upload). */
+  public Future<RelayResult> relay(RelayRequest request, Duration timeout) {
+    return relay(request, new DeliveryOptions().setSendTimeout(timeout.toMillis()));
+  }
+
+  private Future<RelayResult> relay(RelayRequest request, DeliveryOptions sendOptions) {
+    return bus.<JsonObject>request(Addresses.RELAY_FILE, request.toJson(), sendOptions)
         .map(reply -> RelayResult.fromJson(reply.body()));
   }
 }

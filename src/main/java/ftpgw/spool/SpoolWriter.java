@@ -9,7 +9,9 @@ import io.vertx.core.streams.ReadStream;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.function.LongConsumer;
 
 /**
  * Streams a body into its spool file with back-pressure, hashing it on the way and enforcing the size limit.
@@ -30,13 +32,19 @@ public final class SpoolWriter {
   private final long maxBytes;
   private final MessageDigest sha256 = newDigest();
   private final Promise<SpooledBody> result = Promise.promise();
+  private final LongConsumer onWritten;
+  /** End offsets of writes not yet known to be on disk, in the order issued; {@code null} when nobody listens. */
+  private final ArrayDeque<long[]> pendingWrites;
   private long received;
 
-  private SpoolWriter(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation, long maxBytes) {
+  private SpoolWriter(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation, long maxBytes,
+                      LongConsumer onWritten) {
     this.body = body;
     this.file = file;
     this.reservation = reservation;
     this.maxBytes = maxBytes;
+    this.onWritten = onWritten;
+    this.pendingWrites = onWritten == null ? null : new ArrayDeque<>();
   }
 
   /**
@@ -45,7 +53,16 @@ public final class SpoolWriter {
    */
   public static Future<SpooledBody> write(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
                                           long maxBytes) {
-    return new SpoolWriter(body, file, reservation, maxBytes).start();
+    return new SpoolWriter(body, file, reservation, maxBytes, null).start();
+  }
+
+  /**
+   * Like {@link #write(ReadStream, AsyncFile, SpoolReservation, long)}, and tells {@code onWritten} (on the event
+   * loop) how many leading bytes of the file are written each time that grows, for a reader following the file.
+   */
+  public static Future<SpooledBody> write(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
+                                          long maxBytes, LongConsumer onWritten) {
+    return new SpoolWriter(body, file, reservation, maxBytes, onWritten).start();
   }
 
   private Future<SpooledBody> start() {
@@ -76,11 +93,34 @@ public final class SpoolWriter {
       return;
     }
     digest(chunk);
-    file.write(chunk);
+    if (pendingWrites == null) {
+      file.write(chunk);
+    } else {
+      writeAndReport(chunk);
+    }
     if (file.writeQueueFull()) {
       body.pause();
       file.drainHandler(v -> body.resume());
     }
+  }
+
+  /**
+   * Writes may complete out of order (the file channel runs them on a pool), so a reader is told only the end of
+   * the longest prefix whose writes all completed.
+   */
+  private void writeAndReport(Buffer chunk) {
+    long[] write = {received, 0}; // end offset, done flag
+    pendingWrites.add(write);
+    file.write(chunk).onSuccess(v -> {
+      write[1] = 1;
+      long prefix = -1;
+      while (!pendingWrites.isEmpty() && pendingWrites.peek()[1] == 1) {
+        prefix = pendingWrites.poll()[0];
+      }
+      if (prefix >= 0) {
+        onWritten.accept(prefix);
+      }
+    });
   }
 
   private void digest(Buffer chunk) {

@@ -17,6 +17,11 @@ public final class Addresses {
    * the transfer is final for a sync one.
    */
   public static final String DELIVERY_SUBMIT = "ftpgw.delivery.submit";
+  /**
+   * request {@link PublishedTransfer} → reply the delivered {@link Transfer} once its spool body is gone: an upload
+   * the HTTP side had relayed while it arrived (cut-through), recorded like any delivered transfer.
+   */
+  public static final String DELIVERY_PUBLISHED = "ftpgw.delivery.published";
   /** request {@link TransferRef} → reply {@link Transfer} once it is journalled (or already final). */
   public static final String DELIVERY_PERSIST = "ftpgw.delivery.persist";
   /** request {@link TransferRef} → reply the cancelled {@link Transfer}; fails NOT_FOUND or CONFLICT. */

@@ -9,17 +9,24 @@ import io.vertx.core.json.JsonObject;
  * @param spoolFile  absolute path of the spooled body on the relay's host
  * @param remotePath validated relative path under the target folder, e.g. {@code a/b/c.bin}
  * @param bytes      exact size of the body
- * @param sha256     hex digest of the body, computed while it was received
+ * @param sha256     hex digest of the body, computed while it was received; {@code null} for a live body
+ * @param live       the body is still arriving: read it as it grows ({@link ftpgw.spool.LiveBody}, same JVM only)
  */
-public record RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
+public record RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256,
+                           boolean live) {
+
+  /** A body spooled whole. */
+  public RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
+    this(transferId, spoolFile, remotePath, bytes, sha256, false);
+  }
 
   public JsonObject toJson() {
     return new JsonObject().put("transferId", transferId).put("spoolFile", spoolFile).put("remotePath", remotePath)
-        .put("bytes", bytes).put("sha256", sha256);
+        .put("bytes", bytes).put("sha256", sha256).put("live", live);
   }
 
   public static RelayRequest fromJson(JsonObject json) {
     return new RelayRequest(json.getString("transferId"), json.getString("spoolFile"), json.getString("remotePath"),
-        json.getLong("bytes"), json.getString("sha256"));
+        json.getLong("bytes"), json.getString("sha256"), json.getBoolean("live", false));
   }
 }
