@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.function.LongConsumer;
 
 /**
  * Copies a remote transfer's body from the edge's chunk source into a local file, at most {@code window} chunks
@@ -32,24 +33,33 @@ final class ChunkPuller {
   private final DeliveryOptions chunkOptions;
   private final MessageDigest digest = sha256();
   private final Promise<Void> done = Promise.promise();
+  private final LongConsumer onWritten;
   private AsyncFile file;
   private Future<Void> tail = Future.succeededFuture();
   private long nextOffset;
   private int inFlight;
 
-  private ChunkPuller(Vertx vertx, RemoteRelayRequest request, String relayNode, Duration chunkTimeout) {
+  private ChunkPuller(Vertx vertx, RemoteRelayRequest request, String relayNode, Duration chunkTimeout,
+                      LongConsumer onWritten) {
     this.vertx = vertx;
+    this.onWritten = onWritten;
     this.request = request;
     this.relayNode = relayNode;
     this.chunkOptions = new DeliveryOptions().setSendTimeout(chunkTimeout.toMillis());
   }
 
-  /** Pulls the whole body into {@code target}; fails (the file then partial, for the caller to delete) otherwise. */
+  /**
+   * Pulls the whole body into {@code target}; fails (the file then partial, for the caller to delete) otherwise.
+   *
+   * @param onOpened  runs once {@code target} exists, before the first chunk is asked for
+   * @param onWritten told how many leading bytes of {@code target} are written, each time that grows
+   */
   static Future<Void> pull(Vertx vertx, RemoteRelayRequest request, String relayNode, Path target,
-                           Duration chunkTimeout) {
-    ChunkPuller puller = new ChunkPuller(vertx, request, relayNode, chunkTimeout);
+                           Duration chunkTimeout, Runnable onOpened, LongConsumer onWritten) {
+    ChunkPuller puller = new ChunkPuller(vertx, request, relayNode, chunkTimeout, onWritten);
     return vertx.fileSystem().open(target.toString(), NEW_FILE).compose(file -> {
       puller.file = file;
+      onOpened.run();
       puller.pump();
       return puller.done.future().eventually(file::close);
     }).compose(v -> puller.verify());
@@ -93,7 +103,12 @@ final class ChunkPuller {
           + request.transferId() + " has " + buffer.length() + " bytes, expected " + length));
     }
     digest.update(buffer.getBytes());
-    return file.write(buffer, offset);
+    // writes run one after another (see pump), so the end of this one ends the written prefix
+    return file.write(buffer, offset).andThen(written -> {
+      if (written.succeeded()) {
+        onWritten.accept(offset + length);
+      }
+    });
   }
 
   private Future<Void> verify() {

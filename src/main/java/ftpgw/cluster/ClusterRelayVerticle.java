@@ -2,12 +2,15 @@ package ftpgw.cluster;
 
 import ftpgw.Stage;
 import ftpgw.relay.RelayClient;
+import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
+import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemoteRelayRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,16 +22,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
- * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body into a local inbound file, checks
- * its SHA-256, then has the node's own relay publish that file (temporary name, SIZE, RNFR/RNTO) and answers with
- * the result. Receiving whole before publishing means a corrupt or cut-off body never reaches the FTP server, and an
- * FTP session is held only for the FTP part, not while bytes cross the cluster.
+ * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body into a local inbound file and has
+ * the node's own relay publish it (temporary name, SIZE, RNFR/RNTO) while it arrives: the relay reads the file as a
+ * {@link LiveBody}, which ends only once the whole body is in and its SHA-256 matches the edge's, so a corrupt or
+ * cut-off body is never published (the relay fails and removes its temporary file). Answers with the result.
  */
 public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(ClusterRelayVerticle.class);
+  /** The local relay's bus limit: it publishes while the body arrives; chunk timeouts bound the pull. */
+  private static final Duration AS_LONG_AS_THE_PULL = Duration.ofDays(1);
 
   private final Path inbound;
   private final Duration relayTimeout;
@@ -74,12 +80,34 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     RemoteRelayRequest request = RemoteRelayRequest.fromJson(message.body());
     Path body = inbound.resolve(request.transferId() + "-" + request.lease() + ".part");
     long started = System.nanoTime();
-    ChunkPuller.pull(vertx, request, nodeId, body, chunkTimeout)
-        .onSuccess(v -> log.debug("Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked",
-            request.transferId(), request.bytes(), request.source(), (System.nanoTime() - started) / 1_000_000))
-        .compose(v -> localRelay.relay(new RelayRequest(request.transferId(), body.toString(), request.remotePath(),
-            request.bytes(), request.sha256())))
-        .eventually(() -> vertx.fileSystem().delete(body.toString()).otherwiseEmpty())
+    LiveBody live = LiveBody.open(request.transferId(), body, chunkTimeout);
+    RelayRequest publish = new RelayRequest(request.transferId(), body.toString(), request.remotePath(),
+        request.bytes(), request.sha256(), true);
+    Promise<RelayResult> published = Promise.promise();
+    AtomicBoolean relayStarted = new AtomicBoolean();
+    Runnable startRelay = () -> {
+      relayStarted.set(true);
+      localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
+    };
+    ChunkPuller.pull(vertx, request, nodeId, body, chunkTimeout, startRelay, live::written)
+        .andThen(pulled -> {
+          if (pulled.succeeded()) {
+            log.debug("Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked", request.transferId(),
+                request.bytes(), request.source(), (System.nanoTime() - started) / 1_000_000);
+            live.accepted(request.bytes());
+          } else {
+            live.refused(pulled.cause());
+          }
+        })
+        .compose(pulled -> published.future(),
+            // the pull's failure is the story; a relay that started is waited for so its temporary file is gone
+            pullFailed -> relayStarted.get()
+                ? published.future().transform(relayed -> Future.failedFuture(pullFailed))
+                : Future.failedFuture(pullFailed))
+        .eventually(() -> {
+          live.release();
+          return vertx.fileSystem().delete(body.toString()).otherwiseEmpty();
+        })
         .onSuccess(result -> message.reply(result.toJson()))
         .onFailure(error -> {
           Failure failure = Failure.of(error);

@@ -96,7 +96,7 @@ final class FtpPublisher {
     if (!request.live()) {
       return Files.newInputStream(Path.of(request.spoolFile()));
     }
-    LiveBody live = LiveBody.find(request.transferId())
+    LiveBody live = LiveBody.find(Path.of(request.spoolFile()))
         .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
     return live.newInputStream();
   }

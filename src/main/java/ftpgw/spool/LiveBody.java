@@ -18,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * more, ends only once the body was accepted whole (digest checked) and fails as soon as it was not, so a relay
  * reading it can never publish a body the client was refused.
  *
- * <p>Bodies are found by transfer id in this JVM: the event bus carries the id, never the bytes. Thread-safe: the
- * receiving event loop writes, a relay worker reads.
+ * <p>Bodies are found by their file in this JVM: the event bus carries the file's name, never the bytes. Thread-safe:
+ * the receiving event loop writes, a relay worker reads.
  */
 public final class LiveBody {
-  private static final Map<String, LiveBody> OPEN = new ConcurrentHashMap<>();
+  private static final Map<Path, LiveBody> OPEN = new ConcurrentHashMap<>();
 
   private final String id;
   private final Path file;
@@ -38,19 +38,20 @@ public final class LiveBody {
   }
 
   /**
-   * Makes the body of transfer {@code id}, being written to {@code file}, readable by id until {@link #release()}.
+   * Makes the body of transfer {@code id}, being written to {@code file}, findable by that file until
+   * {@link #release()}.
    *
    * @param stallLimit a reader waiting this long without a new byte gives up
    */
   public static LiveBody open(String id, Path file, Duration stallLimit) {
     LiveBody body = new LiveBody(id, file, stallLimit);
-    OPEN.put(id, body);
+    OPEN.put(file.toAbsolutePath(), body);
     return body;
   }
 
-  /** The live body of a transfer, while its receiver has not released it. */
-  public static Optional<LiveBody> find(String id) {
-    return Optional.ofNullable(OPEN.get(id));
+  /** The live body being written to {@code file}, while its receiver has not released it. */
+  public static Optional<LiveBody> find(Path file) {
+    return Optional.ofNullable(OPEN.get(file.toAbsolutePath()));
   }
 
   /** The first {@code bytes} bytes are in the spool file (readable through another descriptor). */
@@ -78,7 +79,7 @@ public final class LiveBody {
 
   /** No reader may find it any more (one still reading keeps going). */
   public void release() {
-    OPEN.remove(id, this);
+    OPEN.remove(file.toAbsolutePath(), this);
   }
 
   /** Reads the body from its first byte, as far as it is written, blocking for the rest. */

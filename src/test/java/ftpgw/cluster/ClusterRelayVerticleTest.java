@@ -1,6 +1,7 @@
 package ftpgw.cluster;
 
 import ftpgw.testing.TestFiles;
+import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,16 +47,24 @@ class ClusterRelayVerticleTest {
   void deploy(Vertx vertx, VertxTestContext ctx) throws Exception {
     inbound = dir.resolve("inbound");
     body = Files.readAllBytes(TestFiles.random(dir, "body.bin", 10 * CHUNK + 123));
-    // the node's FTP relay: checks the inbound file it is given holds the body, and "publishes" it
+    // the node's FTP relay: reads the live inbound body as a real relay would (blocking, on a worker), checks it is
+    // the body, and "publishes" it only when the body ended as accepted
     vertx.eventBus().<JsonObject>localConsumer(Addresses.RELAY_FILE, message -> {
       RelayRequest request = RelayRequest.fromJson(message.body());
-      try {
-        assertThat(Files.readAllBytes(Path.of(request.spoolFile()))).isEqualTo(body);
+      vertx.executeBlocking(() -> {
+        assertThat(request.live()).isTrue();
+        try (InputStream in = LiveBody.find(Path.of(request.spoolFile())).orElseThrow().newInputStream()) {
+          assertThat(in.readAllBytes()).isEqualTo(body);
+        }
         published.incrementAndGet();
-        message.reply(new RelayResult(request.transferId(), request.remotePath(), request.bytes(), 1).toJson());
-      } catch (Throwable e) {
-        message.fail(Failure.INTERNAL.busCode(), String.valueOf(e));
-      }
+        return new RelayResult(request.transferId(), request.remotePath(), request.bytes(), 1);
+      }, false).onComplete(done -> {
+        if (done.succeeded()) {
+          message.reply(done.result().toJson());
+        } else {
+          message.fail(Failure.INTERNAL.busCode(), String.valueOf(done.cause()));
+        }
+      });
     });
     vertx.deployVerticle(new ClusterRelayVerticle(inbound, Duration.ofSeconds(30), Duration.ofSeconds(5)))
         .onComplete(ctx.succeedingThenComplete());
