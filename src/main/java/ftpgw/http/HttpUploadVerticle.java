@@ -26,6 +26,7 @@ import java.time.Duration;
 public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
   private static final String FILES_PREFIX = "/files/";
+  private static final int BODY_CHUNK_BYTES = 64 * 1024;
 
   private final HttpConfig config;
   private final Spool spool;
@@ -69,7 +70,10 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then
     // switch protocols, and an early error answer (closing the connection) breaks the switch.
     HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(false)
-        .setHttp2ClearTextEnabled(false).setIdleTimeout(config.idleTimeoutSeconds()).setCompressionSupported(false);
+        .setHttp2ClearTextEnabled(false).setIdleTimeout(config.idleTimeoutSeconds()).setCompressionSupported(false)
+        // body chunks of up to 64 KiB instead of Netty's 8 KiB: each chunk is one spool write handed to a file
+        // thread, so 8x fewer writes and thread hand-offs per byte (about a third of the receive CPU for 1 GiB)
+        .setMaxChunkSize(BODY_CHUNK_BYTES);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen(config.port(), config.host())

@@ -30,6 +30,8 @@ public final class LiveBody {
   private long written;
   private long total = -1;
   private Throwable failure;
+  /** A reader waits for bytes: only then is a write worth a wake-up (one per body chunk otherwise). */
+  private boolean readerWaiting;
 
   private LiveBody(String id, Path file, Duration stallLimit) {
     this.id = id;
@@ -58,7 +60,10 @@ public final class LiveBody {
   public synchronized void written(long bytes) {
     if (bytes > written) {
       written = bytes;
-      notifyAll();
+      if (readerWaiting) {
+        readerWaiting = false;
+        notifyAll();
+      }
     }
   }
 
@@ -96,6 +101,7 @@ public final class LiveBody {
         throw new SocketTimeoutException("no new byte of upload " + id + " for " + stallLimit.toSeconds() + " s");
       }
       try {
+        readerWaiting = true;
         wait(Math.max(1, left / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
