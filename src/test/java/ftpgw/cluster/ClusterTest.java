@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -201,9 +202,18 @@ class ClusterTest {
   }
 
   /** The node the edge says is pulling {@code id} (it logs that as the first chunk is asked for). */
-  private String relayPulling(String id) {
-    String line = nodes.get("edge").output().stream()
-        .filter(l -> l.contains("Transfer " + id) && l.contains("is pulled by relay node")).findFirst().orElseThrow();
+  private String relayPulling(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Optional<String> logged = Optional.empty();
+    while (logged.isEmpty() && System.nanoTime() < deadline) {
+      // the relay may open its STOR before the edge's log line reaches us: wait for it
+      logged = nodes.get("edge").output().stream()
+          .filter(l -> l.contains("Transfer " + id) && l.contains("is pulled by relay node")).findFirst();
+      if (logged.isEmpty()) {
+        Thread.sleep(50);
+      }
+    }
+    String line = logged.orElseThrow(() -> new AssertionError("the edge never said which relay pulls " + id));
     return nodeIds.entrySet().stream().filter(e -> line.endsWith(e.getValue())).map(Map.Entry::getKey)
         .findFirst().orElseThrow();
   }
