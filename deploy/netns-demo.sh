@@ -92,8 +92,11 @@ cat > "$work/relay.json" <<EOF
   "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "password": "demo"}, "connections": 4},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.2", "members": ["10.200.2.1", "10.200.2.2"]} }
 EOF
+# the edge faces the client's network: it needs a login (the demo user "demo", password "demo", hash below)
 cat > "$work/edge.json" <<EOF
 { "roles": ["http"],
+  "auth": {"mode": "users", "users": [{"name": "demo", "folder": "",
+           "passwordHash": "pbkdf2-sha256\$600000\$xjZOEK+hvUW5uRfbZ9UfHg==\$D7lwWxRrRYJ7bYTZULd020ZvlC9SIql3StuzXOv98fg="}]},
   "http": {"host": "10.200.1.2", "port": 6969},
   "spool": {"dir": "$work/edge-spool"},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.1", "members": ["10.200.2.1", "10.200.2.2"]} }
@@ -126,8 +129,8 @@ fi
 
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$work/upload.bin"
 sent=$(sha256sum < "$work/upload.bin" | cut -d' ' -f1)
-say "client uploads $size_mib MiB to the edge: curl -T upload.bin http://10.200.1.2:6969/files/netns/upload.bin"
-reply=$(in_ns "$ns_client" curl -sS --max-time 60 -w ' HTTP %{http_code}' -T "$work/upload.bin" \
+say "client uploads $size_mib MiB to the edge: curl -u demo:demo -T upload.bin http://10.200.1.2:6969/files/netns/upload.bin"
+reply=$(in_ns "$ns_client" curl -sS --max-time 60 -w ' HTTP %{http_code}' -u demo:demo -T "$work/upload.bin" \
   http://10.200.1.2:6969/files/netns/upload.bin) || { show_logs; die "the upload failed: $reply"; }
 say "edge answered: $reply"
 case "$reply" in *"HTTP 201") ;; *) show_logs; die "expected 201 from the edge" ;; esac

@@ -30,7 +30,16 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     super(args);
   }
 
+  /**
+   * JSSE must not offer session tickets to FTPS servers: vsftpd's (lifetime 2^31-1 s) are discarded by JSSE, and
+   * without a resumable session its data connections fail (require_ssl_reuse). Read once, when TLS is first used.
+   */
+  static final String TLS_TICKETS_PROPERTY = "jdk.tls.client.enableSessionTicketExtension";
+
   public static void main(String[] args) {
+    if (System.getProperty(TLS_TICKETS_PROPERTY) == null) {
+      System.setProperty(TLS_TICKETS_PROPERTY, "false");
+    }
     String problem = confProblem(args);
     if (problem != null) {
       System.err.println("ftpgw: " + problem);

@@ -1,9 +1,11 @@
 package ftpgw;
 
+import ftpgw.auth.Authenticator;
 import ftpgw.cluster.ClusterFtpBudget;
 import ftpgw.cluster.ClusterRelayVerticle;
 import ftpgw.cluster.ClusterView;
 import ftpgw.cluster.EdgeRelayVerticle;
+import ftpgw.config.AuthMode;
 import ftpgw.config.FtpTarget;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.RelayConfig;
@@ -19,6 +21,7 @@ import ftpgw.ops.NodeMetrics;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.ops.Readiness;
 import ftpgw.relay.ConnectionBudget;
+import ftpgw.relay.FtpLogins;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
 import io.micrometer.core.instrument.Gauge;
@@ -61,6 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
   private OpsHttpVerticle opsHttp;
   private Readiness readiness;
   private PrometheusMeterRegistry metrics;
+  private FtpLogins clientLogins;
+  private Authenticator auth;
   private Stage previousStage;
 
   @Override
@@ -77,6 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> {
           readiness = new Readiness(vertx, writableDirs(), relay == null ? null : relayConfig().target());
           OpsRoutes ops = new OpsRoutes(readiness, metrics);
+          auth = new Authenticator(vertx, config.auth(), clientLogins);
           Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
           return rest.mapEmpty();
         });
@@ -140,7 +146,10 @@ public final class GatewayVerticle extends VerticleBase {
     ConnectionBudget budget = clustered
         ? new ClusterFtpBudget(vertx, context, config.cluster().ftpConnections())
         : ConnectionBudget.UNLIMITED;
-    relay = new FtpRelayVerticle(relayConfig, budget);
+    if (config.auth().mode() == AuthMode.PASSTHROUGH) {
+      clientLogins = new FtpLogins(relayConfig, budget, config.auth().cacheFor());
+    }
+    relay = new FtpRelayVerticle(relayConfig, budget, clientLogins);
     gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);
     gauge("ftpgw.ftp.connections.open", relay, FtpRelayVerticle::connectionsOpen);
     Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
@@ -171,13 +180,13 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<?> deployHttp(Spool spool, OpsRoutes ops) {
     // only a node that relays itself can follow a body still arriving; an edge hands whole bodies on
     DeliveryConfig delivery = config.has(Role.RELAY) ? config.delivery() : config.delivery().withoutCutThrough();
-    http = new HttpUploadVerticle(config.http(), spool, delivery, ops);
+    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0 ? first : first.compose(id -> {
       Promise<String> deployed = Promise.promise();
       previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
-          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops),
+          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops, auth),
           new DeploymentOptions().setInstances(more)).onComplete(deployed));
       return deployed.future();
     });
@@ -185,7 +194,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> deployOpsHttp(OpsRoutes ops) {
     opsHttp = new OpsHttpVerticle(config.http(), ops, config.delivery().retention(),
-        config.spool().retryAfterSeconds());
+        config.spool().retryAfterSeconds(), auth);
     return deployStage(opsHttp, new DeploymentOptions());
   }
 

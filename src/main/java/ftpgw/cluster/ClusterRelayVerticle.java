@@ -82,7 +82,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     long started = System.nanoTime();
     LiveBody live = LiveBody.open(request.transferId(), body, chunkTimeout);
     RelayRequest publish = new RelayRequest(request.transferId(), body.toString(), request.remotePath(),
-        request.bytes(), request.sha256(), true);
+        request.bytes(), request.sha256(), true, null);
     Promise<RelayResult> published = Promise.promise();
     AtomicBoolean relayStarted = new AtomicBoolean();
     Runnable startRelay = () -> {

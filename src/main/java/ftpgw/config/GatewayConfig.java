@@ -8,7 +8,8 @@ import java.util.Set;
 
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
 public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool, RelayConfig relay,
-                            DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster) {
+                            DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster,
+                            AuthConfig auth) {
   /** An all-in-one node: it takes uploads, relays them and runs the FTP server. */
   public static final Set<Role> DEFAULT_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
 
@@ -19,6 +20,19 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
     Json.require(!roles.contains(Role.RELAY) || relay.target() != null || ftpServer.enabled(),
         "relay.target is not set and ftpServer.enabled is false: the relay has nowhere to publish"
             + " (a node without the \"relay\" role needs neither)");
+    Json.require(auth.mode() != AuthMode.NONE || isLoopback(http.host()),
+        "auth.mode is \"none\" but http.host is " + http.host() + ": anyone who reaches it could write to the FTP"
+            + " server. Bind http.host to 127.0.0.1, or set auth.mode to \"users\" or \"passthrough\"");
+    Json.require(auth.mode() != AuthMode.PASSTHROUGH || !roles.contains(Role.HTTP) || roles.contains(Role.RELAY),
+        "auth.mode \"passthrough\" needs the \"relay\" role on a node with \"http\": the clients' FTP passwords"
+            + " stay in the process that checked them and never cross the cluster");
+  }
+
+  /** Loopback means a literal loopback address or "localhost"; no name is looked up. */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   public boolean has(Role role) {
@@ -29,7 +43,9 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
   public static GatewayConfig fromJson(JsonObject json) {
     Json root = new Json(json == null ? new JsonObject() : json, "");
     Set<Role> roles = roles(root.json().getValue("roles"));
-    RelayConfig relay = RelayConfig.fromJson(Json.section(root.json(), "relay", "relay"));
+    AuthConfig auth = AuthConfig.fromJson(Json.section(root.json(), "auth", "auth"));
+    RelayConfig relay = RelayConfig.fromJson(Json.section(root.json(), "relay", "relay"),
+        auth.mode() == AuthMode.PASSTHROUGH);
     return new GatewayConfig(
         roles,
         HttpConfig.fromJson(Json.section(root.json(), "http", "http")),
@@ -38,7 +54,8 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
         DeliveryConfig.fromJson(Json.section(root.json(), "delivery", "delivery")),
         FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"),
             roles.contains(Role.FTP) && relay.target() == null),
-        ClusterConfig.fromJson(Json.section(root.json(), "cluster", "cluster"), relay.connections()));
+        ClusterConfig.fromJson(Json.section(root.json(), "cluster", "cluster"), relay.connections()),
+        auth);
   }
 
   private static Set<Role> roles(Object value) {

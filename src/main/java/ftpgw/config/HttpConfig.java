@@ -1,5 +1,8 @@
 package ftpgw.config;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import static ftpgw.config.Json.require;
 
 /**
@@ -10,9 +13,11 @@ import static ftpgw.config.Json.require;
  * @param instances      how many event-loop verticles serve HTTP (they share one spool)
  * @param maxUploadBytes largest body accepted; larger ones get 413, from Content-Length up front or when crossed
  * @param idleTimeoutSeconds a connection that sends nothing this long is closed (a stalled upload is dropped)
+ * @param tls            HTTPS; null: plain HTTP
  */
-public record HttpConfig(String host, int port, int instances, long maxUploadBytes, int idleTimeoutSeconds) {
-  public static final HttpConfig DEFAULTS = new HttpConfig("127.0.0.1", 6969, 1, 16L << 30, 60);
+public record HttpConfig(String host, int port, int instances, long maxUploadBytes, int idleTimeoutSeconds,
+                         HttpTlsConfig tls) {
+  public static final HttpConfig DEFAULTS = new HttpConfig("127.0.0.1", 6969, 1, 16L << 30, 60, null);
 
   public HttpConfig {
     require(host != null && !host.isBlank(), "http.host must not be empty");
@@ -22,12 +27,45 @@ public record HttpConfig(String host, int port, int instances, long maxUploadByt
     require(idleTimeoutSeconds >= 1, "http.idleTimeoutSeconds must be >= 1, got " + idleTimeoutSeconds);
   }
 
+  /** "https" or "http". */
+  public String scheme() {
+    return tls == null ? "http" : "https";
+  }
+
   static HttpConfig fromJson(Json json) {
     return new HttpConfig(
         json.string("host", DEFAULTS.host),
         json.integer("port", DEFAULTS.port),
         json.integer("instances", DEFAULTS.instances),
         json.number("maxUploadBytes", DEFAULTS.maxUploadBytes),
-        json.integer("idleTimeoutSeconds", DEFAULTS.idleTimeoutSeconds));
+        json.integer("idleTimeoutSeconds", DEFAULTS.idleTimeoutSeconds),
+        json.has("tls") ? HttpTlsConfig.fromJson(json.section("tls")) : null);
+  }
+
+  /**
+   * HTTPS from a PEM key and certificate chain ({@code keyPath} + {@code certPath}) or a PKCS#12/JKS keystore
+   * ({@code keystore} + {@code keystorePassword}); HTTP/2 is offered through ALPN unless {@code http2} is false.
+   */
+  public record HttpTlsConfig(Path keyPath, Path certPath, Path keystore, Secret keystorePassword,
+                              String keystoreType, boolean http2) {
+    public HttpTlsConfig {
+      boolean pem = keyPath != null || certPath != null;
+      require(pem != (keystore != null),
+          "http.tls needs either keyPath + certPath (PEM) or keystore (PKCS#12/JKS), not both and not neither");
+      require(!pem || (keyPath != null && certPath != null), "http.tls needs both keyPath and certPath");
+      require(List.of("PKCS12", "JKS").contains(keystoreType),
+          "http.tls.keystoreType must be \"PKCS12\" or \"JKS\", got " + keystoreType);
+      keystorePassword = keystorePassword == null ? Secret.NONE : keystorePassword;
+    }
+
+    static HttpTlsConfig fromJson(Json json) {
+      return new HttpTlsConfig(path(json, "keyPath"), path(json, "certPath"), path(json, "keystore"),
+          json.secret("keystorePassword"), json.string("keystoreType", "PKCS12"), json.bool("http2", true));
+    }
+  }
+
+  static Path path(Json json, String key) {
+    String value = json.string(key, null);
+    return value == null ? null : Path.of(value);
   }
 }

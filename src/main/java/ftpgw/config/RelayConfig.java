@@ -33,9 +33,10 @@ public record RelayConfig(FtpTarget target, int connections, Duration connectTim
     return new RelayConfig(newTarget, connections, connectTimeout, replyTimeout, dataTimeout, idleTimeout, relayTimeout);
   }
 
-  static RelayConfig fromJson(Json json) {
+  /** @param loginFromClients auth mode passthrough: the target's login comes from each client */
+  static RelayConfig fromJson(Json json, boolean loginFromClients) {
     return new RelayConfig(
-        json.has("target") ? FtpTarget.fromJson(json.section("target")) : null,
+        json.has("target") ? FtpTarget.fromJson(json.section("target"), loginFromClients) : null,
         json.integer("connections", DEFAULTS.connections),
         json.millis("connectTimeoutMs", DEFAULTS.connectTimeout),
         json.millis("replyTimeoutMs", DEFAULTS.replyTimeout),

@@ -216,8 +216,8 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     tracked.transfer = transfer;
     store.put(transfer);
     long started = System.nanoTime();
-    relay.relay(new RelayRequest(transfer.id(), transfer.spoolFile(), transfer.path(), transfer.bytes(),
-            transfer.sha256()))
+    relay.relay(new RelayRequest(transfer.id(), transfer.spoolFile(), transfer.remotePath(), transfer.bytes(),
+            transfer.sha256(), false, transfer.ftpUser()))
         .onComplete(result -> {
           inFlight--;
           metrics.attempted(transfer, Duration.ofNanos(System.nanoTime() - started), result.succeeded());

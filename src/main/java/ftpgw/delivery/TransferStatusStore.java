@@ -1,5 +1,6 @@
 package ftpgw.delivery;
 
+import ftpgw.transfer.Owner;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
 import io.vertx.core.Future;
@@ -39,11 +40,15 @@ public final class TransferStatusStore {
     return map.compose(m -> m.get(id)).map(json -> json == null ? null : Transfer.fromJson(json));
   }
 
-  /** One page of transfers, newest first, optionally only those in {@code state}. */
-  public Future<JsonObject> list(TransferState state, int limit, int offset) {
+  /**
+   * One page of transfers, newest first, optionally only those in {@code state}; only {@code caller}'s own unless it
+   * is null (no authentication).
+   */
+  public Future<JsonObject> list(Owner caller, TransferState state, int limit, int offset) {
     return map.compose(AsyncMap::values).map(values -> {
       List<Transfer> matching = values.stream()
           .map(Transfer::fromJson)
+          .filter(t -> t.visibleTo(caller))
           .filter(t -> state == null || t.state() == state)
           .sorted(Comparator.comparing(Transfer::createdAt).reversed().thenComparing(Transfer::id))
           .toList();

@@ -5,6 +5,7 @@ import ftpgw.spool.LiveBody;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.Owner;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
@@ -37,13 +38,15 @@ final class CutThrough {
    * @param stallLimit the relay gives up on a body that gains no byte this long
    * @param patience   once the body is whole, how long the attempt may take before the upload takes the ordinary way
    */
-  CutThrough(Vertx vertx, RelayClient relay, SpoolReservation slot, RemotePath path, long bytes, Duration stallLimit,
-             Duration patience) {
+  CutThrough(Vertx vertx, RelayClient relay, SpoolReservation slot, RemotePath path, Owner owner, long bytes,
+             Duration stallLimit, Duration patience) {
     this.vertx = vertx;
     this.relay = relay;
     this.patience = patience;
     this.body = LiveBody.open(slot.id(), slot.file(), stallLimit);
-    this.request = new RelayRequest(slot.id(), slot.file().toString(), path.toString(), bytes, null, true);
+    this.request = new RelayRequest(slot.id(), slot.file().toString(),
+        owner == null ? path.toString() : owner.resolve(path.toString()), bytes, null, true,
+        owner != null && owner.ftpLogin() ? owner.name() : null);
   }
 
   /** Starts the relay; call once the spool file exists. */

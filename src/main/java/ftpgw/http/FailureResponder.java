@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.GatewayException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,6 +36,9 @@ final class FailureResponder {
       log.error("Unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), error);
     }
     String message = failure == Failure.INTERNAL ? "internal error: " + error : error.getMessage();
+    if (error instanceof GatewayException expected) {
+      expected.headers().forEach((name, value) -> ctx.response().putHeader(name, value));
+    }
     answer(ctx, failure.httpStatus(), failure.name(), message);
   }
 

@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import ftpgw.auth.Authenticator;
 import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
@@ -32,13 +33,16 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final Spool spool;
   private final DeliveryConfig deliveryConfig;
   private final OpsRoutes ops;
+  private final Authenticator auth;
   private HttpServer server;
 
-  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops) {
+  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
+                            Authenticator auth) {
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
     this.ops = ops;
+    this.auth = auth;
   }
 
   @Override
@@ -55,22 +59,31 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
+    AuthRoutes login = new AuthRoutes(auth);
+
     Router router = Router.router(vertx);
     router.route().handler(this::pauseAndCheckRawPath);
-    router.put("/files/*").handler(uploads::put);
-    router.post("/upload").handler(uploads::postMultipart);
+    if (!auth.config().protectOps()) {
+      ops.mount(router);
+    }
+    // before any route that reads a body or shows a transfer: a client that is not let in never has its body read
+    router.route().handler(login::authenticate);
+    if (auth.config().protectOps()) {
+      ops.mount(router);
+    }
+    router.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
+    router.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
     router.get("/transfers").handler(transfers::list);
     router.get("/transfers/:id").handler(transfers::get);
     router.delete("/transfers/:id").handler(transfers::cancel);
-    ops.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(failures::handle);
 
     // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread.
     // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then
     // switch protocols, and an early error answer (closing the connection) breaks the switch.
-    HttpServerOptions options = new HttpServerOptions().setHandle100ContinueAutomatically(false)
-        .setHttp2ClearTextEnabled(false).setIdleTimeout(config.idleTimeoutSeconds()).setCompressionSupported(false)
+    HttpServerOptions options = ListenerOptions.of(config).setHandle100ContinueAutomatically(false)
+        .setHttp2ClearTextEnabled(false).setCompressionSupported(false)
         // body chunks of up to 64 KiB instead of Netty's 8 KiB: each chunk is one spool write handed to a file
         // thread, so 8x fewer writes and thread hand-offs per byte (about a third of the receive CPU for 1 GiB)
         .setMaxChunkSize(BODY_CHUNK_BYTES);
@@ -79,8 +92,9 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          log.info("HTTP uploads on http://{}:{} (max {} bytes per upload, spool {})", config.host(), s.actualPort(),
-              config.maxUploadBytes(), spool.config().dir().toAbsolutePath());
+          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
+              config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
+              spool.config().dir().toAbsolutePath());
         });
   }
 
@@ -89,6 +103,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     return server.actualPort();
   }
 
+  /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     if (method == HttpMethod.PUT || method == HttpMethod.POST) {

@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.Stage;
+import ftpgw.auth.Authenticator;
 import ftpgw.config.HttpConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
@@ -9,7 +10,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +27,16 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
   private final OpsRoutes ops;
   private final Duration retention;
   private final int retryAfterSeconds;
+  private final Authenticator auth;
   private HttpServer server;
 
-  public OpsHttpVerticle(HttpConfig config, OpsRoutes ops, Duration retention, int retryAfterSeconds) {
+  public OpsHttpVerticle(HttpConfig config, OpsRoutes ops, Duration retention, int retryAfterSeconds,
+                         Authenticator auth) {
     this.config = config;
     this.ops = ops;
     this.retention = retention;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.auth = auth;
   }
 
   @Override
@@ -47,17 +50,24 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
         new DeliveryClient(vertx.eventBus()));
     FailureResponder failures = new FailureResponder(retryAfterSeconds);
     Router router = Router.router(vertx);
-    ops.mount(router);
+    if (!auth.config().protectOps()) {
+      ops.mount(router);
+    }
+    router.route().handler(new AuthRoutes(auth)::authenticate);
+    if (auth.config().protectOps()) {
+      ops.mount(router);
+    }
     router.get("/transfers").handler(transfers::list);
     router.get("/transfers/:id").handler(transfers::get);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(failures::handle);
-    return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(config.idleTimeoutSeconds()))
+    return vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          log.info("HTTP (ops and transfer status, no uploads) on http://{}:{}", config.host(), s.actualPort());
+          log.info("HTTP (ops and transfer status, no uploads) on {}://{}:{}", config.scheme(), config.host(),
+              s.actualPort());
         });
   }
 

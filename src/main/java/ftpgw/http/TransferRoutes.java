@@ -3,7 +3,10 @@ package ftpgw.http;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.Owner;
+import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code GET /transfers/{id}}, {@code GET /transfers?state=&limit=&offset=} and {@code DELETE /transfers/{id}}. */
@@ -20,27 +23,28 @@ final class TransferRoutes {
   }
 
   void get(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    store.get(id)
-        .onSuccess(transfer -> {
-          if (transfer == null) {
-            ctx.fail(notFound(id));
-          } else {
-            ctx.json(transfer.toApiJson());
-          }
-        })
-        .onFailure(ctx::fail);
+    visible(ctx).onSuccess(transfer -> ctx.json(transfer.toApiJson())).onFailure(ctx::fail);
   }
 
   void list(RoutingContext ctx) {
     TransferState state = state(ctx.request().getParam("state"));
     int limit = integer(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     int offset = integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    store.list(state, limit, offset).onSuccess(ctx::json).onFailure(ctx::fail);
+    store.list(AuthRoutes.caller(ctx).owner(), state, limit, offset).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   void cancel(RoutingContext ctx) {
-    delivery.cancel(ctx.pathParam("id")).onSuccess(t -> ctx.json(t.toApiJson())).onFailure(ctx::fail);
+    visible(ctx)
+        .compose(transfer -> delivery.cancel(transfer.id()))
+        .onSuccess(t -> ctx.json(t.toApiJson())).onFailure(ctx::fail);
+  }
+
+  /** The transfer named in the path, if the caller may see it; another user's is as unknown as a missing one. */
+  private Future<Transfer> visible(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Owner caller = AuthRoutes.caller(ctx).owner();
+    return store.get(id).compose(transfer -> transfer == null || !transfer.visibleTo(caller)
+        ? Future.failedFuture(notFound(id)) : Future.succeededFuture(transfer));
   }
 
   private static TransferState state(String value) {

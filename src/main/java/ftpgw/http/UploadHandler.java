@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import ftpgw.auth.Caller;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
@@ -10,6 +11,7 @@ import ftpgw.spool.SpoolWriter;
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
+import ftpgw.transfer.Owner;
 import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
@@ -72,22 +74,25 @@ final class UploadHandler {
   void put(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     RemotePath path = ctx.get(REMOTE_PATH);
-    long length = declaredLength(request);
+    Caller caller = AuthRoutes.caller(ctx);
+    long limit = caller.uploadLimit(maxUploadBytes);
+    long length = declaredLength(request, limit);
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(length);
     long started = System.nanoTime();
-    Transfer receiving = receiving(slot, path.toString());
+    Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
     CutThrough live = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !prefer.respondAsync()
         && deliveryConfig.cutsThrough(length)
-        ? new CutThrough(vertx, relay, slot, path, length, stallLimit.plusSeconds(5), deliveryConfig.syncTimeout())
+        ? new CutThrough(vertx, relay, slot, path, caller.owner(), length, stallLimit.plusSeconds(5),
+            deliveryConfig.syncTimeout())
         : null;
     expectContinue(request);
-    receive(request, slot, digest, live)
+    receive(request, slot, digest, live, limit)
         .onFailure(e -> notReceived(receiving, e))
         .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
             : live.published()
-                .compose(result -> publishedLive(ctx, slot, body, result, started))
+                .compose(result -> publishedLive(ctx, slot, body, path, result, started))
                 .recover(e -> deliver(ctx, slot, body, path, started, false)))
         .onFailure(e -> (live == null ? Future.succeededFuture() : live.settled())
             .onComplete(settled -> failed(ctx, slot, e)));
@@ -101,16 +106,18 @@ final class UploadHandler {
       throw Failure.UNSUPPORTED_MEDIA_TYPE.exception("POST /upload takes multipart/form-data with a field \"file\"; "
           + "got " + (type == null ? "no Content-Type" : type) + " (for a raw body use PUT /files/{path})");
     }
+    Caller caller = AuthRoutes.caller(ctx);
+    long limit = caller.uploadLimit(maxUploadBytes);
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long declared = length == null ? 0 : parseLength(length);
-    if (declared > maxUploadBytes + MULTIPART_OVERHEAD) {
-      throw tooLarge();
+    if (declared > limit + MULTIPART_OVERHEAD) {
+      throw tooLarge(limit);
     }
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
-    SpoolReservation slot = spool.reserve(Math.min(declared, maxUploadBytes));
+    SpoolReservation slot = spool.reserve(Math.min(declared, limit));
     long started = System.nanoTime();
-    Transfer receiving = receiving(slot, null);
-    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest, null));
+    Transfer receiving = receiving(slot, null, caller.owner());
+    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest, null, limit));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
@@ -123,16 +130,16 @@ final class UploadHandler {
 
   /** Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it. */
   private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
-                                      CutThrough live) {
+                                      CutThrough live, long limit) {
     body.pause(); // not one byte may be read before the spool file is open
     Future<SpooledBody> received = vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
         .compose(file -> {
           if (live == null) {
-            return SpoolWriter.write(body, file, slot, maxUploadBytes);
+            return SpoolWriter.write(body, file, slot, limit);
           }
           live.start();
           LongConsumer written = live::written;
-          return SpoolWriter.write(body, file, slot, maxUploadBytes, written);
+          return SpoolWriter.write(body, file, slot, limit, written);
         })
         .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
             ? Future.succeededFuture(spooled)
@@ -142,10 +149,10 @@ final class UploadHandler {
   }
 
   /** The cut-through relay published the body: the delivery records it and drops the spooled copy; 201. */
-  private Future<Void> publishedLive(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RelayResult result,
-                                     long started) {
-    Transfer delivered = Transfer.queued(slot.id(), result.remotePath(), body.bytes(), body.sha256(),
-        slot.file().toString()).delivered();
+  private Future<Void> publishedLive(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
+                                     RelayResult result, long started) {
+    Transfer delivered = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(),
+        slot.file().toString(), AuthRoutes.caller(ctx).owner()).delivered();
     return delivery.published(delivered, result.ftpMillis())
         .map(recorded -> answer(ctx, recorded, started, false, false));
   }
@@ -156,7 +163,8 @@ final class UploadHandler {
    */
   private Future<Void> deliver(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
                                long started, boolean plainText) {
-    Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString());
+    Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString(),
+        AuthRoutes.caller(ctx).owner());
     Preferences prefer = Preferences.of(ctx.request());
     Duration syncTimeout = deliveryConfig.syncTimeout();
     if (prefer.respondAsync()) {
@@ -183,8 +191,8 @@ final class UploadHandler {
   }
 
   /** Shows the upload at {@code /transfers} while its body arrives. */
-  private Transfer receiving(SpoolReservation slot, String path) {
-    Transfer transfer = Transfer.receiving(slot.id(), path, slot.file().toString());
+  private Transfer receiving(SpoolReservation slot, String path, Owner owner) {
+    Transfer transfer = Transfer.receiving(slot.id(), path, slot.file().toString(), owner);
     status.put(transfer);
     return transfer;
   }
@@ -236,7 +244,7 @@ final class UploadHandler {
     return RemotePath.folder(received.folder()).resolve(RemotePath.fileName(received.fileName()));
   }
 
-  private long declaredLength(HttpServerRequest request) {
+  private long declaredLength(HttpServerRequest request, long limit) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length == null) {
       String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
@@ -246,8 +254,8 @@ final class UploadHandler {
       return 0;
     }
     long declared = parseLength(length);
-    if (declared > maxUploadBytes) {
-      throw tooLarge();
+    if (declared > limit) {
+      throw tooLarge(limit);
     }
     return declared;
   }
@@ -264,8 +272,8 @@ final class UploadHandler {
     throw Failure.BAD_REQUEST.exception("Content-Length is not a byte count: " + length);
   }
 
-  private GatewayException tooLarge() {
-    return Failure.TOO_LARGE.exception("the body is larger than the limit of " + maxUploadBytes + " bytes");
+  private static GatewayException tooLarge(long limit) {
+    return Failure.TOO_LARGE.exception("the body is larger than the limit of " + limit + " bytes");
   }
 
   private static boolean wantsJson(HttpServerRequest request) {

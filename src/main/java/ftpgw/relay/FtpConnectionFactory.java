@@ -5,6 +5,7 @@ import ftpgw.config.RelayConfig;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
@@ -34,12 +35,14 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   private final Set<FTPClient> fresh = ConcurrentHashMap.newKeySet();
   private final ConnectionBudget budget;
   private final Map<FTPClient, ConnectionBudget.Permit> permits = new ConcurrentHashMap<>();
+  private final FtpsContexts ftps;
   private BooleanSupplier idleSessionFree = () -> false;
 
   FtpConnectionFactory(RelayConfig config, ConnectionBudget budget) {
     this.config = config;
     this.target = config.target();
     this.budget = budget;
+    this.ftps = target.tls() == null ? null : new FtpsContexts(target.tls());
   }
 
   /** Tells a creation waiting for a budget permit that the pool has an idle session to reuse instead. */
@@ -61,7 +64,7 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   }
 
   private FTPClient open() throws IOException {
-    FTPClient ftp = new FTPClient();
+    FTPClient ftp = ftps == null ? new FTPClient() : ftps.newClient();
     // Commons Net speaks ISO-8859-1 on the control connection by default: names beyond Latin-1 would become '?'.
     // vsftpd and Apache FtpServer both take UTF-8 (FEAT: UTF8), as RFC 2640 asks.
     ftp.setControlEncoding(StandardCharsets.UTF_8.name());
@@ -82,6 +85,10 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
       if (!ftp.login(target.user(), target.password().reveal())) {
         throw new FtpReplyException("login as \"" + target.user() + "\" on " + target.host() + ":" + target.port()
             + " (check relay.target.user/password)", ftp.getReplyCode(), ftp.getReplyString().trim());
+      }
+      if (ftp instanceof FTPSClient secure) {
+        secure.execPBSZ(0); // RFC 4217: 0 for TLS, which has its own framing
+        secure.execPROT("P");
       }
       FtpReplyException.check(ftp, ftp.setFileType(FTP.BINARY_FILE_TYPE), "TYPE I");
       ftp.enterLocalPassiveMode();

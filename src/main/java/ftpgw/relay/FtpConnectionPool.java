@@ -77,6 +77,17 @@ public final class FtpConnectionPool implements AutoCloseable {
     }
   }
 
+  /** Opens one logged-in connection and keeps it idle in the pool: fails as the login fails (e.g. 530). */
+  public void addIdleConnection() throws IOException {
+    try {
+      pool.addObject();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
   /** Connections borrowed now (transfers on the wire). */
   public int inUse() {
     return pool.getNumActive();

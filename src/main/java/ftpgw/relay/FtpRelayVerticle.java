@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -31,31 +32,36 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   private final RelayConfig config;
   private final ConnectionBudget budget;
+  private final FtpLogins clientLogins;
   private volatile FtpConnectionPool pool;
   private FtpPublisher publisher;
   private WorkerExecutor ftpThreads;
   private MessageConsumer<JsonObject> consumer;
 
   public FtpRelayVerticle(RelayConfig config) {
-    this(config, ConnectionBudget.UNLIMITED);
+    this(config, ConnectionBudget.UNLIMITED, null);
   }
 
-  /** @param budget FTP sessions shared with other relay nodes (see {@link ConnectionBudget}) */
-  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget) {
+  /**
+   * @param budget       FTP sessions shared with other relay nodes (see {@link ConnectionBudget})
+   * @param clientLogins the clients' own FTP logins (auth mode passthrough), or null
+   */
+  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, FtpLogins clientLogins) {
     this.config = config;
     this.budget = budget;
+    this.clientLogins = clientLogins;
   }
 
   /** FTP connections carrying a transfer now. */
   public int connectionsInUse() {
     FtpConnectionPool current = pool;
-    return current == null ? 0 : current.inUse();
+    return (current == null ? 0 : current.inUse()) + (clientLogins == null ? 0 : clientLogins.inUse());
   }
 
   /** FTP connections open now, busy or idle. */
   public int connectionsOpen() {
     FtpConnectionPool current = pool;
-    return current == null ? 0 : current.open();
+    return (current == null ? 0 : current.open()) + (clientLogins == null ? 0 : clientLogins.open());
   }
 
   @Override
@@ -71,8 +77,8 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     // local: the request names a file on this host (edges reach relay nodes through RELAY_REMOTE)
     consumer = vertx.eventBus().localConsumer(Addresses.RELAY_FILE, this::relay);
     return consumer.completion()
-        .onSuccess(v -> log.info("Relaying to ftp://{} with up to {} connections", config.target(),
-            config.connections()));
+        .onSuccess(v -> log.info("Relaying to {} with up to {} connections{}", config.target(),
+            config.connections(), clientLogins == null ? "" : ", logging in as each client (passthrough)"));
   }
 
   @Override
@@ -81,6 +87,9 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
         .eventually(() -> ftpThreads.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           pool.close();
+          if (clientLogins != null) {
+            clientLogins.close();
+          }
           return null;
         }));
   }
@@ -99,7 +108,17 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   private RelayResult publish(RelayRequest request) throws IOException {
     long started = System.nanoTime();
-    String published = pool.withConnection(ftp -> publisher.publish(ftp, request));
+    String published;
+    if (request.ftpUser() == null) {
+      published = pool.withConnection(ftp -> publisher.publish(ftp, request));
+    } else {
+      FtpLogins.Login login = clientLogins == null ? null : clientLogins.of(request.ftpUser());
+      if (login == null) {
+        throw new FtpReplyException("login as \"" + request.ftpUser() + "\"", 530,
+            "this relay does not log in as clients (auth mode is not passthrough)");
+      }
+      published = login.pool().withConnection(ftp -> login.publisher().publish(ftp, request));
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     log.debug("Transfer {} published as {} ({} bytes, {} ms)", request.transferId(), published, request.bytes(), millis);
     return new RelayResult(request.transferId(), published, request.bytes(), millis);
@@ -152,6 +171,9 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     }
     if (timedOut(error)) {
       return "FTP server " + target + " did not answer in time: " + error.getMessage();
+    }
+    if (error instanceof SSLException) {
+      return "TLS with FTP server " + target + " failed (check relay.target.tls): " + error.getMessage();
     }
     return "FTP server " + target + " unreachable: " + error.getMessage();
   }

@@ -173,7 +173,7 @@ public final class Spool {
     }
     return java.util.Optional.of(new Transfer(transfer.id(), transfer.path(), TransferState.QUEUED, transfer.bytes(),
         transfer.sha256(), transfer.attempts(), transfer.lastError(), transfer.error(), transfer.createdAt(),
-        transfer.updatedAt(), body.toAbsolutePath().toString(), true));
+        transfer.updatedAt(), body.toAbsolutePath().toString(), true, transfer.owner()));
   }
 
   private static void quarantine(Path dir, Path entry, String why) throws IOException {

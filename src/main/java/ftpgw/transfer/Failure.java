@@ -28,7 +28,13 @@ public enum Failure {
   SHUTTING_DOWN(503, true),
   /** a relay node received a body whose SHA-256 differs from the one taken on arrival (nothing was published) */
   CORRUPTED_IN_TRANSIT(502, true),
-  INTERNAL(500);
+  INTERNAL(500),
+  /** no credentials, or wrong ones (answered with WWW-Authenticate) */
+  UNAUTHORIZED(401),
+  /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
+  LOGIN_BLOCKED(429),
+  /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
+  TOO_MANY_UPLOADS(429);
 
   private static final int BUS_CODE_BASE = 4000;
 

@@ -11,22 +11,24 @@ import io.vertx.core.json.JsonObject;
  * @param bytes      exact size of the body
  * @param sha256     hex digest of the body, computed while it was received; {@code null} for a live body
  * @param live       the body is still arriving: read it as it grows ({@link ftpgw.spool.LiveBody}, same JVM only)
+ * @param ftpUser    publish with this client's own FTP login (auth mode passthrough, same JVM only); null: the
+ *                   relay's configured login
  */
 public record RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256,
-                           boolean live) {
+                           boolean live, String ftpUser) {
 
-  /** A body spooled whole. */
+  /** A body spooled whole, published with the relay's own login. */
   public RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
-    this(transferId, spoolFile, remotePath, bytes, sha256, false);
+    this(transferId, spoolFile, remotePath, bytes, sha256, false, null);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("transferId", transferId).put("spoolFile", spoolFile).put("remotePath", remotePath)
-        .put("bytes", bytes).put("sha256", sha256).put("live", live);
+        .put("bytes", bytes).put("sha256", sha256).put("live", live).put("ftpUser", ftpUser);
   }
 
   public static RelayRequest fromJson(JsonObject json) {
     return new RelayRequest(json.getString("transferId"), json.getString("spoolFile"), json.getString("remotePath"),
-        json.getLong("bytes"), json.getString("sha256"), json.getBoolean("live", false));
+        json.getLong("bytes"), json.getString("sha256"), json.getBoolean("live", false), json.getString("ftpUser"));
   }
 }

@@ -10,47 +10,64 @@ import java.time.Instant;
  * @param spoolFile where the body waits on the spooling node (internal: never shown to clients)
  * @param error     the {@link Failure} name of the last error, or null
  * @param durable   whether its journal entry is on disk (it then survives a restart)
+ * @param owner     the authenticated client that uploaded it; null when the gateway has no authentication
  */
 public record Transfer(String id, String path, TransferState state, long bytes, String sha256, int attempts,
                        String lastError, String error, Instant createdAt, Instant updatedAt, String spoolFile,
-                       boolean durable) {
+                       boolean durable, Owner owner) {
 
   /** A transfer whose body is still arriving ({@code path} may be null: a form names it at its end). */
-  public static Transfer receiving(String id, String path, String spoolFile) {
+  public static Transfer receiving(String id, String path, String spoolFile, Owner owner) {
     Instant now = Instant.now();
-    return new Transfer(id, path, TransferState.RECEIVING, 0, null, 0, null, null, now, now, spoolFile, false);
+    return new Transfer(id, path, TransferState.RECEIVING, 0, null, 0, null, null, now, now, spoolFile, false, owner);
   }
 
   /** A transfer whose body has just been spooled whole. */
-  public static Transfer queued(String id, String path, long bytes, String sha256, String spoolFile) {
+  public static Transfer queued(String id, String path, long bytes, String sha256, String spoolFile, Owner owner) {
     Instant now = Instant.now();
-    return new Transfer(id, path, TransferState.QUEUED, bytes, sha256, 0, null, null, now, now, spoolFile, false);
+    return new Transfer(id, path, TransferState.QUEUED, bytes, sha256, 0, null, null, now, now, spoolFile, false,
+        owner);
+  }
+
+  /** Where it goes on the FTP target: its path under its owner's folder. */
+  public String remotePath() {
+    return owner == null ? path : owner.resolve(path);
+  }
+
+  /** The FTP login to publish it with (passthrough mode), or null for the relay's own. */
+  public String ftpUser() {
+    return owner != null && owner.ftpLogin() ? owner.name() : null;
+  }
+
+  /** Whether {@code caller} may see it: everyone when there is no authentication, else only its owner. */
+  public boolean visibleTo(Owner caller) {
+    return caller == null || (owner != null && owner.name().equals(caller.name()));
   }
 
   public Transfer withState(TransferState newState) {
     return new Transfer(id, path, newState, bytes, sha256, attempts, lastError, error, createdAt, Instant.now(),
-        spoolFile, durable);
+        spoolFile, durable, owner);
   }
 
   /** Counts a failed attempt and keeps its reason; the state stays as given. */
   public Transfer failedAttempt(TransferState newState, Failure failure, String message) {
     return new Transfer(id, path, newState, bytes, sha256, attempts + 1, message, failure.name(), createdAt,
-        Instant.now(), spoolFile, durable);
+        Instant.now(), spoolFile, durable, owner);
   }
 
   public Transfer delivered() {
     return new Transfer(id, path, TransferState.DELIVERED, bytes, sha256, attempts + 1, lastError, error, createdAt,
-        Instant.now(), spoolFile, durable);
+        Instant.now(), spoolFile, durable, owner);
   }
 
   public Transfer cancelled() {
     return new Transfer(id, path, TransferState.CANCELLED, bytes, sha256, attempts, "cancelled by a client", null,
-        createdAt, Instant.now(), spoolFile, durable);
+        createdAt, Instant.now(), spoolFile, durable, owner);
   }
 
   public Transfer madeDurable() {
     return new Transfer(id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
-        true);
+        true, owner);
   }
 
   /** The failure a client is answered with when this transfer failed. */
@@ -61,7 +78,8 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
 
   /** Everything, for the journal and the event bus. */
   public JsonObject toJson() {
-    return toApiJson().put("error", error).put("spoolFile", spoolFile).put("durable", durable);
+    return toApiJson().put("error", error).put("spoolFile", spoolFile).put("durable", durable)
+        .put("owner", owner == null ? null : owner.toJson());
   }
 
   /** What clients see at {@code GET /transfers/{id}}. */
@@ -91,6 +109,7 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
         Instant.parse(json.getString("createdAt")),
         Instant.parse(json.getString("updatedAt")),
         json.getString("spoolFile"),
-        json.getBoolean("durable", false));
+        json.getBoolean("durable", false),
+        Owner.fromJson(json.getJsonObject("owner")));
   }
 }

@@ -1,5 +1,7 @@
 package ftpgw.config;
 
+import ftpgw.auth.SecretHash;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -91,7 +93,9 @@ class RolesConfigTest {
     assertThat(files).hasSizeGreaterThanOrEqualTo(8);
     for (Path file : files) {
       // secrets come from files and variables of the target host: stand in for them
-      String json = Files.readString(file).replace("\"passwordFile\": \"/etc/ftpgw/ftp-password\"", "\"password\": \"x\"");
+      String json = Files.readString(file).replace("\"passwordFile\": \"/etc/ftpgw/ftp-password\"", "\"password\": \"x\"")
+          .replace("\"passwordHashFile\": \"/etc/ftpgw/users/uploader.hash\"", "\"passwordHash\": \""
+              + SecretHash.create("x".toCharArray(), SecretHash.MIN_ITERATIONS).encode() + "\"");
       GatewayConfig config = GatewayConfig.fromJson(new JsonObject(json));
       assertThat(config.roles()).as(file.toString()).isNotEmpty();
     }

@@ -14,12 +14,19 @@ import java.util.function.Predicate;
 
 /** A blocking HTTP client for tests, speaking to one gateway. */
 public final class Http {
-  private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final String base;
+  private final HttpClient client;
 
   public Http(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, HTTP_1_1);
+  }
+
+  /** @param base e.g. {@code https://127.0.0.1:8443}; @param client one that trusts the server (TLS) */
+  public Http(String base, HttpClient client) {
+    this.base = base;
+    this.client = client;
   }
 
   public HttpResponse<String> put(String path, Path file, String... headers) throws IOException, InterruptedException {
@@ -30,20 +37,27 @@ public final class Http {
     return send(request(path, headers).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
-  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return send(request(path).GET().build());
+  public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+    return send(request(path, headers).GET().build());
   }
 
-  public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-    return send(request(path).DELETE().build());
+  public HttpResponse<String> delete(String path, String... headers) throws IOException, InterruptedException {
+    return send(request(path, headers).DELETE().build());
+  }
+
+  /** The {@code Authorization} header value for HTTP Basic. */
+  public static String basic(String user, String password) {
+    return "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Polls {@code GET path} until its JSON body satisfies {@code done}; fails after {@code within}. */
-  public JsonObject awaitJson(String path, Predicate<JsonObject> done, Duration within) throws Exception {
+  public JsonObject awaitJson(String path, Predicate<JsonObject> done, Duration within, String... headers)
+      throws Exception {
     Instant deadline = Instant.now().plus(within);
     JsonObject last = null;
     while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> response = get(path);
+      HttpResponse<String> response = get(path, headers);
       if (response.statusCode() == 200) {
         last = new JsonObject(response.body());
         if (done.test(last)) {
@@ -63,7 +77,7 @@ public final class Http {
     return builder;
   }
 
-  private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
