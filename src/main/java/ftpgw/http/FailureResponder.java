@@ -5,6 +5,7 @@ import ftpgw.transfer.GatewayException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ final class FailureResponder {
 
   private static final long LINGER_MILLIS = 1000;
   private static final long LINGER_BYTES = 4L << 20;
+  /** HTTP/2 error code CANCEL (RFC 9113 section 7): the stream is no longer needed. */
+  private static final long CANCEL = 0x8;
 
   private final int retryAfterSeconds;
 
@@ -53,17 +56,47 @@ final class FailureResponder {
     if (status == 503) {
       response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds));
     }
-    // A body we stopped reading must not be parsed as the next request: close the connection after answering.
+    // HTTP/1.1: a body we stopped reading must not be parsed as the next request, so the connection is closed after
+    // answering. HTTP/2: only this stream ends; the connection carries the client's other requests.
     boolean unreadBody = !request.isEnded();
-    if (unreadBody) {
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    if (unreadBody && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     response.end(new JsonObject().put("error", error).put("message", message).encode())
         .onComplete(done -> {
-          if (unreadBody) {
+          if (unreadBody && http2) {
+            cancelStreamAfterLingering(ctx);
+          } else if (unreadBody) {
             closeAfterLingering(ctx);
           }
         });
+  }
+
+  /** HTTP/2: drop what the client still sends for a moment (its answer is on its way), then cancel the stream. */
+  private void cancelStreamAfterLingering(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    long[] drained = {0};
+    Runnable cancel = () -> {
+      if (!request.isEnded()) {
+        ctx.response().reset(CANCEL);
+      }
+    };
+    long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> cancel.run());
+    try {
+      request.handler(chunk -> {
+        drained[0] += chunk.length();
+        if (drained[0] > LINGER_BYTES) {
+          ctx.vertx().cancelTimer(timer);
+          cancel.run();
+        }
+      });
+      request.endHandler(v -> ctx.vertx().cancelTimer(timer));
+      request.resume();
+    } catch (IllegalStateException alreadyRead) {
+      ctx.vertx().cancelTimer(timer);
+      cancel.run();
+    }
   }
 
   /**
