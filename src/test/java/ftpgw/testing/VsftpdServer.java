@@ -43,24 +43,41 @@ public final class VsftpdServer implements AutoCloseable {
   private final Path dir;
   private final Path root;
   private final VsftpdAccount account;
+  private final TestCertificate tls;
   private Process process;
   private int port;
 
-  private VsftpdServer(Path dir, VsftpdAccount account) {
+  private VsftpdServer(Path dir, VsftpdAccount account, TestCertificate tls) {
     this.dir = dir;
     this.root = dir.resolve("root");
     this.account = account;
+    this.tls = tls;
   }
 
   /** Starts a vsftpd whose login {@link #user()} is jailed in {@link #root()}. */
   public static VsftpdServer start() throws IOException, InterruptedException {
+    return start(null);
+  }
+
+  /**
+   * Starts a vsftpd that speaks only FTPS (explicit AUTH TLS; logins and data must be encrypted) with its own test
+   * certificate for {@code 127.0.0.1} ({@link #certificate()}), and vsftpd's default {@code require_ssl_reuse=YES}:
+   * a data connection must resume the control connection's TLS session. Its files can then be checked on disk only
+   * ({@link #root()}), not with {@link #sha256} or {@link #exists}.
+   */
+  public static VsftpdServer startWithTls() throws IOException, InterruptedException {
+    Path certs = Files.createTempDirectory("ftpgw-vsftpd-cert-");
+    return start(TestCertificate.create(certs, "127.0.0.1", "IP:127.0.0.1"));
+  }
+
+  private static VsftpdServer start(TestCertificate tls) throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException("vsftpd is not installed (" + BINARY + " is missing): run deploy/setup.sh, "
           + "or apt-get install vsftpd");
     }
     VsftpdAccount account = VsftpdAccount.ensure();
     Path dir = Files.createTempDirectory("ftpgw-vsftpd-");
-    VsftpdServer server = new VsftpdServer(dir, account);
+    VsftpdServer server = new VsftpdServer(dir, account, tls);
     try {
       server.prepareFolders();
       server.launch();
@@ -90,6 +107,11 @@ public final class VsftpdServer implements AutoCloseable {
   /** The folder the login is jailed in: its "/" over FTP. */
   public Path root() {
     return root;
+  }
+
+  /** The server's certificate (null without TLS): what a client must trust. */
+  public TestCertificate certificate() {
+    return tls;
   }
 
   /** vsftpd's own log (logins, transfers and the FTP dialogue). */
@@ -152,6 +174,9 @@ public final class VsftpdServer implements AutoCloseable {
   public void close() {
     stopProcess();
     deleteRecursively(dir);
+    if (tls != null) {
+      deleteRecursively(tls.cert().getParent());
+    }
   }
 
   private void prepareFolders() throws IOException {
@@ -217,7 +242,25 @@ public final class VsftpdServer implements AutoCloseable {
         "log_ftp_protocol=YES",
         "vsftpd_log_file=" + log(),
         "ftpd_banner=ftpgw test vsftpd",
+        tlsConfig(),
         "");
+  }
+
+  private String tlsConfig() {
+    if (tls == null) {
+      return "ssl_enable=NO";
+    }
+    return String.join("\n",
+        "ssl_enable=YES",
+        "rsa_cert_file=" + tls.cert(),
+        "rsa_private_key_file=" + tls.key(),
+        "allow_anon_ssl=NO",
+        "force_local_logins_ssl=YES",
+        "force_local_data_ssl=YES",
+        // vsftpd's default; spelled out because it is what the relay's FTPS client is tested against
+        "require_ssl_reuse=YES",
+        // vsftpd 3.0.3's built-in default is DES-CBC3-SHA, which current JDKs refuse
+        "ssl_ciphers=HIGH");
   }
 
   /** Ready means: the port accepts and greets with 220. Polled, as vsftpd signals nothing else. */
