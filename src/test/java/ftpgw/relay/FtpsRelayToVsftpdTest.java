@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.apache.commons.net.ftp.FTPSClient;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +150,31 @@ class FtpsRelayToVsftpdTest {
 
     assertThat(http.put("/files/ftps/p12.bin", "p12").statusCode()).isEqualTo(201);
     logs.assertNoSecret("trust-pass");
+  }
+
+  /** What the relay's client exists for: a stock FTPSClient logs in but cannot store a file on this server. */
+  @Test
+  void aStockFtpsClientIsRefusedTheDataConnection() throws Exception {
+    FTPSClient stock = new FTPSClient(false, vsftpd.certificate().trustingContext());
+    stock.setEnabledProtocols(new String[] {"TLSv1.2"});
+    stock.connect(vsftpd.host(), vsftpd.port());
+    try {
+      assertThat(stock.login(vsftpd.user(), vsftpd.password())).isTrue();
+      stock.execPBSZ(0);
+      stock.execPROT("P");
+      stock.enterLocalPassiveMode();
+      boolean stored;
+      try {
+        stored = stock.storeFile("stock.bin", new ByteArrayInputStream(new byte[100_000]));
+      } catch (IOException e) {
+        stored = false;
+      }
+      assertThat(stored).isFalse();
+      assertThat(Files.readString(vsftpd.log())).contains("522");
+    } finally {
+      stock.disconnect();
+    }
+    Files.deleteIfExists(vsftpd.root().resolve("stock.bin")); // vsftpd may create it before the TLS handshake
   }
 
   @Test

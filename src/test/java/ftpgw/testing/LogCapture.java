@@ -12,8 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Everything the JVM logs while it is open (the gateway's own loggers at DEBUG), as text: messages, and exceptions
  * with their causes. For tests that prove no secret ever reaches a log.
@@ -61,7 +59,6 @@ public final class LogCapture implements AutoCloseable {
   /** Fails naming the line (never the secret) when any logged line holds one of {@code secrets}. */
   public void assertNoSecret(String... secrets) {
     List<String> lines = lines();
-    assertThat(lines).as("lines logged").isNotEmpty();
     for (int i = 0; i < secrets.length; i++) {
       String secret = secrets[i];
       for (String line : lines) {
