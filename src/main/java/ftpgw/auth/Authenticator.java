@@ -44,6 +44,8 @@ public final class Authenticator {
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private final byte[] cacheKey = new byte[32];
   private final UploadSlots slots = new UploadSlots();
+  /** A hash no secret matches, as costly as the configured ones (made on a worker when first needed). */
+  private volatile SecretHash decoy;
 
   /** @param ftpLogins checks passthrough logins against the FTP server; null unless auth.mode is passthrough */
   public Authenticator(Vertx vertx, AuthConfig config, LoginCheck ftpLogins) {
@@ -91,8 +93,8 @@ public final class Authenticator {
         return Future.failedFuture(e);
       }
       failures.failed(address);
-      log.info("Failed login{} from {}", credentials == null || credentials.user() == null ? ""
-          : " as \"" + credentials.user() + "\"", address);
+      log.info("Failed login{} from {}", credentials == null ? "" : " as \"" + printable(credentials.user()) + "\"",
+          address);
       return later(e);
     }).onSuccess(caller -> failures.succeeded(address));
   }
@@ -111,7 +113,9 @@ public final class Authenticator {
     AuthUser user = config.user(credentials.user());
     Secret hash = user == null ? Secret.NONE : credentials.bearer() ? user.tokenHash() : user.passwordHash();
     if (hash.isEmpty()) {
-      return Future.failedFuture(unauthorized("wrong user name, password or token"));
+      // as slow as a real check, so that the time taken does not tell which user names exist
+      return vertx.executeBlocking(() -> decoy().matches(credentials.secret()), false)
+          .transform(done -> Future.failedFuture(unauthorized("wrong user name, password or token")));
     }
     return cached(credentials).map(Future::succeededFuture).orElseGet(() ->
         vertx.executeBlocking(() -> parsed(hash).matches(credentials.secret()), false)
@@ -150,6 +154,24 @@ public final class Authenticator {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
     }
+  }
+
+  private SecretHash decoy() {
+    SecretHash made = decoy;
+    if (made == null) {
+      int iterations = config.users().stream()
+          .map(u -> u.passwordHash().isEmpty() ? u.tokenHash() : u.passwordHash())
+          .map(h -> parsed(h).iterations()).findFirst().orElse(SecretHash.MIN_ITERATIONS);
+      made = SecretHash.create(java.util.UUID.randomUUID().toString().toCharArray(), iterations);
+      decoy = made;
+    }
+    return made;
+  }
+
+  /** A client-chosen name, safe for a log line. */
+  private static String printable(String name) {
+    String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+    return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
   private SecretHash parsed(Secret hash) {

@@ -64,6 +64,10 @@ public final class SecretHash {
     return MessageDigest.isEqual(hash, derive(secret.toCharArray(), salt, iterations));
   }
 
+  public int iterations() {
+    return iterations;
+  }
+
   public String encode() {
     Base64.Encoder b64 = Base64.getEncoder();
     return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);

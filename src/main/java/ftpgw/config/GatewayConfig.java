@@ -29,7 +29,7 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
   }
 
   /** Loopback means a literal loopback address or "localhost"; no name is looked up. */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
         || h.equals("0:0:0:0:0:0:0:1");

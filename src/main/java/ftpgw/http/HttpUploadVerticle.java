@@ -1,6 +1,8 @@
 package ftpgw.http;
 
 import ftpgw.auth.Authenticator;
+import ftpgw.config.AuthMode;
+import ftpgw.config.GatewayConfig;
 import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
@@ -92,6 +94,10 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
+          if (config.tls() == null && auth.config().mode() != AuthMode.NONE && !GatewayConfig.isLoopback(config.host())) {
+            log.warn("auth.mode {} over plain HTTP on {}: passwords and tokens cross the network in clear; set http.tls",
+                auth.config().mode().apiName(), config.host());
+          }
           log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
               config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
               spool.config().dir().toAbsolutePath());

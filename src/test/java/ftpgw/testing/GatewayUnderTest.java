@@ -60,6 +60,20 @@ public final class GatewayUnderTest {
     return spoolDir;
   }
 
+  /**
+   * {@link #strayFiles()} once it is empty, or what is still there after 5 s: the delivery drops a delivered body
+   * right after it answers, so a body may outlive its 201 by a moment.
+   */
+  public List<String> strayFilesAfterAMoment() throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    List<String> stray = strayFiles();
+    while (!stray.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      stray = strayFiles();
+    }
+    return stray;
+  }
+
   /** What must never remain after an upload ends: spool bodies, and temporary files on the FTP side. */
   public List<String> strayFiles() {
     List<String> spool = TestFiles.filesUnder(spoolDir).stream().map(f -> "spool/" + f).toList();
