@@ -17,8 +17,11 @@ final class FailureResponder {
 
   private static final long LINGER_MILLIS = 1000;
   private static final long LINGER_BYTES = 4L << 20;
-  /** HTTP/2 error code CANCEL (RFC 9113 section 7): the stream is no longer needed. */
-  private static final long CANCEL = 0x8;
+  /**
+   * RST_STREAM with NO_ERROR after a complete response: "stop sending the request body, without error" (RFC 9113
+   * section 8.1). Java's HttpClient, for one, waits forever for flow-control credit after any other code.
+   */
+  private static final long NO_ERROR = 0x0;
 
   private final int retryAfterSeconds;
 
@@ -73,13 +76,13 @@ final class FailureResponder {
         });
   }
 
-  /** HTTP/2: drop what the client still sends for a moment (its answer is on its way), then cancel the stream. */
+  /** HTTP/2: drop what the client still sends for a moment (its answer is on its way), then end the stream. */
   private void cancelStreamAfterLingering(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     long[] drained = {0};
     Runnable cancel = () -> {
       if (!request.isEnded()) {
-        ctx.response().reset(CANCEL);
+        ctx.response().reset(NO_ERROR);
       }
     };
     long timer = ctx.vertx().setTimer(LINGER_MILLIS, t -> cancel.run());

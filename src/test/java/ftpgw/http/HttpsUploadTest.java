@@ -34,7 +34,7 @@ class HttpsUploadTest {
     TestCertificate cert = TestCertificate.create(dir.resolve("tls"), "127.0.0.1", "IP:127.0.0.1");
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
         .put("http", new JsonObject().put("tls", new JsonObject()
-            .put("keyPath", cert.key().toString()).put("certPath", cert.cert().toString()))));
+            .put("keyPath", cert.key().toString()).put("certPath", cert.cert().toString()).put("http2", true))));
     HttpClient client = HttpClient.newBuilder().sslContext(cert.trustingContext())
         .version(HttpClient.Version.HTTP_2).build();
     Http https = new Http("https://127.0.0.1:" + gateway.httpPort(), client);
@@ -69,19 +69,20 @@ class HttpsUploadTest {
   }
 
   @Test
-  void aPkcs12KeystoreWithItsPasswordInAFileServesHttp11AndAuthOverTls(Vertx vertx) throws Exception {
+  void aPkcs12KeystoreWithItsPasswordInAFileServesHttp11ByDefaultAndAuthOverTls(Vertx vertx) throws Exception {
     TestCertificate cert = TestCertificate.create(dir.resolve("tls"), "127.0.0.1", "IP:127.0.0.1");
     Path passwordFile = Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
     String password = "user-pw-" + System.nanoTime();
     try (LogCapture logs = LogCapture.start()) {
       GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
           .put("http", new JsonObject().put("tls", new JsonObject()
-              .put("keystore", cert.pkcs12().toString()).put("keystorePasswordFile", passwordFile.toString())
-              .put("http2", false)))
+              .put("keystore", cert.pkcs12().toString()).put("keystorePasswordFile", passwordFile.toString())))
           .put("auth", new JsonObject().put("mode", "users").put("failureDelayMs", 0).put("users", new JsonArray()
               .add(new JsonObject().put("name", "erin").put("folder", "")
                   .put("passwordHash", SecretHash.create(password.toCharArray(), 1000).encode())))));
-      HttpClient client = HttpClient.newBuilder().sslContext(cert.trustingContext()).build();
+      // the client would take HTTP/2 if it were offered
+      HttpClient client = HttpClient.newBuilder().sslContext(cert.trustingContext())
+          .version(HttpClient.Version.HTTP_2).build();
       Http https = new Http("https://127.0.0.1:" + gateway.httpPort(), client);
 
       HttpResponse<String> refused = https.put("/files/x.bin", "x");
