@@ -92,6 +92,17 @@ class AuthPassthroughTest {
   }
 
   @Test
+  void aLargeUploadRelayedWhileItArrivesUsesTheClientsLogin() throws Exception {
+    Path file = TestFiles.random(dir, "large.bin", 3 * TestFiles.MiB + 5); // over delivery.cutThroughBytes
+
+    HttpResponse<String> response = http.put("/files/large.bin", file, "Authorization",
+        Http.basic("dave", DAVE_PASSWORD));
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("homes/dave/large.bin"))).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
   void aPasswordTheFtpServerRefusesGets401() throws Exception {
     HttpResponse<String> wrong = http.put("/files/w.bin", "x", "Authorization", Http.basic("carol", "wrong"));
     HttpResponse<String> unknown = http.put("/files/w.bin", "x", "Authorization", Http.basic("nobody", "x"));

@@ -197,6 +197,46 @@ class AuthUsersTest {
   }
 
   @Test
+  void aLargeUploadRelayedWhileItArrivesLandsInTheUsersFolderToo() throws Exception {
+    Path file = TestFiles.random(dir, "large.bin", 3 * TestFiles.MiB + 5); // over delivery.cutThroughBytes
+
+    HttpResponse<String> response = http.put("/files/large/x.bin", file, "Authorization",
+        Http.basic("alice", ALICE_PASSWORD));
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("large/x.bin");
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("teams/alice/large/x.bin"))).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
+  void protectedOpsEndpointsNeedALoginToo(Vertx vertx) throws Exception {
+    GatewayUnderTest protectedOps = GatewayUnderTest.start(vertx, dir.resolve("gw2"), new JsonObject()
+        .put("auth", new JsonObject().put("mode", "users").put("protectOps", true).put("failureDelayMs", 0)
+            .put("users", new JsonArray().add(new JsonObject().put("name", "alice").put("passwordHash", ALICE_HASH)))));
+    Http ops = new Http(protectedOps.httpPort());
+
+    for (String path : java.util.List.of("/health", "/ready", "/metrics")) {
+      assertThat(ops.get(path).statusCode()).as(path).isEqualTo(401);
+      assertThat(ops.get(path, "Authorization", Http.basic("alice", ALICE_PASSWORD)).statusCode()).as(path)
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aNodeWithoutUploadsAsksForALoginForTransfersToo(Vertx vertx) throws Exception {
+    GatewayUnderTest relayNode = GatewayUnderTest.start(vertx, dir.resolve("gw3"), new JsonObject()
+        .put("roles", new JsonArray().add("relay").add("ftp"))
+        .put("auth", new JsonObject().put("mode", "users").put("failureDelayMs", 0)
+            .put("users", new JsonArray().add(new JsonObject().put("name", "alice").put("passwordHash", ALICE_HASH)))));
+    Http node = new Http(relayNode.httpPort());
+
+    assertThat(node.get("/transfers").statusCode()).isEqualTo(401);
+    assertThat(node.get("/transfers", "Authorization", Http.basic("alice", ALICE_PASSWORD)).statusCode())
+        .isEqualTo(200);
+    assertThat(node.get("/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void opsEndpointsStayOpenWithoutALogin() throws Exception {
     assertThat(http.get("/health").statusCode()).isEqualTo(200);
     assertThat(http.get("/ready").statusCode()).isEqualTo(200);
