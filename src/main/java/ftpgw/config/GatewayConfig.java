@@ -23,9 +23,9 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
     Json.require(auth.mode() != AuthMode.NONE || isLoopback(http.host()),
         "auth.mode is \"none\" but http.host is " + http.host() + ": anyone who reaches it could write to the FTP"
             + " server. Bind http.host to 127.0.0.1, or set auth.mode to \"users\" or \"passthrough\"");
-    Json.require(auth.mode() != AuthMode.PASSTHROUGH || !roles.contains(Role.HTTP) || roles.contains(Role.RELAY),
-        "auth.mode \"passthrough\" needs the \"relay\" role on a node with \"http\": the clients' FTP passwords"
-            + " stay in the process that checked them and never cross the cluster");
+    Json.require(auth.mode() != AuthMode.PASSTHROUGH || roles.contains(Role.RELAY),
+        "auth.mode \"passthrough\" needs the \"relay\" role: logins are checked by logging in to the FTP server, and"
+            + " the clients' FTP passwords stay in the process that checked them (they never cross the cluster)");
   }
 
   /** Loopback means a literal loopback address or "localhost"; no name is looked up. */

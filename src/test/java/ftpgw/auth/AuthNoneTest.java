@@ -108,6 +108,9 @@ class AuthNoneTest {
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("http"))
         .put("auth", new JsonObject().put("mode", "passthrough"))))
         .hasMessageContaining("passthrough\" needs the \"relay\" role");
+    assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("ftp"))
+        .put("auth", new JsonObject().put("mode", "passthrough"))))
+        .hasMessageContaining("passthrough\" needs the \"relay\" role");
   }
 
   @Test
