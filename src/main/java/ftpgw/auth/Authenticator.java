@@ -102,12 +102,14 @@ public final class Authenticator {
   private Future<Caller> check(Credentials credentials) {
     if (config.mode() == AuthMode.PASSTHROUGH) {
       if (credentials.bearer()) {
-        return Future.failedFuture(unauthorized("bearer tokens are not accepted here: send your FTP login as HTTP Basic"));
+        return Future.failedFuture(unauthorized("bearer tokens are not accepted here: send your FTP login as HTTP"
+            + " Basic"));
       }
       String user = credentials.user();
       return cached(credentials).map(Future::succeededFuture).orElseGet(() ->
           vertx.executeBlocking(() -> ftpLogins.accepts(user, Secret.of(credentials.secret())), false)
-              .compose(ok -> ok ? Future.succeededFuture(remember(credentials, new Caller(new Owner(user, "", true), 0, 0)))
+              .compose(ok -> ok
+                  ? Future.succeededFuture(remember(credentials, new Caller(new Owner(user, "", true), 0, 0)))
                   : Future.failedFuture(unauthorized("the FTP server refused the login of \"" + user + "\""))));
     }
     AuthUser user = config.user(credentials.user());

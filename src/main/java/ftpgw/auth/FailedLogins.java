@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class FailedLogins {
   private static final Logger log = LoggerFactory.getLogger(FailedLogins.class);
-  /** Addresses tracked at most; past it, entries with nothing recent are dropped (a flood of addresses stays bounded). */
+  /** Addresses tracked at most; past it, entries with nothing recent are dropped (a flood of addresses is bounded). */
   private static final int MAX_ADDRESSES = 100_000;
 
   private static final class Record {

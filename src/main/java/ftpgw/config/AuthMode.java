@@ -19,6 +19,7 @@ public enum AuthMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("auth.mode must be \"users\", \"passthrough\" or \"none\", got \"" + name + "\"");
+    throw new IllegalArgumentException("auth.mode must be \"users\", \"passthrough\" or \"none\", got \"" + name
+        + "\"");
   }
 }

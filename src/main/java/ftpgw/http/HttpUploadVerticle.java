@@ -94,14 +94,18 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
-          if (config.tls() == null && auth.config().mode() != AuthMode.NONE && !GatewayConfig.isLoopback(config.host())) {
-            log.warn("auth.mode {} over plain HTTP on {}: passwords and tokens cross the network in clear; set http.tls",
-                auth.config().mode().apiName(), config.host());
-          }
+          warnIfLoginsTravelInClear();
           log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
               config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
               spool.config().dir().toAbsolutePath());
         });
+  }
+
+  private void warnIfLoginsTravelInClear() {
+    if (config.tls() == null && auth.config().mode() != AuthMode.NONE && !GatewayConfig.isLoopback(config.host())) {
+      log.warn("auth.mode {} over plain HTTP on {}: passwords and tokens cross the network in clear; set http.tls",
+          auth.config().mode().apiName(), config.host());
+    }
   }
 
   /** The port actually bound (useful with port 0). */

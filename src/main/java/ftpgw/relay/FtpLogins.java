@@ -73,7 +73,8 @@ public final class FtpLogins implements LoginCheck, AutoCloseable {
     Login login = byUser.get(user);
     if (login == null) {
       throw new FtpReplyException("login as \"" + user + "\"", NOT_LOGGED_IN, "the gateway does not know this "
-          + "user's FTP password (passthrough logins are kept in memory only, e.g. not across a restart): upload again");
+          + "user's FTP password (passthrough logins are kept in memory only, e.g. not across a restart): upload"
+          + " again");
     }
     return login;
   }
@@ -95,6 +96,7 @@ public final class FtpLogins implements LoginCheck, AutoCloseable {
   }
 
   private static boolean samePassword(Secret a, Secret b) {
-    return MessageDigest.isEqual(a.reveal().getBytes(StandardCharsets.UTF_8), b.reveal().getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(a.reveal().getBytes(StandardCharsets.UTF_8),
+        b.reveal().getBytes(StandardCharsets.UTF_8));
   }
 }
