@@ -4,6 +4,7 @@ import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpRequest;
@@ -11,6 +12,8 @@ import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.ftplet.FtpletResult;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfiguration;
+import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
 import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 
@@ -27,7 +30,8 @@ import java.util.function.Consumer;
 /**
  * An Apache FtpServer on a loopback port that counts what a test needs to see from the outside: sessions logged in
  * at once (and the most ever), STORs as they start, and completed renames per target. One user, {@code uploader},
- * whose uploads are throttled to {@code bytesPerSecond} per session.
+ * whose uploads are throttled to {@code bytesPerSecond} per session. Optionally FTPS only: explicit AUTH TLS, and
+ * both logins and uploads refused without TLS.
  */
 public final class ObservedFtpServer implements AutoCloseable {
   public static final String USER = "uploader";
@@ -39,6 +43,8 @@ public final class ObservedFtpServer implements AutoCloseable {
   private final AtomicInteger refusedLogins = new AtomicInteger();
   private final Map<String, AtomicInteger> renamesTo = new ConcurrentHashMap<>();
   private final List<Consumer<String>> uploadListeners = new CopyOnWriteArrayList<>();
+  private final AtomicInteger secureUploads = new AtomicInteger();
+  private TestCertificate tls;
   private FtpServer server;
   private Listener listener;
 
@@ -49,6 +55,14 @@ public final class ObservedFtpServer implements AutoCloseable {
   public static ObservedFtpServer start(Path dir, int maxLogins, long bytesPerSecond) throws Exception {
     ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
     observed.startServer(dir, maxLogins, bytesPerSecond);
+    return observed;
+  }
+
+  /** A server that takes logins and uploads over TLS only (explicit AUTH TLS, PROT P), with {@code cert}. */
+  public static ObservedFtpServer startWithTls(Path dir, TestCertificate cert) throws Exception {
+    ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
+    observed.tls = cert;
+    observed.startServer(dir, 100, 0);
     return observed;
   }
 
@@ -71,6 +85,18 @@ public final class ObservedFtpServer implements AutoCloseable {
     data.setPassivePorts(FreePorts.range(40));
     data.setPassiveAddress("127.0.0.1");
     ListenerFactory listeners = new ListenerFactory();
+    if (tls != null) {
+      SslConfigurationFactory ssl = new SslConfigurationFactory();
+      ssl.setKeystoreFile(tls.pkcs12().toFile());
+      ssl.setKeystoreType("PKCS12");
+      ssl.setKeystorePassword(tls.pkcs12Password());
+      ssl.setKeyPassword(tls.pkcs12Password());
+      ssl.setSslProtocol("TLSv1.3", "TLSv1.2"); // FtpServer offers TLS 1.2 only by default
+      SslConfiguration sslConfiguration = ssl.createSslConfiguration();
+      data.setSslConfiguration(sslConfiguration);
+      listeners.setSslConfiguration(sslConfiguration);
+      listeners.setImplicitSsl(false);
+    }
     listeners.setServerAddress("127.0.0.1");
     listeners.setPort(0);
     listeners.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
@@ -94,6 +120,11 @@ public final class ObservedFtpServer implements AutoCloseable {
 
   public Path root() {
     return root;
+  }
+
+  /** Uploads whose control and data connections were both encrypted (TLS servers only). */
+  public int secureUploads() {
+    return secureUploads.get();
   }
 
   /** The most sessions that were logged in at the same time. */
@@ -141,6 +172,26 @@ public final class ObservedFtpServer implements AutoCloseable {
         renamesTo.computeIfAbsent(request.getArgument(), k -> new AtomicInteger()).incrementAndGet();
       }
       return super.afterCommand(session, request, reply);
+    }
+
+    @Override
+    public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException, IOException {
+      if (tls == null) {
+        return super.beforeCommand(session, request);
+      }
+      String command = request.getCommand();
+      if (("USER".equals(command) || "PASS".equals(command)) && !session.isSecure()) {
+        session.write(new DefaultFtpReply(530, "TLS required: AUTH TLS first"));
+        return FtpletResult.SKIP;
+      }
+      if ("STOR".equals(command)) {
+        if (!session.getDataConnection().isSecure()) {
+          session.write(new DefaultFtpReply(521, "data connections must be protected: PROT P first"));
+          return FtpletResult.SKIP;
+        }
+        secureUploads.incrementAndGet();
+      }
+      return super.beforeCommand(session, request);
     }
 
     @Override
