@@ -27,6 +27,7 @@ import java.net.BindException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -92,11 +93,14 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   }
 
   private FtpServer createServer(UserManager users) {
-    SslConfiguration tls = tlsConfiguration();
+    SslConfiguration tls = tlsConfiguration("TLSv1.3", "TLSv1.2");
     DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
     data.setPassivePorts(config.passivePorts());
     if (tls != null) {
-      data.setSslConfiguration(new NoDelaySslConfiguration(tls));
+      // TLS 1.2 on data connections: a TLS 1.3 server sends session tickets after the handshake, which an uploading
+      // client never reads; closing its socket with them unread resets the connection and loses the upload's tail
+      // (curl: "426" after ~110 KiB).
+      data.setSslConfiguration(new NoDelaySslConfiguration(tlsConfiguration("TLSv1.2")));
       data.setImplicitSsl(false);
     }
     data.setPassiveAddress(config.host());
@@ -128,13 +132,13 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setConnectionConfig(connections.createConnectionConfig());
     factory.setUserManager(users);
     factory.setFileSystem(files);
-    factory.setFtplets(Map.of("policy", new SessionPolicy(config.tls() != null && config.tls().required(),
-        SessionPolicy.fileNameCharset())));
+    factory.setFtplets(new HashMap<>(Map.of("policy", new SessionPolicy(config.tls() != null && config.tls().required(),
+        SessionPolicy.fileNameCharset()))));
     return factory.createServer();
   }
 
   /** Explicit FTPS (AUTH TLS) from the configured keystore, or null. */
-  private SslConfiguration tlsConfiguration() {
+  private SslConfiguration tlsConfiguration(String... protocols) {
     FtpTlsConfig tls = config.tls();
     if (tls == null) {
       return null;
@@ -148,7 +152,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setKeystoreType(name.endsWith(".jks") ? "JKS" : "PKCS12");
     factory.setKeystorePassword(tls.keystorePassword().reveal());
     factory.setKeyPassword(tls.keystorePassword().reveal());
-    factory.setSslProtocol("TLSv1.3", "TLSv1.2");
+    factory.setSslProtocol(protocols);
     return factory.createSslConfiguration();
   }
 
