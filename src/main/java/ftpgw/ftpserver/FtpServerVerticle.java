@@ -11,7 +11,10 @@ import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
+import org.apache.ftpserver.ftplet.AuthenticationFailedException;
+import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.UserManager;
+import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
@@ -24,10 +27,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 
@@ -55,7 +63,9 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   public Future<?> start() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(config.root());
-      UserManager users = new GatewayUserManager(fileUsers(), relayAccount, config.root(), config.maxLogins(),
+      UserManager fileUsers = fileUsers();
+      refuseGuessablePasswords(fileUsers);
+      UserManager users = new GatewayUserManager(fileUsers, relayAccount, config.root(), config.maxLogins(),
           config.maxLoginsPerIp());
       server = createServer(users);
       try {
@@ -135,6 +145,39 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setFtplets(new HashMap<>(Map.of("policy", new SessionPolicy(config.tls() != null && config.tls().required(),
         SessionPolicy.fileNameCharset()))));
     return factory.createServer();
+  }
+
+  /**
+   * On any address but loopback, a user whose password is its own name (the shipped demo/demo) is a start-up error:
+   * anyone who reads the README could log in.
+   */
+  private void refuseGuessablePasswords(UserManager fileUsers) throws FtpException {
+    if (fileUsers == null || isLoopback(config.host())) {
+      return;
+    }
+    Set<String> names = new LinkedHashSet<>(List.of("demo"));
+    String[] listed = fileUsers.getAllUserNames();
+    if (listed.length <= 50) {
+      names.addAll(List.of(listed));
+    }
+    for (String name : names) {
+      try {
+        fileUsers.authenticate(new UsernamePasswordAuthentication(name, name));
+      } catch (AuthenticationFailedException expected) {
+        continue;
+      }
+      throw new IllegalStateException("ftpServer: user \"" + name + "\" in " + config.usersFile()
+          + " has its own name as password and the server binds " + config.host() + ", not loopback. Give it a real"
+          + " password (java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers add " + name + ") or remove it.");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Explicit FTPS (AUTH TLS) from the configured keystore, or null. */
