@@ -103,14 +103,15 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   }
 
   private FtpServer createServer(UserManager users) {
-    SslConfiguration tls = tlsConfiguration("TLSv1.3", "TLSv1.2");
+    // TLS 1.2, and one SSL context for control and data connections, so that a client can resume its control session
+    // on every data connection (an abbreviated handshake; vsftpd even requires it). TLS 1.3 would also send session
+    // tickets after the handshake, which an uploading client never reads: closing a data socket with them unread
+    // resets it and loses the upload's tail (curl: "426" after ~110 KiB).
+    SslConfiguration tls = tlsConfiguration("TLSv1.2");
     DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
     data.setPassivePorts(config.passivePorts());
     if (tls != null) {
-      // TLS 1.2 on data connections: a TLS 1.3 server sends session tickets after the handshake, which an uploading
-      // client never reads; closing its socket with them unread resets the connection and loses the upload's tail
-      // (curl: "426" after ~110 KiB).
-      data.setSslConfiguration(new NoDelaySslConfiguration(tlsConfiguration("TLSv1.2")));
+      data.setSslConfiguration(new NoDelaySslConfiguration(tls));
       data.setImplicitSsl(false);
     }
     data.setPassiveAddress(config.host());
