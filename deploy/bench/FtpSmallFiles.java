@@ -56,8 +56,15 @@ public class FtpSmallFiles {
       store(ftp, folder + "/warm-" + i, content);
     }
     long start = System.nanoTime();
+    long[] slow = new long[4];
     for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
       store(ftp, folder + "/f-" + i, content);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      slow[ms < 2 ? 0 : ms < 10 ? 1 : ms < 35 ? 2 : 3]++;
+    }
+    if (Boolean.getBoolean("histogram")) {
+      System.err.printf("<2 ms %d, 2-10 ms %d, 10-35 ms %d, >=35 ms %d%n", slow[0], slow[1], slow[2], slow[3]);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("files/s %.0f%n", count / seconds);
