@@ -173,6 +173,21 @@ class EmbeddedFtpServerTest {
   }
 
   @Test
+  void passiveRepliesAnnounceTheConfiguredAddressForNat() throws Exception {
+    FtpServerConfig base = EmbeddedServer.config(dir, 0, 10, 10, null);
+    server = EmbeddedServer.start(new FtpServerConfig(true, base.host(), 0, base.root(), base.usersFile(),
+        base.passivePorts(), "127.0.0.2", 10, 10, 60, null));
+    FTPClient ftp = server.login(ALICE, ALICE_PASSWORD);
+    assertThat(ftp.pasv()).isEqualTo(227);
+    assertThat(ftp.getReplyString()).contains("(127,0,0,2,");
+    int first = Integer.parseInt(base.passivePorts().split("-")[0]);
+    String[] numbers = ftp.getReplyString().replaceAll(".*\\((.*)\\).*\\s*", "$1").split(",");
+    int port = Integer.parseInt(numbers[4]) * 256 + Integer.parseInt(numbers[5]);
+    assertThat(port).as("from the passive range").isBetween(first, first + 29);
+    ftp.disconnect();
+  }
+
+  @Test
   void aPortInUseIsAClearStartUpError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> EmbeddedServer.start(EmbeddedServer.config(dir, taken.getLocalPort(), 10, 10, null)))
