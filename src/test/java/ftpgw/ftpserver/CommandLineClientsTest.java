@@ -79,8 +79,8 @@ class CommandLineClientsTest {
 
   @Test
   void lftpWorksOverRequiredTls() throws Exception {
-    TestCertificate certificate = TestCertificate.create(dir, "ftp");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.keystore(), certificate.password(), true));
+    TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
+    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), true));
     Path file = TestFiles.random(dir, "tls.bin", 3 * TestFiles.MiB);
 
     lftp(certificate, "put " + file + " -o tls.bin; get tls.bin -o " + dir.resolve("tls-back.bin"));
@@ -97,7 +97,7 @@ class CommandLineClientsTest {
   /** lftp with the test's settings: TLS verified against {@code certificate}, or plain FTP when it is null. */
   private String lftp(TestCertificate certificate, String commands) throws Exception {
     String tls = certificate == null ? "set ftp:ssl-allow no; "
-        : "set ssl:ca-file " + certificate.certificatePem() + "; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; ";
+        : "set ssl:ca-file " + certificate.cert() + "; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; ";
     return run(List.of("lftp", "-c", "set net:max-retries 1; set net:timeout 20; set cmd:fail-exit yes; " + tls
         + "open -u " + ALICE + "," + ALICE_PASSWORD + " ftp://127.0.0.1:" + server.port() + "; " + commands));
   }

@@ -9,16 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static ftpgw.ftpserver.EmbeddedServer.ALICE;
@@ -41,8 +35,8 @@ class FtpsTest {
 
   @Test
   void aClientLogsInAndTransfersOverTls() throws Exception {
-    TestCertificate certificate = TestCertificate.create(dir, "ftp");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.keystore(), certificate.password(), false));
+    TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
+    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), false));
     byte[] content = Files.readAllBytes(TestFiles.random(dir, "secret.bin", 2 * TestFiles.MiB + 3));
 
     FTPSClient ftps = tlsLogin(certificate);
@@ -61,8 +55,8 @@ class FtpsTest {
 
   @Test
   void whenTlsIsRequiredClearTextLoginsAndDataAreRefused() throws Exception {
-    TestCertificate certificate = TestCertificate.create(dir, "ftp");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.keystore(), certificate.password(), true));
+    TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
+    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), true));
 
     FTPClient plain = server.connect();
     assertThat(plain.login(ALICE, ALICE_PASSWORD)).isFalse();
@@ -89,11 +83,11 @@ class FtpsTest {
 
   @Test
   void curlUploadsOverRequiredTls() throws Exception {
-    TestCertificate certificate = TestCertificate.create(dir, "ftp");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.keystore(), certificate.password(), true));
+    TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
+    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), true));
     Path file = TestFiles.random(dir, "curl.bin", TestFiles.MiB);
 
-    Process curl = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "--cacert", certificate.certificatePem().toString(),
+    Process curl = new ProcessBuilder("curl", "-sS", "--ssl-reqd", "--cacert", certificate.cert().toString(),
         "--ftp-create-dirs", "-T", file.toString(), server.url(ALICE, ALICE_PASSWORD, "tls/curl.bin"))
         .redirectErrorStream(true).start();
     String output = new String(curl.getInputStream().readAllBytes());
@@ -122,18 +116,10 @@ class FtpsTest {
 
   /** An explicit-TLS client that trusts the test certificate only, and checks the host name against it. */
   private static FTPSClient trusting(TestCertificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    try (InputStream in = new FileInputStream(certificate.keystore().toFile())) {
-      trust.load(in, certificate.password().toCharArray());
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    X509TrustManager manager = (X509TrustManager) List.of(factory.getTrustManagers()).stream()
-        .filter(X509TrustManager.class::isInstance).findFirst().orElseThrow();
-    FTPSClient ftps = new FTPSClient("TLS", false);
+    FTPSClient ftps = new FTPSClient(false, certificate.trustingContext());
     EmbeddedServer.configure(ftps);
-    ftps.setTrustManager(manager);
     ftps.setEndpointCheckingEnabled(true);
     return ftps;
   }
+
 }
