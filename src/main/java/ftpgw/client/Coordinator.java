@@ -1,0 +1,84 @@
+package ftpgw.client;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rank 0's side of the job: plans an upload, broadcasts it, does its own share, gathers everyone's results and
+ * prints the table; keeps the session's totals for {@code status}.
+ */
+final class Coordinator {
+  private final Ranks ranks;
+  private final RankShare share;
+  private final PrintStream out;
+  private final Planner planner;
+  private int rounds;
+  private long filesArrived;
+  private long filesFailed;
+  private long bytesArrived;
+
+  Coordinator(Ranks ranks, RankShare share, PrintStream out) {
+    this.ranks = ranks;
+    this.share = share;
+    this.out = out;
+    this.planner = new Planner(ranks.size());
+  }
+
+  /** One upload: how it ended for every file, and which typed paths did not exist. */
+  record Round(List<UploadResult> results, List<String> notFound) {
+    boolean everyFileArrived() {
+      return notFound.isEmpty() && results.stream().allMatch(UploadResult::ok);
+    }
+
+    long failed() {
+      return results.stream().filter(r -> !r.ok()).count();
+    }
+  }
+
+  Round upload(List<String> paths, String remoteFolder) {
+    UploadPlan plan = planner.plan(paths, remoteFolder);
+    plan.notFound().forEach(p -> out.println("File not found: " + p));
+    if (plan.files().isEmpty()) {
+      if (plan.notFound().isEmpty()) {
+        out.println("Nothing to upload: the paths hold no files.");
+      }
+      return new Round(List.of(), plan.notFound());
+    }
+    out.printf("Uploading %d files (%s) with %d ranks to %s%n", plan.files().size(),
+        ReportTable.size(plan.totalBytes()), ranks.size(), remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
+    long start = System.nanoTime();
+    ranks.broadcast(Wire.encode(Wire.Command.upload(plan)));
+    byte[] mine = Wire.encode(share.upload(plan));
+    List<UploadResult> all = new ArrayList<>();
+    for (byte[] fromRank : ranks.gather(mine)) {
+      all.addAll(Wire.decodeResults(fromRank));
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    ReportTable.print(out, all, wall, ranks.size());
+    Round round = new Round(all, plan.notFound());
+    count(round);
+    return round;
+  }
+
+  /** Tells every worker to exit. */
+  void quit() {
+    ranks.broadcast(Wire.encode(Wire.Command.quit()));
+  }
+
+  String totals() {
+    return String.format("%d uploads this session: %d files arrived (%s), %d failed", rounds, filesArrived,
+        ReportTable.size(bytesArrived), filesFailed);
+  }
+
+  private void count(Round round) {
+    rounds++;
+    filesFailed += round.failed();
+    for (UploadResult r : round.results()) {
+      if (r.ok()) {
+        filesArrived++;
+        bytesArrived += r.bytes();
+      }
+    }
+  }
+}

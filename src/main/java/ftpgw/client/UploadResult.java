@@ -1,0 +1,13 @@
+package ftpgw.client;
+
+/** How one planned file ended on its rank: {@code ok} only when the gateway confirmed it with the same SHA-256. */
+public record UploadResult(String remotePath, int rank, long bytes, double seconds, boolean ok, int attempts,
+                           String message) {
+  public double megabytesPerSecond() {
+    return seconds > 0 ? bytes / seconds / 1e6 : 0;
+  }
+
+  public String status() {
+    return ok ? "OK" : "FAILED: " + message;
+  }
+}
