@@ -74,34 +74,34 @@ for i in $(seq -w 1 "$files"); do
 done
 (cd "$work/data/set" && sha256sum -- *.bin) | sort >"$work/source.sha256"
 
-declare -A rate
-# one untimed pass first: otherwise the 1-rank figure pays for the gateway's and the FTP server's JIT warm-up
-for np in warmup $ranks_list; do
-  rates=()
-  for run in $(seq 1 "$runs"); do
-    if [ "$np" = warmup ]; then
-      [ "$run" = 1 ] || continue
-      np_run=${ranks_list##* }
-    else
-      np_run=$np
-    fi
-    rm -rf "$work/ftp/bench"
-    out="$work/run-$np-$run.log"
-    if ! (cd "$work/data" && MPJRUN_JAVA_OPTS="-Xmx256m" "$OLDPWD/deploy/mpjrun" -np "$np_run" -dev "$dev" \
-        -jar "$OLDPWD/target/mpj-client.jar" --gateway "http://127.0.0.1:$http_port" upload set --to bench) >"$out" 2>&1; then
-      echo "mpj-bench: the job with $np ranks failed:" >&2; tail -40 "$out" >&2; exit 1
-    fi
-    landed=$( (cd "$work/ftp/bench/set" && sha256sum -- *.bin) | sort)
-    if [ "$landed" != "$(cat "$work/source.sha256")" ]; then
-      echo "mpj-bench: landed files differ from the sources ($np ranks)" >&2; exit 1
-    fi
-    line=$(grep '^total: ' "$out")
-    r=$(sed -E 's/.*: ([0-9.]+) MB\/s aggregate$/\1/' <<<"$line")
-    echo "  $np_run ranks, $([ "$np" = warmup ] && echo "warm-up (not counted)" || echo "run $run"): $line"
-    rates+=("$r")
+# one untimed pass first (otherwise the first figures pay for the gateway's and the FTP server's JIT warm-up), then
+# the rank counts round-robin, so that what drifts during the benchmark (page cache, other load) hits them alike
+run_job() { # np label -> prints the client's aggregate MB/s
+  local np=$1 label=$2 out="$work/run-$1-$2.log" line landed
+  rm -rf "$work/ftp/bench"
+  if ! (cd "$work/data" && MPJRUN_JAVA_OPTS="-Xmx256m" "$here/deploy/mpjrun" -np "$np" -dev "$dev" \
+      -jar "$here/target/mpj-client.jar" --gateway "http://127.0.0.1:$http_port" upload set --to bench) >"$out" 2>&1; then
+    echo "mpj-bench: the job with $np ranks failed:" >&2; tail -40 "$out" >&2; exit 1
+  fi
+  landed=$( (cd "$work/ftp/bench/set" && sha256sum -- *.bin) | sort)
+  if [ "$landed" != "$(cat "$work/source.sha256")" ]; then
+    echo "mpj-bench: landed files differ from the sources ($np ranks)" >&2; exit 1
+  fi
+  line=$(grep '^total: ' "$out")
+  echo "  $np ranks, $label: $line" >&2
+  sed -E 's/.*: ([0-9.]+) MB\/s aggregate$/\1/' <<<"$line"
+}
+here=$PWD
+run_job "${ranks_list##* }" "warm-up (not counted)" >/dev/null
+declare -A rates
+for run in $(seq 1 "$runs"); do
+  for np in $ranks_list; do
+    rates[$np]+="$(run_job "$np" "run $run") "
   done
-  [ "$np" = warmup ] && continue
-  rate[$np]=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
+done
+declare -A rate
+for np in $ranks_list; do
+  rate[$np]=$(tr ' ' '\n' <<<"${rates[$np]}" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}')
 done
 
 first=${ranks_list%% *}
