@@ -55,7 +55,9 @@ public final class NiodevLauncher {
       }
       for (int rank = settings.local; rank < settings.ranks; rank++) {
         err.println("niodev: on another host, start rank " + rank + " with:");
-        err.println("  " + String.join(" ", quoted(command(rank, conf))));
+        // "java" from the PATH there; MPJ_HOME too, else MPI.Init prints a stack trace about null/conf
+        err.println("  MPJ_HOME=" + quoted(List.of(settings.mpjHome.toString())).get(0) + " "
+            + String.join(" ", quoted(command(rank, conf, "java"))));
       }
       Thread exchanging = new Thread(() -> {
         try {
@@ -72,7 +74,7 @@ public final class NiodevLauncher {
         exchanging.join();
         return 0;
       }
-      int exit = locals.get(0).waitFor();
+      int exit = awaitRankZero();
       for (Process worker : locals.subList(Math.min(1, locals.size()), locals.size())) {
         // rank 0 has told the workers to quit; one still running after this is stuck (its peer died)
         if (!worker.waitFor(30, TimeUnit.SECONDS)) {
@@ -85,8 +87,29 @@ public final class NiodevLauncher {
     }
   }
 
+  /**
+   * Rank 0's exit code; a worker that fails first would leave rank 0 waiting in a collective for ever, so the job
+   * is stopped then.
+   */
+  private int awaitRankZero() throws InterruptedException {
+    Process rankZero = locals.get(0);
+    while (!rankZero.waitFor(200, TimeUnit.MILLISECONDS)) {
+      for (int rank = 1; rank < locals.size(); rank++) {
+        Process worker = locals.get(rank);
+        if (!worker.isAlive() && worker.exitValue() != 0) {
+          err.println("niodev: rank " + rank + " failed (exit " + worker.exitValue() + "); stopping the job");
+          locals.forEach(Process::destroy);
+          rankZero.waitFor(10, TimeUnit.SECONDS);
+          return 1;
+        }
+      }
+    }
+    return rankZero.exitValue();
+  }
+
   private Process start(int rank, String conf) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(rank, conf)).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(command(rank, conf, java)).redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("MPJ_HOME", settings.mpjHome.toString());
     builder.redirectInput(rank == 0 ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -94,10 +117,10 @@ public final class NiodevLauncher {
   }
 
   /** {@code java -cp mpj.jar:log4j:app Main <rank> <conf> niodev args}: mpj.jar's manifest cannot find log4j itself. */
-  private List<String> command(int rank, String conf) {
+  private List<String> command(int rank, String conf, String java) {
     Path lib = settings.mpjHome.resolve("lib");
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java);
     command.addAll(settings.javaOptions);
     command.add("-cp");
     command.add(lib.resolve("mpj.jar") + File.pathSeparator + lib.resolve("log4j-1.2.jar") + File.pathSeparator
