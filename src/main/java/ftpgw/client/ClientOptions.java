@@ -41,6 +41,10 @@ final class ClientOptions {
       description = "wait before the 2nd attempt, doubled each time up to 8 s (±25 %% jitter); default ${DEFAULT-VALUE}")
   long retryDelayMs;
 
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
+      description = "auto (default): a live bar on a terminal, plain lines otherwise")
+  String progress;
+
   @Parameters(paramLabel = "COMMAND", description = "upload <path>... (files, folders, globs); none: interactive")
   List<String> command = new ArrayList<>();
 
@@ -55,6 +59,9 @@ final class ClientOptions {
 
   /** Why the positional command is unusable, or null. */
   String badCommand() {
+    if (!List.of("auto", "bar", "lines").contains(progress)) {
+      return "--progress is auto, bar or lines, got '" + progress + "'";
+    }
     if (interactive()) {
       return null;
     }

@@ -44,6 +44,11 @@ public final class FileUploader {
   }
 
   public UploadResult upload(PlannedFile file) {
+    return upload(file, new ShareProgress());
+  }
+
+  /** Uploads {@code file}, telling {@code progress} the bytes of each attempt as they leave. */
+  public UploadResult upload(PlannedFile file, ShareProgress progress) {
     long start = System.nanoTime();
     Path local = Path.of(file.localPath());
     String sha256;
@@ -58,7 +63,8 @@ public final class FileUploader {
     int attempt = 0;
     while (attempt < maxAttempts) {
       attempt++;
-      outcome = attempt(file, local, sha256);
+      progress.attemptStarted();
+      outcome = attempt(file, local, sha256, progress);
       if (outcome.ok() || !outcome.transient_() || attempt == maxAttempts) {
         break;
       }
@@ -86,13 +92,13 @@ public final class FileUploader {
     }
   }
 
-  private Outcome attempt(PlannedFile file, Path local, String sha256) {
+  private Outcome attempt(PlannedFile file, Path local, String sha256, ShareProgress progress) {
     HttpRequest.Builder put = request(RemoteNames.urlPath(file.remotePath()))
         .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256)) + ":")
         .header("Content-Type", "application/octet-stream");
     try {
-      HttpResponse<String> response = http.send(put.PUT(HttpRequest.BodyPublishers.ofFile(local)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.BodyPublisher body = new CountingBodyPublisher(HttpRequest.BodyPublishers.ofFile(local), progress);
+      HttpResponse<String> response = http.send(put.PUT(body).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 202) {
         return awaitDelivery(response);
       }

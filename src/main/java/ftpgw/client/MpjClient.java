@@ -57,7 +57,9 @@ public final class MpjClient {
       new Worker(ranks, share, out).serve();
       return EXIT_OK;
     }
-    Coordinator coordinator = new Coordinator(ranks, share, out);
+    // a live bar only where someone watches: System.console() is null when stdin or stdout is not a terminal
+    boolean live = options.progress.equals("bar") || (options.progress.equals("auto") && System.console() != null);
+    Coordinator coordinator = new Coordinator(ranks, share, out, live);
     try {
       if (options.interactive()) {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

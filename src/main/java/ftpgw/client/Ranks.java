@@ -11,6 +11,8 @@ import java.util.List;
  */
 final class Ranks {
   static final int ROOT = 0;
+  /** Point-to-point progress messages; the collectives use none of the user tags. */
+  private static final int PROGRESS_TAG = 7;
 
   private final int rank;
   private final int size;
@@ -65,6 +67,30 @@ final class Ranks {
       }
     }
     return messages;
+  }
+
+  /** A rank's progress as rank 0 receives it. */
+  record Progress(int rank, int filesDone, long bytes, boolean finished) {
+  }
+
+  /**
+   * A worker tells rank 0 how far it is (small: sent eagerly). A worker's last one says {@code finished}, after
+   * which it only gathers; rank 0 reads them until every worker has finished.
+   */
+  void sendProgress(Progress progress) {
+    long[] message = {progress.filesDone(), progress.bytes(), progress.finished() ? 1 : 0};
+    MPI.COMM_WORLD.Send(message, 0, message.length, MPI.LONG, ROOT, PROGRESS_TAG);
+  }
+
+  /** Rank 0: every progress message that has arrived, without waiting. */
+  List<Progress> pollProgress() {
+    List<Progress> received = new ArrayList<>();
+    for (mpi.Status status; (status = MPI.COMM_WORLD.Iprobe(MPI.ANY_SOURCE, PROGRESS_TAG)) != null; ) {
+      long[] message = new long[3];
+      MPI.COMM_WORLD.Recv(message, 0, message.length, MPI.LONG, status.source, PROGRESS_TAG);
+      received.add(new Progress(status.source, (int) message[0], message[1], message[2] == 1));
+    }
+    return received;
   }
 
   /** Every rank waits for the others, then leaves MPI. */

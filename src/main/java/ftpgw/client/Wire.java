@@ -20,20 +20,21 @@ final class Wire {
   private Wire() {
   }
 
-  /** A command from rank 0: upload this plan, or quit. */
-  record Command(int kind, UploadPlan plan) {
-    static Command upload(UploadPlan plan) {
-      return new Command(UPLOAD, plan);
+  /** A command from rank 0: upload this plan (with a live bar on rank 0's terminal, or plain lines), or quit. */
+  record Command(int kind, UploadPlan plan, boolean liveProgress) {
+    static Command upload(UploadPlan plan, boolean liveProgress) {
+      return new Command(UPLOAD, plan, liveProgress);
     }
 
     static Command quit() {
-      return new Command(QUIT, new UploadPlan(List.of(), List.of()));
+      return new Command(QUIT, new UploadPlan(List.of(), List.of()), false);
     }
   }
 
   static byte[] encode(Command command) {
     return write(out -> {
       out.writeInt(command.kind());
+      out.writeBoolean(command.liveProgress());
       out.writeInt(command.plan().files().size());
       for (PlannedFile f : command.plan().files()) {
         out.writeUTF(f.localPath());
@@ -48,12 +49,13 @@ final class Wire {
   static Command decodeCommand(byte[] bytes) {
     return read(bytes, in -> {
       int kind = in.readInt();
+      boolean liveProgress = in.readBoolean();
       int n = in.readInt();
       List<PlannedFile> files = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         files.add(new PlannedFile(in.readUTF(), in.readUTF(), in.readLong(), in.readInt()));
       }
-      return new Command(kind, new UploadPlan(files, readStrings(in)));
+      return new Command(kind, new UploadPlan(files, readStrings(in)), liveProgress);
     });
   }
 

@@ -62,6 +62,27 @@ class MpjBatchUploadIT {
   }
 
   @Test
+  void theLiveBarIsFedByEveryRankAndReachesTheWholePlan(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Path data = Files.createDirectories(dir.resolve("work/data"));
+    for (int i = 0; i < 6; i++) {
+      TestFiles.random(data, "p" + i + ".bin", 2 * MiB);
+    }
+
+    try (MpjJob job = MpjJob.start(dir.resolve("work"), List.of("-np", "3"),
+        List.of("--gateway", gateway.url(""), "--progress", "bar", "upload", "data"))) {
+      int exit = job.awaitExit(Duration.ofMinutes(2));
+
+      assertThat(exit).as(job.outputText()).isZero();
+      // the bar is redrawn after '\r', which the reader of the output takes as the end of a line
+      String finalBar = job.output().stream().filter(l -> l.matches("^\\[[#.]{30}\\].*")).reduce((a, b) -> b).orElse("");
+      assertThat(finalBar).startsWith("[" + "#".repeat(30) + "] 100% 12.0 MiB of 12.0 MiB, 6/6 files,");
+      assertThat(job.outputText()).doesNotContain("rank 1: [").doesNotContain("rank 2: [");
+      assertThat(TestFiles.filesUnder(gateway.ftpRoot())).hasSize(6);
+    }
+  }
+
+  @Test
   void aMissingPathIsReportedAndTheRestStillArrives(Vertx vertx) throws Exception {
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
     Path work = Files.createDirectories(dir.resolve("work"));

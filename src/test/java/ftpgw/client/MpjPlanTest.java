@@ -79,8 +79,9 @@ class MpjPlanTest {
   @Test
   void messagesBetweenRanksSurviveTheWire() {
     UploadPlan plan = new UploadPlan(List.of(new PlannedFile("/tmp/ü b.bin", "r/ü b.bin", 42, 2)), List.of("gone"));
-    Wire.Command back = Wire.decodeCommand(Wire.encode(Wire.Command.upload(plan)));
+    Wire.Command back = Wire.decodeCommand(Wire.encode(Wire.Command.upload(plan, true)));
     assertThat(back.kind()).isEqualTo(Wire.UPLOAD);
+    assertThat(back.liveProgress()).isTrue();
     assertThat(back.plan()).isEqualTo(plan);
 
     List<UploadResult> results = List.of(new UploadResult("r/a", 1, 7, 0.5, false, 4, "HTTP 503 SPOOL_FULL: full"));
