@@ -7,12 +7,12 @@
 #  3. installs mpj.jar into the local Maven repository as mpjexpress:mpj:0.44 with a POM that declares
 #     log4j:log4j:1.2.17 (without it, tests that call mpi.* fail the same way), for pom.xml's `provided` dependency.
 #
-# Usage: deploy/setup-mpj.sh [MPJ_HOME]   (default: $FTPGW_MPJ_HOME, else $HOME/.cache/ftpgw/mpj)
+# Usage: deploy/setup-mpj.sh [MPJ_HOME]   (default: $FTPGW_MPJ_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/ftpgw/mpj)
 # Prints the MPJ_HOME it prepared as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mpj_home="${1:-${FTPGW_MPJ_HOME:-$HOME/.cache/ftpgw/mpj}}"
+mpj_home="${1:-${FTPGW_MPJ_HOME:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/ftpgw/mpj}}"
 version=0.44
 debian_lib=/usr/share/mpj/lib
 
@@ -46,7 +46,7 @@ if [ ! -f "$marker" ]; then
 fi
 
 # Local Maven repository: mpjexpress:mpj:0.44 with its log4j dependency declared.
-repo="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
+repo="${MAVEN_REPO_LOCAL:-${HOME:-/root}/.m2/repository}"
 installed="$repo/mpjexpress/mpj/$version"
 if [ ! -f "$installed/mpj-$version.jar" ] || ! grep -q log4j "$installed/mpj-$version.pom" 2>/dev/null; then
   pom="$(mktemp --suffix=.pom)"

@@ -28,6 +28,7 @@ public final class FileUploader {
   /** 502 codes that say the FTP server refused for good; every other 5xx may pass on a later attempt. */
   private static final Set<String> PERMANENT_BAD_GATEWAY = Set.of("FTP_REFUSED");
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+  static final String UNREACHABLE = "is not reachable";
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
@@ -107,7 +108,7 @@ public final class FileUploader {
       }
       return Outcome.refused(response);
     } catch (ConnectException e) {
-      return Outcome.unreachable("gateway " + gateway + " is not reachable (connection refused)");
+      return Outcome.unreachable("gateway " + gateway + " " + UNREACHABLE + " (connection refused)");
     } catch (HttpTimeoutException e) {
       return Outcome.retryable("gateway " + gateway + " timed out: " + e.getMessage(), null);
     } catch (NoSuchFileException e) {

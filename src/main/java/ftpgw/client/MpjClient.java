@@ -71,6 +71,10 @@ public final class MpjClient {
       if (!round.everyFileArrived()) {
         err.printf("mpj-client: not every file arrived: %d failed, %d paths not found (see above)%n",
             round.failed(), round.notFound().size());
+        if (round.results().stream().anyMatch(r -> !r.ok() && r.message().contains(FileUploader.UNREACHABLE))) {
+          err.printf("mpj-client: the gateway %s could not be reached: is it running, and is --gateway"
+              + " (or FTPGW_GATEWAY) right?%n", options.gateway);
+        }
         return EXIT_FILES_MISSING;
       }
       return EXIT_OK;

@@ -117,6 +117,7 @@ class MpjBatchUploadIT {
       assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.status())
           .isEqualTo("FAILED: gateway http://127.0.0.1:" + closedPort + " is not reachable (connection refused)"));
       assertThat(job.outputText()).contains("total: 4 files, 0 arrived, 4 failed")
+          .contains("mpj-client: the gateway http://127.0.0.1:" + closedPort + " could not be reached")
           .contains("Rank 1 exiting.").contains("Rank 2 exiting.");
       assertThat(job.handle().descendants().filter(ProcessHandle::isAlive).count()).isZero();
     }
