@@ -1,6 +1,7 @@
 package ftpgw.client;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,13 @@ final class Coordinator {
   }
 
   Round upload(List<String> paths, String remoteFolder) {
-    UploadPlan plan = planner.plan(paths, remoteFolder);
+    UploadPlan plan;
+    try {
+      plan = planner.plan(paths, remoteFolder);
+    } catch (UncheckedIOException e) {
+      out.println("Cannot plan the upload: " + e.getMessage());
+      return new Round(List.of(), paths);
+    }
     plan.notFound().forEach(p -> out.println("File not found: " + p));
     if (plan.files().isEmpty()) {
       if (plan.notFound().isEmpty()) {

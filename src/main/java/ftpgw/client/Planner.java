@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -60,7 +61,9 @@ public final class Planner {
     for (Map.Entry<String, Candidate> e : largestFirst) {
       int rank = leastLoaded(load);
       load[rank] += e.getValue().bytes() + PER_FILE_COST_BYTES;
-      planned.add(new PlannedFile(e.getValue().local().toString(), e.getKey(), e.getValue().bytes(), rank));
+      // absolute: niodev ranks on other hosts (a shared file system under the same path) need not share the cwd
+      planned.add(new PlannedFile(e.getValue().local().toAbsolutePath().toString(), e.getKey(), e.getValue().bytes(),
+          rank));
     }
     return planned;
   }
@@ -106,8 +109,10 @@ public final class Planner {
           found.addAll(walk(p, below + "/"));
         }
       }
-    } catch (IOException | UncheckedIOException e) {
-      return found;
+    } catch (NoSuchFileException e) {
+      return List.of(); // the glob's folder does not exist: "File not found"
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + base + ": " + e.getMessage(), e);
     }
     return found;
   }
