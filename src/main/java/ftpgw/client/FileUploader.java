@@ -61,6 +61,7 @@ public final class FileUploader {
     }
     int maxAttempts = gatewayUnreachable ? 1 : backoff.maxAttempts();
     Outcome outcome = null;
+    String lastFailure = "";
     int attempt = 0;
     while (attempt < maxAttempts) {
       attempt++;
@@ -69,12 +70,13 @@ public final class FileUploader {
       if (outcome.ok() || !outcome.transient_() || attempt == maxAttempts) {
         break;
       }
+      lastFailure = outcome.message();
       if (!sleep(backoff.delay(attempt, outcome.retryAfter()))) {
         break;
       }
     }
     gatewayUnreachable = !outcome.ok() && outcome.unreachable();
-    return result(file, start, outcome.ok(), attempt, outcome.message());
+    return result(file, start, outcome.ok(), attempt, outcome.ok() ? lastFailure : outcome.message());
   }
 
   /** For {@code status}: what {@code GET /health} says, or why it could not be asked. */

@@ -1,6 +1,9 @@
 package ftpgw.client;
 
-/** How one planned file ended on its rank: {@code ok} only when the gateway confirmed it with the same SHA-256. */
+/**
+ * How one planned file ended on its rank: {@code ok} only when the gateway confirmed it with the same SHA-256;
+ * {@code message} is why it failed, or, for a file that needed retries, why its first attempts failed.
+ */
 public record UploadResult(String remotePath, int rank, long bytes, double seconds, boolean ok, int attempts,
                            String message) {
   /** 0 for a file that did not arrive: its bytes were not delivered. */
@@ -9,6 +12,9 @@ public record UploadResult(String remotePath, int rank, long bytes, double secon
   }
 
   public String status() {
-    return ok ? "OK" : "FAILED: " + message;
+    if (ok) {
+      return attempts > 1 ? "OK after " + attempts + " attempts (" + message + ")" : "OK";
+    }
+    return "FAILED: " + message;
   }
 }

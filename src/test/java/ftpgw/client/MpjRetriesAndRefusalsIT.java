@@ -43,7 +43,33 @@ class MpjRetriesAndRefusalsIT {
       assertThat(exit).as(job.outputText()).isZero();
       assertThat(TestFiles.filesUnder(gateway.ftpRoot())).containsExactly(
           "late/data/r0.bin", "late/data/r1.bin", "late/data/r2.bin", "late/data/r3.bin");
-      assertThat(ReportRow.parse(job.output())).hasSize(4).allSatisfy(r -> assertThat(r.status()).isEqualTo("OK"));
+      List<ReportRow> rows = ReportRow.parse(job.output());
+      assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.status()).startsWith("OK"));
+      assertThat(rows).anySatisfy(r -> assertThat(r.status()).matches(
+          "OK after \\d+ attempts \\(gateway http://127.0.0.1:" + port + " is not reachable \\(connection refused\\)\\)"));
+    }
+  }
+
+  @Test
+  void aFullSpoolIsWaitedOutAsItsRetryAfterSays(Vertx vertx) throws Exception {
+    // one upload at a time: the other rank's concurrent PUT gets 503 SPOOL_FULL with Retry-After: 1
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
+        new JsonObject().put("spool", new JsonObject().put("maxFiles", 1).put("retryAfterSeconds", 1)));
+    Path data = Files.createDirectories(dir.resolve("work/data"));
+    for (int i = 0; i < 4; i++) {
+      TestFiles.random(data, "s" + i + ".bin", 8 * 1024 * KiB);
+    }
+
+    try (MpjJob job = MpjJob.start(dir.resolve("work"), List.of("-np", "2"),
+        List.of("--gateway", gateway.url(""), "--attempts", "20", "upload", "data"))) {
+      int exit = job.awaitExit(Duration.ofMinutes(2));
+
+      assertThat(exit).as(job.outputText()).isZero();
+      List<ReportRow> rows = ReportRow.parse(job.output());
+      assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.status()).startsWith("OK"));
+      assertThat(rows).anySatisfy(r -> assertThat(r.status()).startsWith("OK after ").contains("HTTP 503 SPOOL_FULL"));
+      assertThat(TestFiles.filesUnder(gateway.ftpRoot())).hasSize(4);
+      assertThat(gateway.strayFiles()).isEmpty();
     }
   }
 

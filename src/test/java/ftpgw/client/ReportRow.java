@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** One line of the client's report table, read back from its output. */
 record ReportRow(String file, int rank, long bytes, double seconds, double megabytesPerSecond, String status) {
-  private static final Pattern ROW = Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(OK|FAILED.*)$");
+  private static final Pattern ROW = Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(OK.*|FAILED.*)$");
 
   static List<ReportRow> parse(List<String> output) {
     List<ReportRow> rows = new ArrayList<>();
