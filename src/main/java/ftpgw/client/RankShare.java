@@ -17,6 +17,15 @@ final class RankShare {
     this.progress = progress;
   }
 
+  /** Never throws: a rank whose upload thread died would leave every other rank waiting in the next collective. */
+  private UploadResult uploadOne(PlannedFile file, ShareProgress shareProgress) {
+    try {
+      return uploader.upload(file, shareProgress);
+    } catch (RuntimeException e) {
+      return new UploadResult(file.remotePath(), rank, file.bytes(), 0, false, 1, "client error: " + e);
+    }
+  }
+
   /**
    * Starts {@link #upload} on a thread of its own, so that the rank's MPI thread stays free to report progress:
    * every MPI call of a rank stays on that one thread.
@@ -38,7 +47,7 @@ final class RankShare {
     List<UploadResult> results = new ArrayList<>();
     long bytesDone = 0;
     for (PlannedFile file : mine) {
-      UploadResult result = uploader.upload(file, shareProgress);
+      UploadResult result = uploadOne(file, shareProgress);
       shareProgress.fileFinished(file.bytes());
       results.add(result);
       bytesDone += result.ok() ? result.bytes() : 0;
