@@ -55,4 +55,23 @@ class MpjNiodevIT {
       assertThat(job.outputText()).contains("Rank 1 exiting.").contains("Rank 2 exiting.");
     }
   }
+
+  @Test
+  void rankZerosPromptReadsTheLaunchersStdin(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Path a = TestFiles.random(work, "a.bin", 3 * MiB);
+    Path b = TestFiles.random(work, "b.bin", 1 * MiB);
+
+    try (MpjJob job = MpjJob.start(work, List.of("-np", "2", "-dev", "niodev"), List.of("--gateway", gateway.url("")))) {
+      job.type("upload a.bin b.bin --to typed\nstatus\nquit\n", false);
+      int exit = job.awaitExit(Duration.ofMinutes(2));
+
+      assertThat(exit).as(job.outputText()).isZero();
+      assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("typed/a.bin"))).isEqualTo(TestFiles.sha256(a));
+      assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("typed/b.bin"))).isEqualTo(TestFiles.sha256(b));
+      assertThat(job.outputText()).contains("total: 2 files, 2 arrived, 0 failed").contains("ranks: 2")
+          .contains("Exiting Client.").contains("Rank 1 exiting.");
+    }
+  }
 }
