@@ -126,7 +126,10 @@ public final class Planner {
     }
   }
 
-  /** The folder part of a glob before its first wildcard: {@code data/2024/*.csv} is walked from {@code data/2024}. */
+  /**
+   * The folder part of a glob before its first wildcard: {@code data/2024/*.csv} is walked from {@code data/2024},
+   * {@code *.csv} from the current folder.
+   */
   private static Path fixedPrefix(String glob) {
     Path fixed = Path.of("");
     for (Path segment : Path.of(glob.startsWith("/") ? glob.substring(1) : glob)) {
@@ -138,7 +141,8 @@ public final class Planner {
     if (glob.startsWith("/")) {
       fixed = Path.of("/").resolve(fixed);
     }
-    return fixed.toString().isEmpty() ? Path.of(".") : fixed;
+    // an empty path, not ".": walking "" yields "x.csv", which "*.csv" matches; walking "." yields "./x.csv"
+    return fixed;
   }
 
   private static boolean isGlob(String s) {

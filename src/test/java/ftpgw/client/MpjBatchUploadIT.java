@@ -83,13 +83,13 @@ class MpjBatchUploadIT {
   }
 
   @Test
-  void aMissingPathIsReportedAndTheRestStillArrives(Vertx vertx) throws Exception {
+  void aMissingPathIsReportedAndTheRestStillArrivesEvenFromAGlobInTheCurrentFolder(Vertx vertx) throws Exception {
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
     Path work = Files.createDirectories(dir.resolve("work"));
     Path present = TestFiles.random(work, "present.bin", 70 * KiB);
 
     try (MpjJob job = MpjJob.start(work, List.of("-np", "3"),
-        List.of("--gateway", gateway.url(""), "upload", "present.bin", "absent.bin", "--to", "in"))) {
+        List.of("--gateway", gateway.url(""), "upload", "*.bin", "absent.bin", "--to", "in"))) {
       int exit = job.awaitExit(Duration.ofMinutes(2));
 
       assertThat(exit).as(job.outputText()).isEqualTo(1);
