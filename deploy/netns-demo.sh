@@ -30,9 +30,11 @@ command -v ip >/dev/null || die "ip (iproute2) is missing: deploy/setup.sh insta
 command -v curl >/dev/null || die "curl is missing: deploy/setup.sh installs it"
 if [ -n "${FTPGW_CP:-}" ]; then
   gateway=(java -cp "$FTPGW_CP" ftpgw.GatewayLauncher ftpgw.GatewayVerticle)
+  users=(java -cp "$FTPGW_CP" ftpgw.ftpserver.FtpUsers)
 else
   [ -f target/gateway-fat.jar ] || die "target/gateway-fat.jar is missing: mvn -B -ntp -DskipTests package"
   gateway=(java -jar target/gateway-fat.jar)
+  users=(java -cp target/gateway-fat.jar ftpgw.ftpserver.FtpUsers)
 fi
 
 # names unique per run, so that runs side by side never meet; interface names stay under 15 characters
@@ -79,17 +81,23 @@ link "$ns_edge" 10.200.2.1 "$ns_relay" 10.200.2.2 2
 link "$ns_relay" 10.200.3.1 "$ns_ftp" 10.200.3.2 3
 
 mkdir -p "$work/ftp-root" "$work/logs"
+# The FTP host listens on a real network: its account gets a fresh random password (the shipped demo/demo is for
+# loopback only, and the FTP server refuses it elsewhere). The relay reads it from a file, never from its config.
+umask 077
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/ftp-password"
+"${users[@]}" add demo --home . < "$work/ftp-password" > "$work/ftp-users.properties"
+umask 022
 cat > "$work/ftp.json" <<EOF
 { "roles": ["ftp"],
   "http": {"host": "127.0.0.1", "port": 8080},
   "ftpServer": {"host": "10.200.3.2", "port": 2121, "root": "$work/ftp-root",
-                "usersFile": "$PWD/conf/ftp-users.properties", "passivePorts": "40000-40019"} }
+                "usersFile": "$work/ftp-users.properties", "passivePorts": "40000-40019"} }
 EOF
 cat > "$work/relay.json" <<EOF
 { "roles": ["relay"],
   "http": {"host": "127.0.0.1", "port": 8080},
   "spool": {"dir": "$work/relay-spool"},
-  "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "password": "demo"}, "connections": 4},
+  "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "passwordFile": "$work/ftp-password"}, "connections": 4},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.2", "members": ["10.200.2.1", "10.200.2.2"]} }
 EOF
 # the edge faces the client's network: it needs a login (the demo user "demo", password "demo", hash below)

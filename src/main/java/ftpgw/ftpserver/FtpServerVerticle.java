@@ -1,6 +1,7 @@
 package ftpgw.ftpserver;
 
 import ftpgw.config.FtpServerConfig;
+import ftpgw.config.FtpServerConfig.FtpTlsConfig;
 import ftpgw.Stage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,18 +11,33 @@ import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
+import org.apache.ftpserver.ftplet.AuthenticationFailedException;
+import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.UserManager;
+import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfiguration;
+import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
-import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 import org.apache.mina.transport.socket.SocketAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 
 /** Embeds Apache FtpServer: started with the verticle, stopped (listener and sessions closed) when it is undeployed. */
 public final class FtpServerVerticle extends VerticleBase implements Stage {
@@ -47,14 +63,26 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   public Future<?> start() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(config.root());
-      UserManager users = new GatewayUserManager(fileUsers(), relayAccount, config.root());
+      UserManager fileUsers = fileUsers();
+      refuseGuessablePasswords(fileUsers);
+      UserManager users = new GatewayUserManager(fileUsers, relayAccount, config.root(), config.maxLogins(),
+          config.maxLoginsPerIp());
       server = createServer(users);
-      server.start();
+      try {
+        server.start();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(startFailure(e), e);
+      }
       enableTcpNoDelay(listener);
-      log.info("Embedded FTP server on {}:{} (passive ports {}{}), root {}, {} user(s)", config.host(),
-          listener.getPort(), config.passivePorts(),
-          config.passiveAddress() == null ? "" : " announced as " + config.passiveAddress(),
-          config.root().toAbsolutePath(), users.getAllUserNames().length);
+      Charset fileNames = SessionPolicy.fileNameCharset();
+      if (!StandardCharsets.UTF_8.equals(fileNames)) {
+        log.warn("The JVM stores file names as {} (locale {}): FTP names outside it are refused with 553. "
+            + "Start the gateway with LANG=C.UTF-8 to accept any name.", fileNames, System.getenv("LANG"));
+      }
+      log.info("Embedded FTP server listening on {}:{}{}, passive ports {}{}, root {}, {} user(s), "
+              + "at most {} sessions ({} per address)", config.host(), listener.getPort(), tlsSummary(),
+          config.passivePorts(), config.passiveAddress() == null ? "" : " announced as " + config.passiveAddress(),
+          config.root().toAbsolutePath(), users.getAllUserNames().length, config.maxLogins(), config.maxLoginsPerIp());
       return listener.getPort();
     });
   }
@@ -75,8 +103,17 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   }
 
   private FtpServer createServer(UserManager users) {
+    // TLS 1.2, and one SSL context for control and data connections, so that a client can resume its control session
+    // on every data connection (an abbreviated handshake; vsftpd even requires it). TLS 1.3 would also send session
+    // tickets after the handshake, which an uploading client never reads: closing a data socket with them unread
+    // resets it and loses the upload's tail (curl: "426" after ~110 KiB).
+    SslConfiguration tls = tlsConfiguration("TLSv1.2");
     DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
     data.setPassivePorts(config.passivePorts());
+    if (tls != null) {
+      data.setSslConfiguration(new NoDelaySslConfiguration(tls));
+      data.setImplicitSsl(false);
+    }
     data.setPassiveAddress(config.host());
     if (config.passiveAddress() != null) {
       data.setPassiveExternalAddress(config.passiveAddress());
@@ -87,6 +124,10 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     listeners.setPort(config.port());
     listeners.setIdleTimeout(config.idleTimeoutSeconds());
     listeners.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+    if (tls != null) {
+      listeners.setSslConfiguration(tls);
+      listeners.setImplicitSsl(false);
+    }
     listener = listeners.createListener();
 
     ConnectionConfigFactory connections = new ConnectionConfigFactory();
@@ -102,7 +143,79 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setConnectionConfig(connections.createConnectionConfig());
     factory.setUserManager(users);
     factory.setFileSystem(files);
+    factory.setFtplets(new HashMap<>(Map.of("policy", new SessionPolicy(config.tls() != null && config.tls().required(),
+        SessionPolicy.fileNameCharset()))));
     return factory.createServer();
+  }
+
+  /**
+   * On any address but loopback, a user whose password is its own name (the shipped demo/demo) is a start-up error:
+   * anyone who reads the README could log in.
+   */
+  private void refuseGuessablePasswords(UserManager fileUsers) throws FtpException {
+    if (fileUsers == null || isLoopback(config.host())) {
+      return;
+    }
+    Set<String> names = new LinkedHashSet<>(List.of("demo"));
+    String[] listed = fileUsers.getAllUserNames();
+    if (listed.length <= 50) {
+      names.addAll(List.of(listed));
+    }
+    for (String name : names) {
+      try {
+        fileUsers.authenticate(new UsernamePasswordAuthentication(name, name));
+      } catch (AuthenticationFailedException expected) {
+        continue;
+      }
+      throw new IllegalStateException("ftpServer: user \"" + name + "\" in " + config.usersFile()
+          + " has its own name as password and the server binds " + config.host() + ", not loopback. Give it a real"
+          + " password (java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers add " + name + ") or remove it.");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Explicit FTPS (AUTH TLS) from the configured keystore, or null. */
+  private SslConfiguration tlsConfiguration(String... protocols) {
+    FtpTlsConfig tls = config.tls();
+    if (tls == null) {
+      return null;
+    }
+    if (!Files.isRegularFile(tls.keystore())) {
+      throw new IllegalStateException("ftpServer.tls.keystore " + tls.keystore().toAbsolutePath() + " does not exist");
+    }
+    String name = tls.keystore().getFileName().toString().toLowerCase(Locale.ROOT);
+    SslConfigurationFactory factory = new SslConfigurationFactory();
+    factory.setKeystoreFile(tls.keystore().toFile());
+    factory.setKeystoreType(name.endsWith(".jks") ? "JKS" : "PKCS12");
+    factory.setKeystorePassword(tls.keystorePassword().reveal());
+    factory.setKeyPassword(tls.keystorePassword().reveal());
+    factory.setSslProtocol(protocols);
+    return factory.createSslConfiguration();
+  }
+
+  private String tlsSummary() {
+    if (config.tls() == null) {
+      return " (plain FTP)";
+    }
+    return config.tls().required() ? " (FTPS required: AUTH TLS + PROT P)" : " (FTPS offered: AUTH TLS)";
+  }
+
+  /** Why the server did not start, in the operator's terms (a port in use above all). */
+  private String startFailure(RuntimeException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException) {
+        return "ftpServer.port " + config.port() + " on " + config.host() + " is already in use (or not bindable): "
+            + cause.getMessage();
+      }
+    }
+    return "the embedded FTP server did not start on " + config.host() + ":" + config.port() + ": " + e.getMessage();
   }
 
   private UserManager fileUsers() throws IOException {
@@ -114,7 +227,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     }
     PropertiesUserManagerFactory factory = new PropertiesUserManagerFactory();
     factory.setFile(config.usersFile().toFile());
-    factory.setPasswordEncryptor(new SaltedPasswordEncryptor());
+    factory.setPasswordEncryptor(new Pbkdf2PasswordEncryptor());
     factory.setAdminName("");
     return factory.createUserManager();
   }

@@ -9,6 +9,7 @@ import org.apache.ftpserver.ftplet.UserManager;
 import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
+import org.apache.ftpserver.usermanager.impl.ConcurrentLoginRequest;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 import java.nio.file.Path;
@@ -25,12 +26,21 @@ final class GatewayUserManager implements UserManager {
   private final UserManager fileUsers;
   private final FtpAccount relayAccount;
   private final Path root;
+  private final int maxLogins;
+  private final int maxLoginsPerIp;
 
-  /** @param fileUsers users from the users file, or null; @param relayAccount the relay's account, or null */
-  GatewayUserManager(UserManager fileUsers, FtpAccount relayAccount, Path root) {
+  /**
+   * @param fileUsers      users from the users file, or null
+   * @param relayAccount   the relay's account, or null
+   * @param maxLogins      sessions a file user may hold at once, unless its own entry sets a limit
+   * @param maxLoginsPerIp sessions a file user may hold from one address, unless its own entry sets a limit
+   */
+  GatewayUserManager(UserManager fileUsers, FtpAccount relayAccount, Path root, int maxLogins, int maxLoginsPerIp) {
     this.fileUsers = fileUsers;
     this.relayAccount = relayAccount;
     this.root = root.toAbsolutePath().normalize();
+    this.maxLogins = maxLogins;
+    this.maxLoginsPerIp = maxLoginsPerIp;
   }
 
   @Override
@@ -109,7 +119,10 @@ final class GatewayUserManager implements UserManager {
     return user;
   }
 
-  /** A home given relative in the users file lives under the server root. */
+  /**
+   * A home given relative in the users file lives under the server root; a login limit the entry leaves at 0
+   * (unlimited) takes the server's.
+   */
   private User jailed(User user) {
     if (user == null) {
       return null;
@@ -117,6 +130,19 @@ final class GatewayUserManager implements UserManager {
     BaseUser copy = new BaseUser(user);
     String home = user.getHomeDirectory() == null ? user.getName() : user.getHomeDirectory();
     copy.setHomeDirectory(root.resolve(home).normalize().toString());
+    ConcurrentLoginRequest own = new ConcurrentLoginRequest(0, 0);
+    List<Authority> authorities = new ArrayList<>();
+    for (Authority authority : user.getAuthorities()) {
+      if (authority instanceof ConcurrentLoginPermission) {
+        authority.authorize(own);
+      } else {
+        authorities.add(authority);
+      }
+    }
+    authorities.add(new ConcurrentLoginPermission(
+        own.getMaxConcurrentLogins() > 0 ? own.getMaxConcurrentLogins() : maxLogins,
+        own.getMaxConcurrentLoginsPerIP() > 0 ? own.getMaxConcurrentLoginsPerIP() : maxLoginsPerIp));
+    copy.setAuthorities(authorities);
     return copy;
   }
 

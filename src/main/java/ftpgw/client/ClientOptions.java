@@ -1,0 +1,85 @@
+package ftpgw.client;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The client's command line, the same on every rank (MPI hands each rank the user's arguments). */
+@Command(name = "mpj-client", mixinStandardHelpOptions = true, version = "ftpgw mpj-client 0.1",
+    description = {
+        "Uploads files to the ftpgw gateway from the ranks of an MPJ Express job, sharing the work.",
+        "Batch:       mpj-client [options] upload <path>... --to <remote folder>",
+        "Interactive: mpj-client [options]   (rank 0 prompts: upload <path>..., status, help, quit)"})
+final class ClientOptions {
+  @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:FTPGW_GATEWAY:-http://127.0.0.1:6969}",
+      description = "gateway base URL (env FTPGW_GATEWAY; default ${DEFAULT-VALUE})")
+  String gateway;
+
+  @Option(names = "--to", paramLabel = "FOLDER", defaultValue = "",
+      description = "remote folder the files land under, keeping their relative folders (default: the root)")
+  String remoteFolder;
+
+  @Option(names = "--user", description = "HTTP Basic user (env FTPGW_USER)")
+  String user;
+
+  @Option(names = "--password", description = "HTTP Basic password (env FTPGW_PASSWORD; prefer the env: options show in ps)")
+  String password;
+
+  @Option(names = "--token", description = "Bearer token (env FTPGW_TOKEN)")
+  String token;
+
+  @Option(names = "--attempts", defaultValue = "4",
+      description = "attempts per file for transient failures (connection refused, 5xx, 503 + Retry-After); default ${DEFAULT-VALUE}")
+  int attempts;
+
+  @Option(names = "--retry-delay-ms", defaultValue = "500",
+      description = "wait before the 2nd attempt, doubled each time up to 8 s (±25 %% jitter); default ${DEFAULT-VALUE}")
+  long retryDelayMs;
+
+  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
+      description = "auto (default): a live bar on a terminal, plain lines otherwise")
+  String progress;
+
+  @Parameters(paramLabel = "COMMAND", description = "upload <path>... (files, folders, globs); none: interactive")
+  List<String> command = new ArrayList<>();
+
+  boolean interactive() {
+    return command.isEmpty();
+  }
+
+  /** The paths of a batch {@code upload}; the caller checked {@link #badCommand()} first. */
+  List<String> uploadPaths() {
+    return command.subList(1, command.size());
+  }
+
+  /** Why the positional command is unusable, or null. */
+  String badCommand() {
+    if (!List.of("auto", "bar", "lines").contains(progress)) {
+      return "--progress is auto, bar or lines, got '" + progress + "'";
+    }
+    if (interactive()) {
+      return null;
+    }
+    if (!command.get(0).equals("upload")) {
+      return "unknown command '" + command.get(0) + "': the only command is upload <path>...";
+    }
+    return command.size() < 2 ? "upload needs at least one path" : null;
+  }
+
+  URI gatewayUri() {
+    return URI.create(gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway);
+  }
+
+  Credentials credentials() {
+    return Credentials.resolve(user, password, token);
+  }
+
+  RetryBackoff backoff() {
+    return new RetryBackoff(attempts, Duration.ofMillis(retryDelayMs), Duration.ofSeconds(8));
+  }
+}

@@ -1,0 +1,134 @@
+package ftpgw.client;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Rank 0's side of the job: plans an upload, broadcasts it, does its own share, gathers everyone's results and
+ * prints the table; keeps the session's totals for {@code status}.
+ */
+final class Coordinator {
+  private final Ranks ranks;
+  private final RankShare share;
+  private final PrintStream out;
+  private final Planner planner;
+  private final boolean liveProgress;
+  private int rounds;
+  private long filesArrived;
+  private long filesFailed;
+  private long bytesArrived;
+
+  Coordinator(Ranks ranks, RankShare share, PrintStream out, boolean liveProgress) {
+    this.liveProgress = liveProgress;
+    this.ranks = ranks;
+    this.share = share;
+    this.out = out;
+    this.planner = new Planner(ranks.size());
+  }
+
+  /** One upload: how it ended for every file, and which typed paths did not exist. */
+  record Round(List<UploadResult> results, List<String> notFound) {
+    boolean everyFileArrived() {
+      return notFound.isEmpty() && results.stream().allMatch(UploadResult::ok);
+    }
+
+    long failed() {
+      return results.stream().filter(r -> !r.ok()).count();
+    }
+  }
+
+  Round upload(List<String> paths, String remoteFolder) {
+    UploadPlan plan;
+    try {
+      plan = planner.plan(paths, remoteFolder);
+    } catch (UncheckedIOException e) {
+      out.println("Cannot plan the upload: " + e.getMessage());
+      return new Round(List.of(), paths);
+    }
+    plan.notFound().forEach(p -> out.println("File not found: " + p));
+    if (plan.files().isEmpty()) {
+      if (plan.notFound().isEmpty()) {
+        out.println("Nothing to upload: the paths hold no files.");
+      }
+      return new Round(List.of(), plan.notFound());
+    }
+    out.printf("Uploading %d files (%s) with %d ranks to %s%n", plan.files().size(),
+        ReportTable.size(plan.totalBytes()), ranks.size(), remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
+    long start = System.nanoTime();
+    ranks.broadcast(Wire.encode(Wire.Command.upload(plan, liveProgress)));
+    ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+    byte[] mine = Wire.encode(uploadWatching(plan, view));
+    List<UploadResult> all = new ArrayList<>();
+    for (byte[] fromRank : ranks.gather(mine)) {
+      all.addAll(Wire.decodeResults(fromRank));
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    ReportTable.print(out, all, wall, ranks.size());
+    Round round = new Round(all, plan.notFound());
+    count(round);
+    return round;
+  }
+
+  /**
+   * Rank 0's own share runs on its upload thread while this (MPI) thread collects every worker's progress and
+   * redraws the view, until rank 0 is done and every worker has said it finished.
+   */
+  private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view) {
+    ShareProgress own = new ShareProgress();
+    CompletableFuture<List<UploadResult>> upload = share.start(plan, own, !liveProgress);
+    boolean[] finished = new boolean[ranks.size()];
+    int waitingFor = ranks.size() - 1;
+    List<UploadResult> results = null;
+    while (results == null || waitingFor > 0) {
+      for (Ranks.Progress p : ranks.pollProgress()) {
+        view.update(p.rank(), p.filesDone(), p.bytes());
+        if (p.finished() && !finished[p.rank()]) {
+          finished[p.rank()] = true;
+          waitingFor--;
+        }
+      }
+      view.update(Ranks.ROOT, own.filesDone(), own.bytes());
+      view.render();
+      results = results != null ? results : await(upload);
+    }
+    view.finish();
+    return results;
+  }
+
+  private static List<UploadResult> await(CompletableFuture<List<UploadResult>> upload) {
+    try {
+      return upload.get(100, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("rank 0: upload thread failed", e);
+    }
+  }
+
+  /** Tells every worker to exit. */
+  void quit() {
+    ranks.broadcast(Wire.encode(Wire.Command.quit()));
+  }
+
+  String totals() {
+    return String.format("%d uploads this session: %d files arrived (%s), %d failed", rounds, filesArrived,
+        ReportTable.size(bytesArrived), filesFailed);
+  }
+
+  private void count(Round round) {
+    rounds++;
+    filesFailed += round.failed();
+    for (UploadResult r : round.results()) {
+      if (r.ok()) {
+        filesArrived++;
+        bytesArrived += r.bytes();
+      }
+    }
+  }
+}

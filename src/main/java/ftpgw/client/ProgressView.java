@@ -1,0 +1,69 @@
+package ftpgw.client;
+
+import java.io.PrintStream;
+
+/**
+ * Rank 0's view of the whole job's progress, fed by every rank: a live bar redrawn in place on a terminal
+ * (bytes and files done, rate, ETA), or, when the output is not a terminal, a plain line now and then.
+ */
+final class ProgressView {
+  private static final long PLAIN_EVERY_NANOS = 5_000_000_000L;
+  private static final int BAR_WIDTH = 30;
+
+  private final PrintStream out;
+  private final boolean live;
+  private final long totalBytes;
+  private final int totalFiles;
+  private final long[] bytes;
+  private final int[] files;
+  private final long start = System.nanoTime();
+  private long lastPlain = start;
+  private boolean drawn;
+
+  ProgressView(PrintStream out, boolean live, int ranks, long totalBytes, int totalFiles) {
+    this.out = out;
+    this.live = live;
+    this.totalBytes = totalBytes;
+    this.totalFiles = totalFiles;
+    this.bytes = new long[ranks];
+    this.files = new int[ranks];
+  }
+
+  void update(int rank, int filesDone, long bytesDone) {
+    files[rank] = filesDone;
+    bytes[rank] = bytesDone;
+  }
+
+  void render() {
+    long now = System.nanoTime();
+    if (live) {
+      out.print("\r" + line(now) + "\u001b[K");
+      out.flush();
+      drawn = true;
+    } else if (now - lastPlain >= PLAIN_EVERY_NANOS) {
+      out.println("progress: " + line(now));
+      lastPlain = now;
+    }
+  }
+
+  /** Ends the bar's line before the table. */
+  void finish() {
+    if (drawn) {
+      out.print("\r" + line(System.nanoTime()) + "\u001b[K\n");
+      out.flush();
+    }
+  }
+
+  private String line(long now) {
+    long done = java.util.Arrays.stream(bytes).sum();
+    int filesDone = java.util.Arrays.stream(files).sum();
+    double seconds = (now - start) / 1e9;
+    double rate = seconds > 0 ? done / seconds : 0;
+    double fraction = totalBytes > 0 ? Math.min(1, (double) done / totalBytes) : (double) filesDone / Math.max(1, totalFiles);
+    int filled = (int) Math.round(fraction * BAR_WIDTH);
+    String eta = rate > 0 && done < totalBytes ? String.format("%.0f s", (totalBytes - done) / rate) : "-";
+    return String.format("[%s%s] %3.0f%% %s of %s, %d/%d files, %.1f MB/s, ETA %s", "#".repeat(filled),
+        ".".repeat(BAR_WIDTH - filled), fraction * 100, ReportTable.size(done), ReportTable.size(totalBytes), filesDone,
+        totalFiles, rate / 1e6, eta);
+  }
+}

@@ -1,0 +1,42 @@
+package ftpgw.client;
+
+import java.io.PrintStream;
+import java.util.Comparator;
+import java.util.List;
+
+/** The table rank 0 prints after an upload: one line per file, then the total with the aggregate throughput. */
+final class ReportTable {
+  private ReportTable() {
+  }
+
+  static void print(PrintStream out, List<UploadResult> results, double wallSeconds, int ranks) {
+    int width = Math.max(4, results.stream().mapToInt(r -> r.remotePath().length()).max().orElse(4));
+    String row = "%-" + width + "s %4s %14s %8s %9s  %s%n";
+    out.printf(row, "file", "rank", "bytes", "seconds", "MB/s", "status");
+    List<UploadResult> sorted = results.stream().sorted(Comparator.comparing(UploadResult::remotePath)).toList();
+    for (UploadResult r : sorted) {
+      out.printf(row, r.remotePath(), r.rank(), r.bytes(), String.format("%.2f", r.seconds()),
+          String.format("%.1f", r.megabytesPerSecond()), r.status());
+    }
+    long arrived = results.stream().filter(UploadResult::ok).count();
+    long bytes = results.stream().filter(UploadResult::ok).mapToLong(UploadResult::bytes).sum();
+    double rate = wallSeconds > 0 ? bytes / wallSeconds / 1e6 : 0;
+    out.printf("total: %d files, %d arrived, %d failed, %d bytes in %.2f s on %d ranks: %.1f MB/s aggregate%n",
+        results.size(), arrived, results.size() - arrived, bytes, wallSeconds, ranks, rate);
+  }
+
+  /** A byte count for people: 1.5 MiB, 320 B. */
+  static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format("%.1f %s", value, units[unit]);
+  }
+}

@@ -1,0 +1,36 @@
+package ftpgw.client;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * How far one rank is with its share, updated by its upload thread and read by its MPI thread: files finished,
+ * bytes of finished files, and bytes of the file in flight (its current attempt: a retry starts again at 0).
+ */
+final class ShareProgress {
+  private final AtomicInteger filesDone = new AtomicInteger();
+  private final AtomicLong bytesDone = new AtomicLong();
+  private final AtomicLong inFlight = new AtomicLong();
+
+  void attemptStarted() {
+    inFlight.set(0);
+  }
+
+  void sent(long bytes) {
+    inFlight.addAndGet(bytes);
+  }
+
+  void fileFinished(long bytes) {
+    inFlight.set(0);
+    bytesDone.addAndGet(bytes);
+    filesDone.incrementAndGet();
+  }
+
+  int filesDone() {
+    return filesDone.get();
+  }
+
+  long bytes() {
+    return bytesDone.get() + inFlight.get();
+  }
+}
