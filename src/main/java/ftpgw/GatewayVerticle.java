@@ -6,6 +6,7 @@ import ftpgw.cluster.ClusterRelayVerticle;
 import ftpgw.cluster.ClusterView;
 import ftpgw.cluster.EdgeRelayVerticle;
 import ftpgw.config.AuthMode;
+import ftpgw.config.FtpServerConfig;
 import ftpgw.config.FtpTarget;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.RelayConfig;
@@ -137,7 +138,21 @@ public final class GatewayVerticle extends VerticleBase {
     String host = config.ftpServer().host();
     String reachable = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return relayConfig.withTarget(new FtpTarget(reachable, ftpServer.actualPort(), relayAccount.name(),
-        relayAccount.password(), ""));
+        relayAccount.password(), "", embeddedServerTls()));
+  }
+
+  /**
+   * FTPS to the embedded server when it takes nothing else (ftpServer.tls.required). The relay trusts exactly the
+   * server's own certificate, read from its keystore, so the name in it does not have to match the bind address.
+   */
+  private FtpTarget.FtpsConfig embeddedServerTls() {
+    FtpServerConfig.FtpTlsConfig tls = config.ftpServer().tls();
+    if (tls == null || !tls.required()) {
+      return null;
+    }
+    String type = tls.keystore().getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jks")
+        ? "JKS" : "PKCS12"; // as FtpServerVerticle reads it
+    return new FtpTarget.FtpsConfig(tls.keystore(), tls.keystorePassword(), type, null, false, List.of("TLSv1.2"));
   }
 
   /** The node's relay; when clustered, its FTP sessions count against the cluster's budget and edges can use it. */
