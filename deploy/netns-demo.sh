@@ -31,10 +31,12 @@ command -v curl >/dev/null || die "curl is missing: deploy/setup.sh installs it"
 if [ -n "${FTPGW_CP:-}" ]; then
   gateway=(java -cp "$FTPGW_CP" ftpgw.GatewayLauncher ftpgw.GatewayVerticle)
   users=(java -cp "$FTPGW_CP" ftpgw.ftpserver.FtpUsers)
+  hash_secret=(java -cp "$FTPGW_CP" ftpgw.auth.HashSecret)
 else
   [ -f target/gateway-fat.jar ] || die "target/gateway-fat.jar is missing: mvn -B -ntp -DskipTests package"
   gateway=(java -jar target/gateway-fat.jar)
   users=(java -cp target/gateway-fat.jar ftpgw.ftpserver.FtpUsers)
+  hash_secret=(java -cp target/gateway-fat.jar ftpgw.auth.HashSecret)
 fi
 
 # names unique per run, so that runs side by side never meet; interface names stay under 15 characters
@@ -100,11 +102,15 @@ cat > "$work/relay.json" <<EOF
   "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "passwordFile": "$work/ftp-password"}, "connections": 4},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.2", "members": ["10.200.2.1", "10.200.2.2"]} }
 EOF
-# the edge faces the client's network: it needs a login (the demo user "demo", password "demo", hash below)
+# the edge faces the client's network: it needs a login too, with its own random password (only its hash in the config)
+umask 077
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/http-password"
+"${hash_secret[@]}" < "$work/http-password" > "$work/http-user.hash"
+printf 'machine 10.200.1.2 login demo password %s\n' "$(cat "$work/http-password")" > "$work/netrc"
+umask 022
 cat > "$work/edge.json" <<EOF
 { "roles": ["http"],
-  "auth": {"mode": "users", "users": [{"name": "demo", "folder": "",
-           "passwordHash": "pbkdf2-sha256\$600000\$xjZOEK+hvUW5uRfbZ9UfHg==\$D7lwWxRrRYJ7bYTZULd020ZvlC9SIql3StuzXOv98fg="}]},
+  "auth": {"mode": "users", "users": [{"name": "demo", "folder": "", "passwordHashFile": "$work/http-user.hash"}]},
   "http": {"host": "10.200.1.2", "port": 6969},
   "spool": {"dir": "$work/edge-spool"},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.1", "members": ["10.200.2.1", "10.200.2.2"]} }
@@ -137,8 +143,8 @@ fi
 
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$work/upload.bin"
 sent=$(sha256sum < "$work/upload.bin" | cut -d' ' -f1)
-say "client uploads $size_mib MiB to the edge: curl -u demo:demo -T upload.bin http://10.200.1.2:6969/files/netns/upload.bin"
-reply=$(in_ns "$ns_client" curl -sS --max-time 60 -w ' HTTP %{http_code}' -u demo:demo -T "$work/upload.bin" \
+say "client uploads $size_mib MiB to the edge: curl --netrc-file netrc -T upload.bin http://10.200.1.2:6969/files/netns/upload.bin"
+reply=$(in_ns "$ns_client" curl -sS --max-time 60 -w ' HTTP %{http_code}' --netrc-file "$work/netrc" -T "$work/upload.bin" \
   http://10.200.1.2:6969/files/netns/upload.bin) || { show_logs; die "the upload failed: $reply"; }
 say "edge answered: $reply"
 case "$reply" in *"HTTP 201") ;; *) show_logs; die "expected 201 from the edge" ;; esac

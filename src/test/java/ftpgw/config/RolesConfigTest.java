@@ -94,8 +94,8 @@ class RolesConfigTest {
     for (Path file : files) {
       // secrets come from files and variables of the target host: stand in for them
       String json = Files.readString(file).replaceAll("\"passwordFile\": \"[^\"]+\"", "\"password\": \"x\"")
-          .replace("\"passwordHashFile\": \"/etc/ftpgw/users/uploader.hash\"", "\"passwordHash\": \""
-              + SecretHash.create("x".toCharArray(), SecretHash.MIN_ITERATIONS).encode() + "\"");
+          .replaceAll("\"passwordHashFile\": \"[^\"]+\"", "\"passwordHash\": \""
+              + SecretHash.create("x".toCharArray(), SecretHash.MIN_ITERATIONS).encode().replace("$", "\\$") + "\"");
       GatewayConfig config = GatewayConfig.fromJson(new JsonObject(json));
       assertThat(config.roles()).as(file.toString()).isNotEmpty();
     }
