@@ -10,18 +10,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A salted, slow hash of a password or token: {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} (salt and hash in
+ * A salted, slow hash of a password or token: {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>} (salt and hash in
  * base64). PBKDF2 because the JDK has it (no native code, no new dependency); the iteration count travels with the
- * hash so that it can be raised later without breaking stored entries.
+ * hash so that it can be raised later without breaking stored entries. The gateway's HTTP users and the embedded FTP
+ * server's users file share it: one hash line serves both.
  */
 public final class SecretHash {
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256. */
   public static final int DEFAULT_ITERATIONS = 600_000;
   /** Below this a hash is too cheap to guess against; tests use it to stay fast. */
   public static final int MIN_ITERATIONS = 1_000;
-  private static final String PREFIX = "pbkdf2-sha256";
+  public static final String PREFIX = "$pbkdf2-sha256$";
   private static final Pattern FORMAT = Pattern.compile(
-      "pbkdf2-sha256\\$(\\d{1,9})\\$([A-Za-z0-9+/=]{16,})\\$([A-Za-z0-9+/=]{43,})");
+      "\\$pbkdf2-sha256\\$(\\d{1,9})\\$([A-Za-z0-9+/]{16,}={0,2})\\$([A-Za-z0-9+/]{43,}={0,2})");
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
 
@@ -53,7 +54,7 @@ public final class SecretHash {
   public static SecretHash parse(String encoded) {
     Matcher m = FORMAT.matcher(encoded);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a " + PREFIX + " hash");
+      throw new IllegalArgumentException("not a " + PREFIX + "… hash");
     }
     return new SecretHash(Integer.parseInt(m.group(1)), Base64.getDecoder().decode(m.group(2)),
         Base64.getDecoder().decode(m.group(3)));
@@ -69,8 +70,8 @@ public final class SecretHash {
   }
 
   public String encode() {
-    Base64.Encoder b64 = Base64.getEncoder();
-    return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return PREFIX + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
   }
 
   @Override

@@ -17,7 +17,7 @@ class AuthHashSecretTest {
     SecretHash first = SecretHash.create("s3cret".toCharArray(), 1000);
     SecretHash second = SecretHash.create("s3cret".toCharArray(), 1000);
 
-    assertThat(first.encode()).startsWith("pbkdf2-sha256$1000$").isNotEqualTo(second.encode());
+    assertThat(first.encode()).startsWith("$pbkdf2-sha256$1000$").isNotEqualTo(second.encode());
     assertThat(SecretHash.parse(first.encode()).matches("s3cret")).isTrue();
     assertThat(SecretHash.parse(first.encode()).matches("s3cret ")).isFalse();
     assertThat(SecretHash.isWellFormed(first.encode())).isTrue();
@@ -25,6 +25,16 @@ class AuthHashSecretTest {
     assertThat(SecretHash.isWellFormed(first.encode().replace("$1000$", "$10$"))).as("too few iterations").isFalse();
     assertThat(first.toString()).doesNotContain(first.encode());
     assertThatThrownBy(() -> SecretHash.create("x".toCharArray(), 10)).hasMessageContaining(">= 1000");
+  }
+
+  @Test
+  void theEmbeddedFtpServersUsersFileHoldsTheSameKindOfHash() throws Exception {
+    String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("conf/ftp-users.properties")).stream()
+        .filter(l -> l.startsWith("ftpserver.user.demo.userpassword=")).findFirst().orElseThrow();
+    String hash = line.substring(line.indexOf('=') + 1);
+
+    assertThat(SecretHash.isWellFormed(hash)).isTrue();
+    assertThat(SecretHash.parse(hash).matches("demo")).isTrue();
   }
 
   @Test
