@@ -84,8 +84,11 @@ public final class GatewayVerticle extends VerticleBase {
           readiness = new Readiness(vertx, writableDirs(), relay == null ? null : relayConfig().target());
           OpsRoutes ops = new OpsRoutes(readiness, metrics);
           auth = new Authenticator(vertx, config.auth(), clientLogins);
-          Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
-          return rest.mapEmpty();
+          return auth.refuseGuessablePasswords(config.http().host())
+              .compose(checked -> {
+                Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
+                return rest.mapEmpty();
+              });
         });
   }
 

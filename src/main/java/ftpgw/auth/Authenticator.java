@@ -3,6 +3,7 @@ package ftpgw.auth;
 import ftpgw.config.AuthConfig;
 import ftpgw.config.AuthMode;
 import ftpgw.config.AuthUser;
+import ftpgw.config.GatewayConfig;
 import ftpgw.config.Secret;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
@@ -61,6 +62,27 @@ public final class Authenticator {
 
   public AuthConfig config() {
     return config;
+  }
+
+  /**
+   * Off loopback, a user whose password is its own name (such as a demo/demo) is a start-up error, as for the
+   * embedded FTP server's users: anyone who reads the docs could log in. One slow hash per user (the first 50), on a
+   * worker thread.
+   */
+  public Future<Void> refuseGuessablePasswords(String host) {
+    if (config.mode() != AuthMode.USERS || GatewayConfig.isLoopback(host)) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      for (AuthUser user : config.users().stream().limit(50).toList()) {
+        if (!user.passwordHash().isEmpty() && parsed(user.passwordHash()).matches(user.name())) {
+          throw new IllegalStateException("auth.users[" + user.name() + "] has its own name as password and"
+              + " http.host is " + host + ", not loopback. Give it a real password (java -cp gateway-fat.jar"
+              + " ftpgw.auth.HashSecret) or remove it.");
+        }
+      }
+      return null;
+    }, false);
   }
 
   public UploadSlots uploadSlots() {

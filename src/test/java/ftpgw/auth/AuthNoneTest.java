@@ -88,6 +88,21 @@ class AuthNoneTest {
   }
 
   @Test
+  void aUserWhosePasswordIsItsNameIsRefusedOffLoopback(Vertx vertx) {
+    String demoHash = SecretHash.create("demo".toCharArray(), SecretHash.MIN_ITERATIONS).encode();
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
+        .put("auth", new JsonObject().put("mode", "users")
+            .put("users", new JsonArray().add(new JsonObject().put("name", "demo").put("passwordHash", demoHash))))
+        .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
+        .put("ftpServer", new JsonObject().put("port", 0).put("root", dir.resolve("ftp").toString()));
+
+    assertThatThrownBy(() -> vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config))
+        .await())
+        .hasMessageContaining("auth.users[demo] has its own name as password");
+  }
+
+  @Test
   void badAuthSettingsNameTheirKey() {
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("mode", "open"))))
         .hasMessageContaining("auth.mode must be");
