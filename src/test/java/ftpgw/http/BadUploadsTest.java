@@ -43,7 +43,8 @@ class BadUploadsTest {
 
   @AfterEach
   void nothingStrayRemainsAndTheGatewayStaysHealthy() throws Exception {
-    assertThat(gateway.strayFiles()).isEmpty();
+    // a body may outlive its answer by a moment (the delivery drops a delivered one right after answering 201)
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/health"))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
