@@ -28,7 +28,7 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
   private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
 
-  private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+  private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS);
 
   private final RelayConfig config;
   private final FtpTarget target;

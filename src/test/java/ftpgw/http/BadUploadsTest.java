@@ -196,6 +196,22 @@ class BadUploadsTest {
     assertError(response.status(), response.body(), 415, "UNSUPPORTED_MEDIA_TYPE");
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', value = {
+      "GET    | /transfers/no-such-transfer        | 404 | NOT_FOUND",
+      "DELETE | /transfers/no-such-transfer        | 404 | NOT_FOUND",
+      "GET    | /transfers?state=lost              | 400 | BAD_REQUEST",
+      "GET    | /transfers?limit=0                 | 400 | BAD_REQUEST",
+      "GET    | /transfers?limit=many              | 400 | BAD_REQUEST",
+      "GET    | /transfers?offset=-1               | 400 | BAD_REQUEST",
+  })
+  void aBadTransferRequestIsAnsweredPrecisely(String method, String path, int status, String error) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertError(response.statusCode(), response.body(), status, error);
+  }
+
   @Test
   void anUnknownRouteIsA404WithJson() throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/nowhere"))).build(),
