@@ -76,6 +76,23 @@ class AuthUsersTest {
   }
 
   @Test
+  void theSeedsMultipartFormLandsInTheUsersFolderToo() throws Exception {
+    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nreports\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.txt\"\r\n\r\nreport\r\n--XyZ--\r\n";
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.url("/upload")))
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .header("Authorization", Http.basic("alice", ALICE_PASSWORD))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+
+    HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(request,
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(Files.readString(gateway.ftpRoot().resolve("teams/alice/reports/r.txt"))).isEqualTo("report");
+  }
+
+  @Test
   void aBearerTokenUploadsToo() throws Exception {
     HttpResponse<String> response = http.put("/files/t.bin", "token", "Authorization", "Bearer " + ALICE_TOKEN);
 
