@@ -62,7 +62,15 @@ final class MultipartReceiver {
     return result.future();
   }
 
+  /**
+   * Fails the form once its file part, if any, has finished with the spool: the caller then discards the spool file,
+   * which must not be created (or still be written) after that.
+   */
   private void fail(Throwable error) {
-    result.tryFail(error);
+    if (file == null || file.isComplete()) {
+      result.tryFail(error);
+    } else {
+      file.onComplete(done -> result.tryFail(error));
+    }
   }
 }
