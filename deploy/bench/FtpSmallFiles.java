@@ -56,15 +56,16 @@ public class FtpSmallFiles {
       store(ftp, folder + "/warm-" + i, content);
     }
     long start = System.nanoTime();
-    long[] slow = new long[4];
+    long[] micros = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
       store(ftp, folder + "/f-" + i, content);
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      slow[ms < 2 ? 0 : ms < 10 ? 1 : ms < 35 ? 2 : 3]++;
+      micros[i] = (System.nanoTime() - t0) / 1_000;
     }
     if (Boolean.getBoolean("histogram")) {
-      System.err.printf("<2 ms %d, 2-10 ms %d, 10-35 ms %d, >=35 ms %d%n", slow[0], slow[1], slow[2], slow[3]);
+      java.util.Arrays.sort(micros);
+      System.err.printf("per file, microseconds: p10 %d, p50 %d, p90 %d, p99 %d, max %d%n", micros[count / 10],
+          micros[count / 2], micros[count * 9 / 10], micros[count * 99 / 100], micros[count - 1]);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("files/s %.0f%n", count / seconds);
