@@ -238,7 +238,7 @@ EOF
     sleep 0.1
   done
   if [ "$target" = embedded ]; then
-    ftp_port=$(sed -n 's|.*Embedded FTP server on [^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
+    ftp_port=$(sed -n 's|.*Embedded FTP server listening on [^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
     [ -n "$ftp_port" ] || die "cannot find the embedded FTP server's port in the gateway log"
     ftp_login=demo ftp_password=demo
   fi
