@@ -10,8 +10,8 @@ import java.net.Socket;
  * {@code connect()} (the TLS handshake runs inside it: without it each login cost ~50 ms of delayed ACKs), and on
  * data connections before their handshake.
  */
-final class NoDelaySocketFactory extends SocketFactory {
-  static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+public final class NoDelaySocketFactory extends SocketFactory {
+  public static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
 
   @Override
   public Socket createSocket() throws IOException {

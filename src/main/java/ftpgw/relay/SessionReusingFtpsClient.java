@@ -15,15 +15,16 @@ import java.util.List;
  * by default; stock {@link FTPSClient} opens each one with a new session. Needs its own {@link SSLContext} per
  * control connection (a session cache shared by a pool would let a data connection resume another connection's
  * session, which the server refuses just the same), TLS 1.2 against vsftpd 3.0.3, and the JVM property
- * {@code jdk.tls.client.enableSessionTicketExtension=false} (vsftpd's tickets are not resumable by JSSE).
+ * {@code jdk.tls.client.enableSessionTicketExtension=false} (vsftpd's tickets are not resumable by JSSE). Public for
+ * deploy/bench/FtpSmallFiles.java, which measures FTP servers with the client the relay uses.
  */
-final class SessionReusingFtpsClient extends FTPSClient {
+public final class SessionReusingFtpsClient extends FTPSClient {
   private final SSLContext context;
   private final boolean verifyHostname;
   private final String[] protocols;
   private boolean privateData;
 
-  SessionReusingFtpsClient(SSLContext context, boolean verifyHostname, List<String> protocols) {
+  public SessionReusingFtpsClient(SSLContext context, boolean verifyHostname, List<String> protocols) {
     super(false, context);
     this.context = context;
     this.verifyHostname = verifyHostname;
