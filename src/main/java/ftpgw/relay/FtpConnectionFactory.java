@@ -4,11 +4,14 @@ import ftpgw.config.FtpTarget;
 import ftpgw.config.RelayConfig;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPConnectionClosedException;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +27,13 @@ import java.util.function.BooleanSupplier;
 
 /** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
 final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
+  private static final Logger log = LoggerFactory.getLogger(FtpConnectionFactory.class);
   private static final int BUFFER_BYTES = 256 * 1024;
   /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
   private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
 
+  private static final int BUSY_TRIES = 4;
+  private static final long BUSY_PAUSE_MILLIS = 200;
   private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS);
 
   private final RelayConfig config;
@@ -54,13 +60,42 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   public FTPClient create() throws IOException {
     ConnectionBudget.Permit permit = budget.acquire(config.relayTimeout(), idleSessionFree);
     try {
-      FTPClient ftp = open();
+      FTPClient ftp = openPatiently();
       permits.put(ftp, permit);
       return ftp;
     } catch (IOException | RuntimeException e) {
       permit.release();
       throw e;
     }
+  }
+
+  /**
+   * A server still counts a session that has just ended (ours, another relay node's, anybody's) for a moment, and
+   * answers a login in that moment with 421: try again a few times before the transfer's attempt fails.
+   */
+  private FTPClient openPatiently() throws IOException {
+    for (int tries = 1; ; tries++) {
+      try {
+        return open();
+      } catch (IOException e) {
+        if (tries >= BUSY_TRIES || !tooManySessions(e)) {
+          throw e;
+        }
+        log.debug("{}:{} has too many sessions for a moment (try {}): {}", target.host(), target.port(), tries,
+            e.getMessage());
+        try {
+          Thread.sleep(BUSY_PAUSE_MILLIS * tries);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean tooManySessions(IOException e) {
+    return e instanceof FtpReplyException reply ? reply.replyCode() == 421
+        : e instanceof FTPConnectionClosedException && String.valueOf(e.getMessage()).contains("421");
   }
 
   private FTPClient open() throws IOException {

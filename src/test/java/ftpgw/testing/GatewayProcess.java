@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -39,8 +40,19 @@ public final class GatewayProcess implements AutoCloseable {
         "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), List.of("-cluster"));
   }
 
+  /** Starts it as {@link #start(JsonObject, Path)} does, with these environment variables set (or, when null, removed). */
+  public static GatewayProcess startWithEnvironment(JsonObject config, Path confFile, Map<String, String> environment)
+      throws IOException {
+    return start(config, confFile, List.of(), List.of(), environment);
+  }
+
   private static GatewayProcess start(JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs)
       throws IOException {
+    return start(config, confFile, jvmArgs, appArgs, Map.of());
+  }
+
+  private static GatewayProcess start(JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs,
+                                      Map<String, String> environment) throws IOException {
     java.nio.file.Files.writeString(confFile, config.encodePrettily());
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m"));
@@ -48,7 +60,15 @@ public final class GatewayProcess implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher",
         "ftpgw.GatewayVerticle", "-conf", confFile.toString()));
     command.addAll(appArgs);
-    GatewayProcess gateway = new GatewayProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    environment.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
+    GatewayProcess gateway = new GatewayProcess(builder.start());
     gateway.awaitOutput("Succeeded in deploying verticle");
     return gateway;
   }

@@ -41,6 +41,7 @@ public final class ObservedFtpServer implements AutoCloseable {
   private final AtomicInteger sessions = new AtomicInteger();
   private final AtomicInteger maxSessions = new AtomicInteger();
   private final AtomicInteger refusedLogins = new AtomicInteger();
+  private final List<String> events = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> renamesTo = new ConcurrentHashMap<>();
   private final List<Consumer<String>> uploadListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger secureUploads = new AtomicInteger();
@@ -104,6 +105,10 @@ public final class ObservedFtpServer implements AutoCloseable {
     ConnectionConfigFactory connections = new ConnectionConfigFactory();
     connections.setAnonymousLoginEnabled(false);
     connections.setMaxLogins(maxLogins);
+    // FtpServer's default is one worker thread per allowed login, shared by every session's commands and its
+    // blocking transfers: with a login limit of 2, a session's end could wait behind two throttled uploads to be
+    // counted. A real server does not work that way.
+    connections.setMaxThreads(32);
 
     FtpServerFactory factory = new FtpServerFactory();
     factory.addListener("default", listener);
@@ -130,6 +135,15 @@ public final class ObservedFtpServer implements AutoCloseable {
   /** The most sessions that were logged in at the same time. */
   public int maxSessions() {
     return maxSessions.get();
+  }
+
+  /** What happened to sessions, in order, with times: for assertion messages. */
+  public String events() {
+    return String.join("\n", events);
+  }
+
+  private void event(FtpSession session, String what) {
+    events.add(java.time.LocalTime.now() + " " + session.getClientAddress().getPort() + " " + what);
   }
 
   /** Logins the server refused (421: too many users). */
@@ -163,8 +177,13 @@ public final class ObservedFtpServer implements AutoCloseable {
       String command = request.getCommand();
       if (reply.getCode() == 421 && ("USER".equals(command) || "PASS".equals(command))) {
         refusedLogins.incrementAndGet();
+        event(session, "refused at " + command + " with " + sessions.get() + " counted");
+      }
+      if ("QUIT".equals(command)) {
+        event(session, "quit");
       }
       if ("PASS".equals(command) && reply.getCode() == 230) {
+        event(session, "logged in, " + (sessions.get() + 1) + " counted");
         session.setAttribute(COUNTED, Boolean.TRUE);
         maxSessions.accumulateAndGet(sessions.incrementAndGet(), Math::max);
       }
@@ -202,6 +221,7 @@ public final class ObservedFtpServer implements AutoCloseable {
 
     @Override
     public FtpletResult onDisconnect(FtpSession session) {
+      event(session, "disconnected");
       if (session.getAttribute(COUNTED) != null) {
         session.removeAttribute(COUNTED);
         sessions.decrementAndGet();
