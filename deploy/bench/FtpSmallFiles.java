@@ -21,7 +21,7 @@ import java.util.Random;
  * <pre>
  *   java -cp target/gateway-fat.jar deploy/bench/FtpSmallFiles.java HOST PORT USER PASSWORD COUNT BYTES [TRUST.p12 PASS]
  * </pre>
- * With a PKCS#12 trust store it uses explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code -DnoResume=true} uses a stock
+ * {@code -Dwarmup=N} files (default 50) are uploaded first, unmeasured. With a PKCS#12 trust store it uses explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code -DnoResume=true} uses a stock
  * FTPSClient instead (a new TLS session per data connection). Prints "files/s N"; {@code -Dhistogram=true} adds
  * per-file latency percentiles on stderr.
  */
@@ -47,7 +47,7 @@ public class FtpSmallFiles {
     ftp.enterLocalPassiveMode();
     String folder = "small-" + ProcessHandle.current().pid();
     ftp.makeDirectory(folder);
-    for (int i = 0; i < Math.min(50, count); i++) { // warm-up
+    for (int i = 0; i < Integer.getInteger("warmup", 50); i++) { // warm-up: both JITs
       store(ftp, folder + "/warm-" + i, content);
     }
     long[] micros = new long[count];
