@@ -62,7 +62,11 @@ public final class HashSecret {
     return user + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
-  private static char[] readPassword() throws IOException {
+  /**
+   * A password from the terminal (asked twice, without echo; a mismatch ends the program), else the first line of
+   * standard input; empty when there is none. For this and the other hashing CLIs ({@code FtpUsers}).
+   */
+  public static char[] readPassword() throws IOException {
     Console console = System.console();
     if (console != null) {
       char[] first = console.readPassword("password: ");

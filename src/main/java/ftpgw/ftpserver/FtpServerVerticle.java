@@ -1,6 +1,7 @@
 package ftpgw.ftpserver;
 
 import ftpgw.config.FtpServerConfig;
+import ftpgw.config.GatewayConfig;
 import ftpgw.config.FtpServerConfig.FtpTlsConfig;
 import ftpgw.Stage;
 import io.vertx.core.Context;
@@ -27,8 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,14 +66,14 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
       refuseGuessablePasswords(fileUsers);
       UserManager users = new GatewayUserManager(fileUsers, relayAccount, config.root(), config.maxLogins(),
           config.maxLoginsPerIp());
-      server = createServer(users);
+      Charset fileNames = SessionPolicy.fileNameCharset();
+      server = createServer(users, fileNames);
       try {
         server.start();
       } catch (RuntimeException e) {
         throw new IllegalStateException(startFailure(e), e);
       }
       enableTcpNoDelay(listener);
-      Charset fileNames = SessionPolicy.fileNameCharset();
       if (!StandardCharsets.UTF_8.equals(fileNames)) {
         log.warn("The JVM stores file names as {} (locale {}): FTP names outside it are refused with 553. "
             + "Start the gateway with LANG=C.UTF-8 to accept any name.", fileNames, System.getenv("LANG"));
@@ -102,7 +101,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     return listener.getPort();
   }
 
-  private FtpServer createServer(UserManager users) {
+  private FtpServer createServer(UserManager users, Charset fileNames) {
     // TLS 1.2, and one SSL context for control and data connections, so that a client can resume its control session
     // on every data connection (an abbreviated handshake; vsftpd even requires it). TLS 1.3 would also send session
     // tickets after the handshake, which an uploading client never reads: closing a data socket with them unread
@@ -143,8 +142,9 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setConnectionConfig(connections.createConnectionConfig());
     factory.setUserManager(users);
     factory.setFileSystem(files);
-    factory.setFtplets(new HashMap<>(Map.of("policy", new SessionPolicy(config.tls() != null && config.tls().required(),
-        SessionPolicy.fileNameCharset()))));
+    // a mutable map: FtpServer clears it when it stops
+    factory.setFtplets(new HashMap<>(Map.of("policy",
+        new SessionPolicy(config.tls() != null && config.tls().required(), fileNames))));
     return factory.createServer();
   }
 
@@ -153,7 +153,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
    * anyone who reads the README could log in.
    */
   private void refuseGuessablePasswords(UserManager fileUsers) throws FtpException {
-    if (fileUsers == null || isLoopback(config.host())) {
+    if (fileUsers == null || GatewayConfig.isLoopback(config.host())) {
       return;
     }
     Set<String> names = new LinkedHashSet<>(List.of("demo"));
@@ -170,14 +170,6 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
       throw new IllegalStateException("ftpServer: user \"" + name + "\" in " + config.usersFile()
           + " has its own name as password and the server binds " + config.host() + ", not loopback. Give it a real"
           + " password (java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers add " + name + ") or remove it.");
-    }
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
     }
   }
 

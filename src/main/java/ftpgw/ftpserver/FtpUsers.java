@@ -1,14 +1,11 @@
 package ftpgw.ftpserver;
 
+import ftpgw.auth.HashSecret;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,24 +13,15 @@ import java.util.concurrent.Callable;
  * from the terminal without echo, or from the first line of standard input; never from the command line.
  * <pre>
  *   java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers add alice --home alice >> conf/ftp-users.properties
- *   java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers hash
  * </pre>
+ * The hash has the format of {@code ftpgw.auth.HashSecret}'s, which makes a bare hash line.
  */
 @Command(name = "ftp-users", mixinStandardHelpOptions = true,
     description = "Make users-file entries for the embedded FTP server (salted password hashes).",
-    subcommands = {FtpUsers.Add.class, FtpUsers.Hash.class})
+    subcommands = FtpUsers.Add.class)
 public final class FtpUsers {
   public static void main(String[] args) {
     System.exit(new CommandLine(new FtpUsers()).execute(args));
-  }
-
-  @Command(name = "hash", mixinStandardHelpOptions = true, description = "Print the salted hash of a password.")
-  static final class Hash implements Callable<Integer> {
-    @Override
-    public Integer call() throws Exception {
-      System.out.println(hash(readPassword()));
-      return 0;
-    }
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -55,7 +43,7 @@ public final class FtpUsers {
         return 2;
       }
       String prefix = "ftpserver.user." + name + ".";
-      System.out.println(prefix + "userpassword=" + hash(readPassword()));
+      System.out.println(prefix + "userpassword=" + hash(new String(HashSecret.readPassword())));
       System.out.println(prefix + "homedirectory=" + (home == null ? name : home));
       System.out.println(prefix + "enableflag=true");
       System.out.println(prefix + "writepermission=" + !readOnly);
@@ -67,23 +55,9 @@ public final class FtpUsers {
   }
 
   static String hash(String password) {
-    if (password == null || password.isEmpty()) {
+    if (password.isEmpty()) {
       throw new CommandLine.ParameterException(new CommandLine(new FtpUsers()), "no password given");
     }
     return new Pbkdf2PasswordEncryptor().encrypt(password);
-  }
-
-  /** From the terminal (twice, without echo), else the first line of standard input. */
-  private static String readPassword() throws Exception {
-    Console console = System.console();
-    if (console != null) {
-      char[] first = console.readPassword("Password: ");
-      char[] again = console.readPassword("Again: ");
-      if (first == null || again == null || !new String(first).equals(new String(again))) {
-        throw new CommandLine.ParameterException(new CommandLine(new FtpUsers()), "the passwords differ");
-      }
-      return new String(first);
-    }
-    return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
   }
 }

@@ -3,16 +3,15 @@ package ftpgw.auth;
 import ftpgw.GatewayLauncher;
 import ftpgw.GatewayVerticle;
 import ftpgw.testing.FreePorts;
+import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +31,15 @@ class AuthFromEnvironmentTest {
     String password = "env-pw-" + System.nanoTime();
     String hash = SecretHash.create(password.toCharArray(), 1000).encode();
     int port = FreePorts.one();
-    String conf = """
+    JsonObject conf = new JsonObject("""
         {"http": {"port": %d}, "spool": {"dir": "%s"},
          "ftpServer": {"port": 0, "root": "%s", "passivePorts": "%s"},
          "auth": {"mode": "users", "failureDelayMs": 0,
                   "users": [{"name": "frank", "passwordHashEnv": "FTPGW_TEST_FRANK_HASH", "folder": "f"}]}}"""
-        .formatted(port, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10));
-    List<String> output = Collections.synchronizedList(new ArrayList<>());
-    Process gateway = start(Map.of("FTPGW_TEST_FRANK_HASH", hash), "-conf", conf);
+        .formatted(port, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10)));
+    GatewayProcess gateway = GatewayProcess.startWithEnvironment(conf, dir.resolve("gateway.json"),
+        Map.of("FTPGW_TEST_FRANK_HASH", hash));
     try {
-      awaitLine(gateway, "Succeeded in deploying verticle", output);
       Http http = new Http(port);
 
       assertThat(http.put("/files/e.txt", "env", "Authorization", Http.basic("frank", password)).statusCode())
@@ -49,12 +47,12 @@ class AuthFromEnvironmentTest {
       assertThat(http.put("/files/e.txt", "env", "Authorization", Http.basic("frank", "nope")).statusCode())
           .isEqualTo(401);
       assertThat(dir.resolve("ftp/f/e.txt")).hasContent("env");
+      gateway.terminate(); // SIGTERM: the JVM must stop (it throws otherwise)
     } finally {
-      gateway.destroy();
-      assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      gateway.close();
     }
     Thread.sleep(200); // the last lines
-    assertThat(String.join("\n", output)).contains("Failed login as \"frank\"")
+    assertThat(String.join("\n", gateway.output())).contains("Failed login as \"frank\"")
         .doesNotContain(password).doesNotContain(hash).doesNotContain(hash.substring(hash.lastIndexOf('$') + 1));
   }
 
@@ -66,20 +64,6 @@ class AuthFromEnvironmentTest {
     assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(gateway.exitValue()).isEqualTo(2);
     assertThat(output).contains("invalid configuration: auth.mode is \"none\" but http.host is 0.0.0.0");
-  }
-
-  private static void awaitLine(Process process, String expected, List<String> seen) throws Exception {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = reader.readLine()) != null; ) {
-      seen.add(line);
-      if (line.contains(expected)) {
-        Thread drain = new Thread(() -> reader.lines().forEach(seen::add));
-        drain.setDaemon(true);
-        drain.start();
-        return;
-      }
-    }
-    throw new AssertionError("the gateway ended without \"" + expected + "\":\n" + String.join("\n", seen));
   }
 
   private static Process start(Map<String, String> env, String... args) throws Exception {
