@@ -273,8 +273,10 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     active.remove(transfer.id());
     store.put(transfer);
     onDisk(tracked, () -> spool.discard(transfer.id()));
-    tracked.waiters.forEach(waiter -> waiter.reply(transfer.toJson()));
+    // answered once the body is gone: a client told 201 finds nothing of its upload left in the spool
+    List<Message<JsonObject>> waiters = List.copyOf(tracked.waiters);
     tracked.waiters.clear();
+    tracked.diskWrites.onComplete(done -> waiters.forEach(waiter -> waiter.reply(transfer.toJson())));
   }
 
   /** Disk writes of one transfer run one after another, in the order asked, off the event loop. */
