@@ -31,13 +31,19 @@ final class AuthRoutes {
 
   /** Refuses (429) an upload of a user that has its most uploads in progress; the slot is freed when it ends. */
   void claimUploadSlot(RoutingContext ctx) {
+    UploadHandler.failIfBrokenOff(ctx);
     Caller caller = caller(ctx);
     if (!auth.uploadSlots().tryAcquire(caller)) {
       throw Failure.TOO_MANY_UPLOADS.exception("user \"" + caller.name() + "\" already has "
           + caller.maxConcurrentUploads() + " upload(s) in progress; retry once one has finished")
           .withHeader("Retry-After", "1");
     }
-    ctx.addEndHandler(done -> auth.uploadSlots().release(caller));
+    try {
+      ctx.addEndHandler(done -> auth.uploadSlots().release(caller));
+    } catch (IllegalStateException closed) { // the response is closed: the connection is gone already
+      auth.uploadSlots().release(caller);
+      throw Failure.CLIENT_ABORTED.exception("the upload broke off before it started: " + closed.getMessage());
+    }
     ctx.next();
   }
 

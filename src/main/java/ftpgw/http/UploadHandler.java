@@ -17,6 +17,7 @@ import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -30,7 +31,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.LongConsumer;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -38,6 +38,8 @@ import java.util.function.LongConsumer;
  */
 final class UploadHandler {
   static final String REMOTE_PATH = "remotePath";
+  /** Routing-context key of the error of a connection lost before the upload handler ran. */
+  static final String BROKEN_OFF = "brokenOff";
   /** The seed proxy's success line, kept for clients that parse it. */
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
   private static final OpenOptions NEW_FILE = new OpenOptions().setWrite(true).setCreateNew(true);
@@ -128,18 +130,33 @@ final class UploadHandler {
     request.resume();
   }
 
+  /** The connection broke while the request waited (authentication): nothing to receive, no slot to take. */
+  static void failIfBrokenOff(RoutingContext ctx) {
+    Throwable broken = ctx.get(BROKEN_OFF);
+    if (broken != null) {
+      throw Failure.CLIENT_ABORTED.exception("the upload broke off before it started: " + broken.getMessage());
+    }
+  }
+
   /** Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it. */
   private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
                                       CutThrough live, long limit) {
     body.pause(); // not one byte may be read before the spool file is open
+    // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
+    Promise<Void> brokenEarly = Promise.promise();
+    body.exceptionHandler(brokenEarly::tryFail);
     Future<SpooledBody> received = vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
         .compose(file -> {
-          if (live == null) {
-            return SpoolWriter.write(body, file, slot, limit);
+          if (brokenEarly.future().failed()) {
+            Throwable why = brokenEarly.future().cause();
+            return file.close().transform(closed -> Future.failedFuture(Failure.CLIENT_ABORTED.exception(
+                "the upload broke off before its body was spooled: " + why.getMessage())));
           }
-          live.start();
-          LongConsumer written = live::written;
-          return SpoolWriter.write(body, file, slot, limit, written);
+          if (live != null) {
+            live.start();
+          }
+          return SpoolWriter.write(vertx, body, file, slot, limit, stallLimit.multipliedBy(2),
+              live == null ? null : live::written);
         })
         .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
             ? Future.succeededFuture(spooled)

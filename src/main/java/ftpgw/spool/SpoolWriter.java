@@ -3,12 +3,14 @@ package ftpgw.spool;
 import ftpgw.transfer.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.streams.ReadStream;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
@@ -26,6 +28,8 @@ public final class SpoolWriter {
    */
   private static final ThreadLocal<byte[]> DIGEST_BYTES = ThreadLocal.withInitial(() -> new byte[DIGEST_SLICE]);
 
+  private final Vertx vertx;
+  private final Duration stallLimit;
   private final ReadStream<Buffer> body;
   private final AsyncFile file;
   private final SpoolReservation reservation;
@@ -36,9 +40,12 @@ public final class SpoolWriter {
   /** End offsets of writes not yet known to be on disk, in the order issued; {@code null} when nobody listens. */
   private final ArrayDeque<long[]> pendingWrites;
   private long received;
+  private long lastProgress = System.nanoTime();
 
-  private SpoolWriter(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation, long maxBytes,
-                      LongConsumer onWritten) {
+  private SpoolWriter(Vertx vertx, ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
+                      long maxBytes, Duration stallLimit, LongConsumer onWritten) {
+    this.vertx = vertx;
+    this.stallLimit = stallLimit;
     this.body = body;
     this.file = file;
     this.reservation = reservation;
@@ -49,20 +56,17 @@ public final class SpoolWriter {
 
   /**
    * Copies {@code body} into {@code file} and closes the file. Fails with TOO_LARGE past {@code maxBytes},
-   * SPOOL_FULL when the quota runs out, CLIENT_ABORTED when the body breaks off.
+   * SPOOL_FULL when the quota runs out, CLIENT_ABORTED when the body breaks off or no byte of it arrives for
+   * {@code stallLimit} (a safety net: the HTTP idle timeout normally closes such a connection first, but a lost
+   * connection whose close was never reported would otherwise hold its spool file and room for ever).
+   *
+   * @param onWritten told (on the event loop) how many leading bytes of the file are written each time that grows,
+   *                  for a reader following the file; null when nobody follows it
    */
-  public static Future<SpooledBody> write(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
-                                          long maxBytes) {
-    return new SpoolWriter(body, file, reservation, maxBytes, null).start();
-  }
-
-  /**
-   * Like {@link #write(ReadStream, AsyncFile, SpoolReservation, long)}, and tells {@code onWritten} (on the event
-   * loop) how many leading bytes of the file are written each time that grows, for a reader following the file.
-   */
-  public static Future<SpooledBody> write(ReadStream<Buffer> body, AsyncFile file, SpoolReservation reservation,
-                                          long maxBytes, LongConsumer onWritten) {
-    return new SpoolWriter(body, file, reservation, maxBytes, onWritten).start();
+  public static Future<SpooledBody> write(Vertx vertx, ReadStream<Buffer> body, AsyncFile file,
+                                          SpoolReservation reservation, long maxBytes, Duration stallLimit,
+                                          LongConsumer onWritten) {
+    return new SpoolWriter(vertx, body, file, reservation, maxBytes, stallLimit, onWritten).start();
   }
 
   private Future<SpooledBody> start() {
@@ -73,6 +77,13 @@ public final class SpoolWriter {
         .onSuccess(closed -> result.tryComplete(new SpooledBody(received, HexFormat.of().formatHex(sha256.digest()))))
         .onFailure(this::fail));
     body.handler(this::onChunk);
+    long watchdog = vertx.setPeriodic(Math.max(100, stallLimit.toMillis() / 4), t -> {
+      if (System.nanoTime() - lastProgress > stallLimit.toNanos()) {
+        fail(Failure.CLIENT_ABORTED.exception("no byte of the body arrived for " + stallLimit.toSeconds()
+            + " s after " + received + " bytes"));
+      }
+    });
+    result.future().onComplete(done -> vertx.cancelTimer(watchdog));
     body.resume();
     return result.future();
   }
@@ -82,6 +93,7 @@ public final class SpoolWriter {
       return;
     }
     received += chunk.length();
+    lastProgress = System.nanoTime();
     if (received > maxBytes) {
       fail(Failure.TOO_LARGE.exception("the body is larger than the limit of " + maxBytes + " bytes"));
       return;
@@ -100,7 +112,10 @@ public final class SpoolWriter {
     }
     if (file.writeQueueFull()) {
       body.pause();
-      file.drainHandler(v -> body.resume());
+      file.drainHandler(v -> {
+        lastProgress = System.nanoTime(); // the wait was the disk's, not the client's
+        body.resume();
+      });
     }
   }
 

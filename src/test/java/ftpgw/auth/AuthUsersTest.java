@@ -30,6 +30,9 @@ class AuthUsersTest {
   private static final String ALICE_HASH = SecretHash.create(ALICE_PASSWORD.toCharArray(), 1000).encode();
   private static final String ALICE_TOKEN_HASH = SecretHash.create(ALICE_TOKEN.toCharArray(), 1000).encode();
   private static final String BOB_HASH = SecretHash.create(BOB_PASSWORD.toCharArray(), 1000).encode();
+  private static final String CAROL_PASSWORD = "carol-Pa55-" + System.nanoTime();
+  /** Slow to check on purpose (as the shipped 100 000 iterations are): a client can be gone before it is checked. */
+  private static final String CAROL_HASH = SecretHash.create(CAROL_PASSWORD.toCharArray(), 300_000).encode();
 
   @TempDir
   Path dir;
@@ -49,7 +52,9 @@ class AuthUsersTest {
             .add(new JsonObject().put("name", "alice").put("passwordHash", ALICE_HASH)
                 .put("tokenHash", ALICE_TOKEN_HASH).put("folder", "teams/alice"))
             .add(new JsonObject().put("name", "bob").put("passwordHash", BOB_HASH)
-                .put("maxUploadBytes", 1000).put("maxConcurrentUploads", 1)))));
+                .put("maxUploadBytes", 1000).put("maxConcurrentUploads", 1))
+            .add(new JsonObject().put("name", "carol").put("passwordHash", CAROL_HASH)
+                .put("maxConcurrentUploads", 1)))));
     http = new Http(gateway.httpPort());
   }
 
@@ -57,7 +62,8 @@ class AuthUsersTest {
   void noSecretWasLoggedAndNothingStrayRemains() throws Exception {
     try {
       assertThat(logs.lines()).as("the scan saw the gateway's log").isNotEmpty();
-      logs.assertNoSecret(ALICE_PASSWORD, BOB_PASSWORD, ALICE_TOKEN, ALICE_HASH, ALICE_TOKEN_HASH, BOB_HASH);
+      logs.assertNoSecret(ALICE_PASSWORD, BOB_PASSWORD, ALICE_TOKEN, ALICE_HASH, ALICE_TOKEN_HASH, BOB_HASH,
+          CAROL_PASSWORD, CAROL_HASH);
       assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
     } finally {
       logs.close();
@@ -190,6 +196,20 @@ class AuthUsersTest {
       assertThat(first.read().status()).isEqualTo(201);
     }
     assertThat(http.put("/files/third.bin", "x", "Authorization", bob).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void aClientGoneWhileItsPasswordIsCheckedHoldsNoUploadSlotAndLeavesNothing() throws Exception {
+    String carol = Http.basic("carol", CAROL_PASSWORD);
+    try (RawHttp gone = new RawHttp(gateway.httpPort())) {
+      gone.send("PUT /files/gone.bin HTTP/1.1\r\nHost: x\r\nAuthorization: " + carol
+          + "\r\nContent-Length: 100000\r\n\r\n");
+    }
+    // carol may have one upload at a time: the one whose client left must not hold it
+    HttpResponse<String> next = http.put("/files/next.bin", "x", "Authorization", carol);
+
+    assertThat(next.statusCode()).as(next.body()).isEqualTo(201);
+    assertThat(Files.exists(gateway.ftpRoot().resolve("gone.bin"))).isFalse();
   }
 
   @Test

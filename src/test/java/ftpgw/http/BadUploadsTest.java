@@ -222,16 +222,21 @@ class BadUploadsTest {
 
   @Test
   void aClientThatAbortsMidBodyLeavesNothingBehind(Vertx vertx) throws Exception {
-    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      raw.send("PUT /files/aborted.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
-      raw.send(new byte[300_000]);
+    // some break off before the gateway has even opened their spool file, some after part of the body
+    for (int i = 0; i < 20; i++) {
+      try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+        raw.send("PUT /files/aborted-" + i + ".bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+        raw.send(new byte[i % 2 == 0 ? 0 : 300_000]);
+      }
     }
-    awaitNoStrayFiles();
-    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
-    // and the gateway still serves
+    // the gateway still serves; by the time it answered, it had taken up every aborted upload (one event loop)
     HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/files/after.bin")))
         .PUT(HttpRequest.BodyPublishers.ofString("fine")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(after.statusCode()).isEqualTo(201);
+
+    awaitNoStrayFiles();
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).containsExactly("after.bin");
+    assertThat(spooledBytesAfterAMoment()).as("spool room reserved by the aborted uploads is given back").isZero();
   }
 
   @Test
@@ -296,6 +301,24 @@ class BadUploadsTest {
     while (!gateway.strayFiles().isEmpty() && Instant.now().isBefore(deadline)) {
       Thread.sleep(20);
     }
+  }
+
+  /** The spool room still reserved (metric {@code ftpgw_spool_bytes}) once it is 0, or after 10 s. */
+  private double spooledBytesAfterAMoment() throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    double bytes;
+    do {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics"))).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      bytes = metrics.lines().filter(line -> line.startsWith("ftpgw_spool_bytes "))
+          .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
+    } while (bytes != 0 && Instant.now().isBefore(deadline) && sleep());
+    return bytes;
+  }
+
+  private static boolean sleep() throws InterruptedException {
+    Thread.sleep(20);
+    return true;
   }
 
   private RawHttp.Response rawPut(String path, String body) throws IOException {
