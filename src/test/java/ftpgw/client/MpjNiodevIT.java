@@ -37,7 +37,10 @@ class MpjNiodevIT {
         List.of("--gateway", gateway.url(""), "upload", "data/*.bin", "--to", "nio"))) {
       Set<Long> rankJvms = new HashSet<>();
       while (job.handle().isAlive()) {
-        job.handle().descendants().filter(p -> p.info().commandLine().orElse("").contains(" niodev"))
+        // a rank is a java process with niodev among its arguments (mpjrun's own subshells carry "-dev niodev" too)
+        job.handle().descendants()
+            .filter(p -> p.info().command().orElse("").endsWith("/java")
+                && p.info().commandLine().orElse("").contains(" niodev "))
             .forEach(p -> rankJvms.add(p.pid()));
         Thread.sleep(20);
       }
