@@ -99,7 +99,7 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   }
 
   private FTPClient open() throws IOException {
-    FTPClient ftp = ftps == null ? new FTPClient() : ftps.newClient();
+    FTPClient ftp = ftps == null ? new ChannelFtpClient() : ftps.newClient();
     // Commons Net speaks ISO-8859-1 on the control connection by default: names beyond Latin-1 would become '?'.
     // vsftpd and Apache FtpServer both take UTF-8 (FEAT: UTF8), as RFC 2640 asks.
     ftp.setControlEncoding(StandardCharsets.UTF_8.name());

@@ -9,8 +9,10 @@ import org.apache.commons.net.io.CopyStreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -84,11 +86,35 @@ final class FtpPublisher {
   }
 
   private static void store(FTPClient ftp, String tempPath, RelayRequest request) throws IOException {
-    try (InputStream in = openBody(request)) {
-      FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
+    try {
+      if (ftp instanceof ChannelFtpClient channels) {
+        FtpReplyException.check(ftp, channels.storeFile(tempPath, bodyOf(request)), "STOR " + tempPath);
+        return;
+      }
+      try (InputStream in = openBody(request)) {
+        FtpReplyException.check(ftp, ftp.storeFile(tempPath, in), "STOR " + tempPath);
+      }
     } catch (CopyStreamException e) {
       throw afterBrokenTransfer(ftp, "STOR " + tempPath, e);
     }
+  }
+
+  /** The spooled body, or a live one as far as it is written (blocking for the rest), sent with sendfile(2). */
+  private static ChannelFtpClient.Body bodyOf(RelayRequest request) throws IOException {
+    Path file = Path.of(request.spoolFile());
+    if (!request.live()) {
+      return (out, sent) -> {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+          long size = in.size();
+          while (sent[0] < size) {
+            sent[0] += in.transferTo(sent[0], size - sent[0], out);
+          }
+        }
+      };
+    }
+    LiveBody live = LiveBody.find(file)
+        .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
+    return live::sendTo;
   }
 
   /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */

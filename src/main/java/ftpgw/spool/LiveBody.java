@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -90,6 +91,27 @@ public final class LiveBody {
   /** Reads the body from its first byte, as far as it is written, blocking for the rest. */
   public InputStream newInputStream() throws IOException {
     return new Reader(FileChannel.open(file, StandardOpenOption.READ));
+  }
+
+  /**
+   * Sends the body from its first byte to {@code out} with sendfile(2), as far as it is written, blocking for the
+   * rest; adds what it sent to {@code sent[0]} as it goes.
+   */
+  public void sendTo(WritableByteChannel out, long[] sent) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long position = 0;
+      for (long readable = awaitBeyond(position); readable > position; readable = awaitBeyond(position)) {
+        while (position < readable) {
+          long n = in.transferTo(position, readable - position, out);
+          if (n <= 0 && position >= in.size()) {
+            throw new IOException("spool file of upload " + id + " is shorter than its " + readable
+                + " written bytes");
+          }
+          position += n;
+          sent[0] += n;
+        }
+      }
+    }
   }
 
   /** Blocks until bytes beyond {@code position} are written; returns the bytes written, {@code position} at the end. */
