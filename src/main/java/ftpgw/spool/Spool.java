@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  * over everything received but not yet delivered. Thread-safe: HTTP verticles and the delivery share one.
  */
 public final class Spool {
+  static final long BUFFER_BUDGET = 16 << 20;
+  static final int MIN_BUFFER = 128 * 1024;
+  static final int MAX_BUFFER = 4 << 20;
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String BODY_SUFFIX = ".body";
   static final String QUARANTINE = "quarantine";
@@ -104,6 +107,17 @@ public final class Spool {
     } catch (IOException e) {
       log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
     }
+  }
+
+  /**
+   * Heap one upload may hold in its spool file's write queue and in its hashing backlog: an even share of
+   * {@link #BUFFER_BUDGET} between the uploads in flight, within [{@link #MIN_BUFFER}, {@link #MAX_BUFFER}]. A deep
+   * queue keeps a single large upload's pipeline busy (1 GiB cut through: about 1.5x a direct FTP upload with 4 MiB
+   * against 1.7x with Vert.x's 128 KiB); many uploads together still hold no more than the budget, or 128 KiB each.
+   */
+  public int bufferPerUpload() {
+    long share = BUFFER_BUDGET / Math.max(1, reservations.size());
+    return (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, share));
   }
 
   /** Bytes reserved by uploads in flight. */

@@ -29,6 +29,11 @@ public final class SpoolReservation {
     return file;
   }
 
+  /** Heap the upload may hold while it is written here (a share of the spool's buffer budget, asked now). */
+  public int bufferBytes() {
+    return spool.bufferPerUpload();
+  }
+
   /** Makes sure at least {@code total} bytes are reserved; throws SPOOL_FULL when the quota does not allow it. */
   public synchronized void ensure(long total) {
     if (total > bytes) {
