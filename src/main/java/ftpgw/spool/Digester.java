@@ -3,29 +3,46 @@ package ftpgw.spool;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The SHA-256 of a body, computed in arrival order on a worker thread rather than on the receiving event loop. On the
+ * The SHA-256 of a body, computed in arrival order on a hashing thread rather than on the receiving event loop. On the
  * event loop, hashing cost as much as receiving and spooling together (about 0.9 CPU-s per GiB with the CPU's SHA
  * instructions), and that one thread capped a single upload. Chunks are hashed one after another by at most one task
  * at a time; at most {@code maxBacklog} bytes wait, past that the receiver pauses its body until
  * {@link #whenRoom} calls back, on the receiver's context.
  *
- * <p>{@link #update} and {@link #finish} are called on the receiving event loop; the hashing task runs on a worker.
+ * <p>{@link #update} and {@link #finish} are called on the receiving event loop; the hashing task runs on a hashing thread.
  */
 final class Digester {
   private static final int SLICE = 64 * 1024;
+  /**
+   * Threads that hash for every upload in this JVM: CPU work, so as many as cores (Vert.x's 20 workers would each
+   * get a slice array and a stack touched, for nothing).
+   */
+  private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
+      Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+          Thread thread = new Thread(task, "ftpgw-sha256-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }
+      });
   /** Chunks are copied into this per-thread array to be hashed, instead of a new array per chunk. */
   private static final ThreadLocal<byte[]> SLICES = ThreadLocal.withInitial(() -> new byte[SLICE]);
 
-  private final Vertx vertx;
   private final Context context;
   private final int maxBacklog;
   private final MessageDigest sha256 = newDigest();
@@ -36,8 +53,7 @@ final class Digester {
   private boolean finished;
   private Runnable onRoom;
 
-  Digester(Vertx vertx, Context context, int maxBacklog) {
-    this.vertx = vertx;
+  Digester(Context context, int maxBacklog) {
     this.context = context;
     this.maxBacklog = maxBacklog;
   }
@@ -52,7 +68,7 @@ final class Digester {
       running = true;
     }
     if (start) {
-      vertx.executeBlocking(this::drain, false);
+      HASHERS.execute(this::drain);
     }
   }
 
@@ -86,7 +102,7 @@ final class Digester {
   }
 
   /** Hashes queued chunks until none is left; the last one of a finished body completes the digest. */
-  private Void drain() {
+  private void drain() {
     byte[] slice = SLICES.get();
     while (true) {
       Buffer chunk;
@@ -95,14 +111,14 @@ final class Digester {
         if (chunk == null) {
           running = false;
           if (!finished) {
-            return null;
+            return;
           }
         }
       }
       if (chunk == null) {
         String hex = HexFormat.of().formatHex(sha256.digest());
         context.runOnContext(v -> digest.tryComplete(hex));
-        return null;
+        return;
       }
       for (int from = 0; from < chunk.length(); from += slice.length) {
         int to = Math.min(chunk.length(), from + slice.length);

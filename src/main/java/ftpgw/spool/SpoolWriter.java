@@ -37,7 +37,7 @@ public final class SpoolWriter {
                       long maxBytes, Duration stallLimit, LongConsumer onWritten) {
     this.vertx = vertx;
     this.bufferBytes = reservation.bufferBytes();
-    this.sha256 = new Digester(vertx, vertx.getOrCreateContext(), bufferBytes);
+    this.sha256 = new Digester(vertx.getOrCreateContext(), bufferBytes);
     this.stallLimit = stallLimit;
     this.body = body;
     this.file = file;

@@ -29,7 +29,7 @@ class DigesterTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
-      Digester digester = new Digester(vertx, context, BACKLOG);
+      Digester digester = new Digester(context, BACKLOG);
       // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would resume
       feed(digester, random, expected, 600, pauses, result);
     });
@@ -44,7 +44,7 @@ class DigesterTest {
   void anEmptyBodyHasTheDigestOfNothing(Vertx vertx) throws Exception {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> new Digester(vertx, context, BACKLOG).finish().onComplete(result));
+    context.runOnContext(v -> new Digester(context, BACKLOG).finish().onComplete(result));
 
     assertThat(result.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
