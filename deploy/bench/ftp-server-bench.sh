@@ -65,9 +65,10 @@ javac -d "$work/classes" -cp "$jar" deploy/bench/FtpSmallFiles.java
 measure() {  # measure WARMUP ARGS...: the median of $runs rounds in one client JVM, after WARMUP files
   local warm=$1
   shift
-  java -Dwarmup="$warm" -Drounds="$runs" -cp "$work/classes:$jar" FtpSmallFiles "$@" 2>/dev/null \
+  java -Dwarmup="$warm" -Drounds="$runs" -cp "$work/classes:$jar" FtpSmallFiles "$@" 2>"$work/client.err" \
     | awk '/files\/s/ {print $2}' | median
 }
+trap 'echo "ftp-server-bench: failed; the client said:" >&2; grep -v "^\s*at " "$work/client.err" | tail -5 >&2 2>/dev/null' ERR
 row() { printf '%-44s %8s files/s\n' "$1" "$2"; }
 
 echo "embedded FTP server: $files x 4 KiB over one reused connection after $warmup warm-up files, median of $runs" \

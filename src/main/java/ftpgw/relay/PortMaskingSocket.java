@@ -139,8 +139,66 @@ final class PortMaskingSocket extends Socket {
   }
 
   @Override
+  public int getSoLinger() throws SocketException {
+    return socket.getSoLinger();
+  }
+
+  @Override
+  public boolean getKeepAlive() throws SocketException {
+    return socket.getKeepAlive();
+  }
+
+  @Override
+  public synchronized int getSendBufferSize() throws SocketException {
+    return socket.getSendBufferSize();
+  }
+
+  @Override
+  public synchronized int getReceiveBufferSize() throws SocketException {
+    return socket.getReceiveBufferSize();
+  }
+
+  @Override
+  public void setTrafficClass(int tc) throws SocketException {
+    socket.setTrafficClass(tc);
+  }
+
+  @Override
+  public int getTrafficClass() throws SocketException {
+    return socket.getTrafficClass();
+  }
+
+  @Override
+  public void setReuseAddress(boolean on) throws SocketException {
+    socket.setReuseAddress(on);
+  }
+
+  @Override
+  public boolean getReuseAddress() throws SocketException {
+    return socket.getReuseAddress();
+  }
+
+  @Override
+  public void setOOBInline(boolean on) throws SocketException {
+    socket.setOOBInline(on);
+  }
+
+  @Override
+  public boolean getOOBInline() throws SocketException {
+    return socket.getOOBInline();
+  }
+
+  /**
+   * Closes the connected socket and this wrapper's own: JSSE calls methods this class does not forward, which give
+   * the wrapper a descriptor of its own (one leaked per FTPS data connection until the JVM ran out of them).
+   */
+  @Override
   public synchronized void close() throws IOException {
-    socket.close();
+    try {
+      socket.close();
+    } finally {
+      super.close();
+    }
   }
 
   @Override

@@ -56,4 +56,32 @@ class FtpsRelayToEmbeddedServerTest {
       logs.assertNoSecret(cert.pkcs12Password());
     }
   }
+
+  @Test
+  void manyRelaysOverFtpsLeaveNoFileDescriptorBehind(Vertx vertx) throws Exception {
+    TestCertificate cert = TestCertificate.create(dir.resolve("tls"), "ftp.example", "DNS:ftp.example");
+    Path passwordFile = Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
+        .put("ftpServer", new JsonObject().put("tls", new JsonObject().put("keystore", cert.pkcs12().toString())
+            .put("keystorePasswordFile", passwordFile.toString()).put("required", true))));
+    Http http = new Http(gateway.httpPort());
+    for (int i = 0; i < 20; i++) { // pooled connections, threads and caches are in place after these
+      assertThat(http.put("/files/warm/" + i + ".txt", "x").statusCode()).isEqualTo(201);
+    }
+    long before = openFileDescriptors();
+
+    for (int i = 0; i < 300; i++) {
+      assertThat(http.put("/files/many/" + i + ".txt", "file " + i).statusCode()).isEqualTo(201);
+    }
+
+    // each FTPS data connection once left a descriptor open: a relay died after ulimit -n files
+    assertThat(openFileDescriptors() - before).as("descriptors left open by 300 FTPS relays").isLessThan(50);
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot().resolve("many"))).hasSize(300);
+  }
+
+  private static long openFileDescriptors() throws java.io.IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
 }
