@@ -11,6 +11,11 @@ import io.vertx.ext.web.RoutingContext;
  * a byte of the body is read; uploads also take one of their user's upload slots for as long as they run.
  */
 final class AuthRoutes {
+  /**
+   * Routing-context key of the error of a connection lost while its upload waited (set by the first route, since a
+   * paused request reports it once and at once).
+   */
+  static final String BROKEN_OFF = "brokenOff";
   private static final String CALLER = "caller";
 
   private final Authenticator auth;
@@ -31,7 +36,10 @@ final class AuthRoutes {
 
   /** Refuses (429) an upload of a user that has its most uploads in progress; the slot is freed when it ends. */
   void claimUploadSlot(RoutingContext ctx) {
-    UploadHandler.failIfBrokenOff(ctx);
+    Throwable broken = ctx.get(BROKEN_OFF);
+    if (broken != null) { // while authentication ran: nothing to receive, no slot to take
+      throw Failure.CLIENT_ABORTED.exception("the upload broke off before it started: " + broken.getMessage());
+    }
     Caller caller = caller(ctx);
     if (!auth.uploadSlots().tryAcquire(caller)) {
       throw Failure.TOO_MANY_UPLOADS.exception("user \"" + caller.name() + "\" already has "

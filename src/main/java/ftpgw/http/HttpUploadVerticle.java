@@ -119,7 +119,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     if (method == HttpMethod.PUT || method == HttpMethod.POST) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
-      ctx.request().exceptionHandler(e -> ctx.put(UploadHandler.BROKEN_OFF, e));
+      ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }
     String raw = ctx.request().path();
     if (raw.startsWith(FILES_PREFIX)) {

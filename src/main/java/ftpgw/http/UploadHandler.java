@@ -38,8 +38,6 @@ import java.util.Optional;
  */
 final class UploadHandler {
   static final String REMOTE_PATH = "remotePath";
-  /** Routing-context key of the error of a connection lost before the upload handler ran. */
-  static final String BROKEN_OFF = "brokenOff";
   /** The seed proxy's success line, kept for clients that parse it. */
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
   private static final OpenOptions NEW_FILE = new OpenOptions().setWrite(true).setCreateNew(true);
@@ -128,14 +126,6 @@ final class UploadHandler {
         .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request)))
         .onFailure(e -> failed(ctx, slot, e));
     request.resume();
-  }
-
-  /** The connection broke while the request waited (authentication): nothing to receive, no slot to take. */
-  static void failIfBrokenOff(RoutingContext ctx) {
-    Throwable broken = ctx.get(BROKEN_OFF);
-    if (broken != null) {
-      throw Failure.CLIENT_ABORTED.exception("the upload broke off before it started: " + broken.getMessage());
-    }
   }
 
   /** Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it. */

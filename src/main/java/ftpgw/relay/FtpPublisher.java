@@ -1,6 +1,7 @@
 package ftpgw.relay;
 
 import ftpgw.spool.LiveBody;
+import ftpgw.spool.Spool;
 import ftpgw.transfer.RelayRequest;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
@@ -9,10 +10,8 @@ import org.apache.commons.net.io.CopyStreamException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,30 +100,21 @@ final class FtpPublisher {
 
   /** The spooled body, or a live one as far as it is written (blocking for the rest), sent with sendfile(2). */
   private static ChannelFtpClient.Body bodyOf(RelayRequest request) throws IOException {
-    Path file = Path.of(request.spoolFile());
     if (!request.live()) {
-      return (out, sent) -> {
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-          long size = in.size();
-          while (sent[0] < size) {
-            sent[0] += in.transferTo(sent[0], size - sent[0], out);
-          }
-        }
-      };
+      Path file = Path.of(request.spoolFile());
+      return (out, sent) -> Spool.sendBody(file, out, sent);
     }
-    LiveBody live = LiveBody.find(file)
-        .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
-    return live::sendTo;
+    return liveBody(request)::sendTo;
   }
 
   /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */
   private static InputStream openBody(RelayRequest request) throws IOException {
-    if (!request.live()) {
-      return Files.newInputStream(Path.of(request.spoolFile()));
-    }
-    LiveBody live = LiveBody.find(Path.of(request.spoolFile()))
+    return request.live() ? liveBody(request).newInputStream() : Files.newInputStream(Path.of(request.spoolFile()));
+  }
+
+  private static LiveBody liveBody(RelayRequest request) throws IOException {
+    return LiveBody.find(Path.of(request.spoolFile()))
         .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
-    return live.newInputStream();
   }
 
   /**

@@ -101,15 +101,8 @@ public final class LiveBody {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = 0;
       for (long readable = awaitBeyond(position); readable > position; readable = awaitBeyond(position)) {
-        while (position < readable) {
-          long n = in.transferTo(position, readable - position, out);
-          if (n <= 0 && position >= in.size()) {
-            throw new IOException("spool file of upload " + id + " is shorter than its " + readable
-                + " written bytes");
-          }
-          position += n;
-          sent[0] += n;
-        }
+        Spool.transfer(in, position, readable, out, sent);
+        position = readable;
       }
     }
   }

@@ -9,9 +9,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +28,9 @@ import java.util.stream.Stream;
  * over everything received but not yet delivered. Thread-safe: HTTP verticles and the delivery share one.
  */
 public final class Spool {
-  static final long BUFFER_BUDGET = 16 << 20;
-  static final int MIN_BUFFER = 128 * 1024;
-  static final int MAX_BUFFER = 4 << 20;
+  private static final long BUFFER_BUDGET = 16 << 20;
+  private static final int MIN_BUFFER = 128 * 1024;
+  private static final int MAX_BUFFER = 4 << 20;
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String BODY_SUFFIX = ".body";
   static final String QUARANTINE = "quarantine";
@@ -118,6 +121,25 @@ public final class Spool {
   public int bufferPerUpload() {
     long share = BUFFER_BUDGET / Math.max(1, reservations.size());
     return (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, share));
+  }
+
+  /** Sends a whole spooled body to {@code out} with sendfile(2), adding what it sent to {@code sent[0]}. */
+  public static void sendBody(Path body, WritableByteChannel out, long[] sent) throws IOException {
+    try (FileChannel in = FileChannel.open(body, StandardOpenOption.READ)) {
+      transfer(in, 0, in.size(), out, sent);
+    }
+  }
+
+  /** Sends bytes [{@code from}, {@code to}) of {@code in} to {@code out}; fails if the file ends before {@code to}. */
+  static void transfer(FileChannel in, long from, long to, WritableByteChannel out, long[] sent) throws IOException {
+    for (long position = from; position < to; ) {
+      long n = in.transferTo(position, to - position, out);
+      if (n <= 0 && position >= in.size()) {
+        throw new IOException("spool file " + in + " ends at " + position + " bytes, before " + to);
+      }
+      position += n;
+      sent[0] += n;
+    }
   }
 
   /** Bytes reserved by uploads in flight. */

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Streams a body into its spool file with back-pressure, hashing it on the way and enforcing the size limit.
- * Never holds more than the file's write queue in memory.
+ * Never holds more than the reservation's buffer share in memory (the file's write queue, the hashing backlog).
  */
 public final class SpoolWriter {
   private final Vertx vertx;

@@ -306,19 +306,19 @@ class BadUploadsTest {
   /** The spool room still reserved (metric {@code ftpgw_spool_bytes}) once it is 0, or after 10 s. */
   private double spooledBytesAfterAMoment() throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    double bytes;
-    do {
-      String metrics = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics"))).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      bytes = metrics.lines().filter(line -> line.startsWith("ftpgw_spool_bytes "))
-          .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
-    } while (bytes != 0 && Instant.now().isBefore(deadline) && sleep());
+    double bytes = spooledBytes();
+    while (bytes != 0 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+      bytes = spooledBytes();
+    }
     return bytes;
   }
 
-  private static boolean sleep() throws InterruptedException {
-    Thread.sleep(20);
-    return true;
+  private double spooledBytes() throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics"))).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(line -> line.startsWith("ftpgw_spool_bytes "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
   }
 
   private RawHttp.Response rawPut(String path, String body) throws IOException {
