@@ -54,7 +54,7 @@ final class CutThrough {
     attempt = relay.relay(request, AS_LONG_AS_THE_UPLOAD).andThen(done -> body.release());
   }
 
-  /** How many leading bytes of the spool file are written (from the receiving event loop). */
+  /** How many leading bytes of the spool file are written (from a spool thread). */
   void written(long bytes) {
     body.written(bytes);
   }

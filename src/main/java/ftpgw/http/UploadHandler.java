@@ -22,15 +22,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -40,7 +43,7 @@ final class UploadHandler {
   static final String REMOTE_PATH = "remotePath";
   /** The seed proxy's success line, kept for clients that parse it. */
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
-  private static final OpenOptions NEW_FILE = new OpenOptions().setWrite(true).setCreateNew(true);
+  private static final Set<StandardOpenOption> NEW_FILE = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -135,12 +138,17 @@ final class UploadHandler {
     // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
     Promise<Void> brokenEarly = Promise.promise();
     body.exceptionHandler(brokenEarly::tryFail);
-    Future<SpooledBody> received = vertx.fileSystem().open(slot.file().toString(), NEW_FILE)
+    Future<SpooledBody> received = vertx.executeBlocking(() -> FileChannel.open(slot.file(), NEW_FILE), false)
         .compose(file -> {
           if (brokenEarly.future().failed()) {
             Throwable why = brokenEarly.future().cause();
-            return file.close().transform(closed -> Future.failedFuture(Failure.CLIENT_ABORTED.exception(
-                "the upload broke off before its body was spooled: " + why.getMessage())));
+            try {
+              file.close();
+            } catch (IOException ignored) {
+              // the body is refused anyway; the spool file is discarded with the reservation
+            }
+            return Future.failedFuture(Failure.CLIENT_ABORTED.exception(
+                "the upload broke off before its body was spooled: " + why.getMessage()));
           }
           if (live != null) {
             live.start();

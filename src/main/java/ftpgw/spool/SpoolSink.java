@@ -1,0 +1,229 @@
+package ftpgw.spool;
+
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes a body into its spool file and computes its SHA-256, chunk after chunk in arrival order, on a spool thread
+ * rather than on the receiving event loop. Each chunk is hashed and written by the same thread while it is still in
+ * the CPU's cache: one hand-off per chunk, where a Vert.x {@code AsyncFile} plus a separate hashing task took two,
+ * and spread the writes over Vert.x's 20 worker threads. At most one task per body runs at a time; at most
+ * {@code maxBacklog} bytes wait, past that the receiver pauses its body until {@link #whenRoom} calls back, on the
+ * receiver's context.
+ *
+ * <p>{@link #add}, {@link #full}, {@link #whenRoom}, {@link #finish} and {@link #abort} are called on the receiving
+ * context; the writing task runs on a spool thread.
+ */
+final class SpoolSink {
+  /**
+   * Threads that write and hash for every upload in this JVM: mostly CPU work (SHA-256, copies into the page cache),
+   * so as many as cores.
+   */
+  private static final ExecutorService THREADS = Executors.newFixedThreadPool(
+      Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+          Thread thread = new Thread(task, "ftpgw-spool-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }
+      });
+
+  private final Context context;
+  private final FileChannel file;
+  private final int maxBacklog;
+  private final LongConsumer onWritten;
+  private final MessageDigest sha256 = newDigest();
+  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private final Promise<String> digest = Promise.promise();
+  private long backlog;
+  private boolean running;
+  private boolean finished;
+  private Throwable failure;
+  private Runnable onRoom;
+  /** Bytes in the file so far: touched by the running task only. */
+  private long written;
+
+  /**
+   * @param file      the spool file, open for writing at its start; closed by this sink whatever happens
+   * @param onWritten told on the spool thread how many leading bytes are in the file each time that grows (a reader
+   *                  following the file); null when nobody follows it
+   */
+  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten) {
+    this.context = context;
+    this.file = file;
+    this.maxBacklog = maxBacklog;
+    this.onWritten = onWritten;
+  }
+
+  /** Queues a chunk to be written and hashed after those before it. */
+  void add(Buffer chunk) {
+    synchronized (this) {
+      if (failure != null || finished) {
+        return;
+      }
+      queue.add(chunk);
+      backlog += chunk.length();
+    }
+    run();
+  }
+
+  /** Too many bytes wait: the receiver should pause until {@link #whenRoom}. */
+  synchronized boolean full() {
+    return backlog >= maxBacklog;
+  }
+
+  /** Runs {@code action} on the receiver's context once the backlog is down to half (at once if it already is). */
+  void whenRoom(Runnable action) {
+    synchronized (this) {
+      if (backlog > maxBacklog / 2) {
+        onRoom = action;
+        return;
+      }
+    }
+    action.run();
+  }
+
+  /**
+   * No more chunks. Completes, on the receiver's context, with the hex SHA-256 once every chunk is written and the
+   * file closed; fails with the write's error if one failed (as soon as it does, before any call to this).
+   */
+  Future<String> finish() {
+    synchronized (this) {
+      finished = true;
+    }
+    run();
+    return digest.future();
+  }
+
+  /** The outcome {@link #finish} returns, without finishing: a failed write fails it early. */
+  Future<String> outcome() {
+    return digest.future();
+  }
+
+  /** Drops what is queued and closes the file: the body will not be used. */
+  void abort(Throwable reason) {
+    synchronized (this) {
+      if (failure == null) {
+        failure = reason;
+      }
+      queue.clear();
+      backlog = 0;
+    }
+    run();
+  }
+
+  /** Starts the task unless it runs (or ran to the end). */
+  private void run() {
+    synchronized (this) {
+      if (running) {
+        return;
+      }
+      running = true;
+    }
+    THREADS.execute(this::drain);
+  }
+
+  /** Writes and hashes queued chunks until none is left; a finished or failed body then ends (once: running stays). */
+  private void drain() {
+    while (true) {
+      Buffer chunk;
+      synchronized (this) {
+        chunk = failure == null ? queue.poll() : null;
+        if (chunk == null && failure == null && !finished) {
+          running = false;
+          return;
+        }
+      }
+      if (chunk == null) {
+        end();
+        return;
+      }
+      try {
+        writeAndHash(chunk);
+      } catch (IOException | RuntimeException e) {
+        abort(e);
+        continue;
+      }
+      Runnable room = null;
+      synchronized (this) {
+        backlog -= chunk.length();
+        if (onRoom != null && backlog <= maxBacklog / 2) {
+          room = onRoom;
+          onRoom = null;
+        }
+      }
+      if (room != null) {
+        Runnable resume = room;
+        context.runOnContext(v -> resume.run());
+      }
+    }
+  }
+
+  private void writeAndHash(Buffer chunk) throws IOException {
+    ByteBuf bytes = ((BufferInternal) chunk).getByteBuf(); // a view, not a copy
+    ByteBuffer view;
+    if (bytes.hasArray()) { // Vert.x's request chunks: heap arrays, hashed in place
+      int offset = bytes.arrayOffset() + bytes.readerIndex();
+      sha256.update(bytes.array(), offset, bytes.readableBytes());
+      view = ByteBuffer.wrap(bytes.array(), offset, bytes.readableBytes());
+    } else {
+      view = bytes.nioBuffer();
+      sha256.update(view.duplicate());
+    }
+    while (view.hasRemaining()) {
+      written += file.write(view);
+    }
+    if (onWritten != null) {
+      onWritten.accept(written);
+    }
+  }
+
+  private void end() {
+    Throwable failed;
+    synchronized (this) {
+      failed = failure;
+    }
+    try {
+      file.close();
+    } catch (IOException e) {
+      if (failed == null) {
+        failed = e;
+      }
+    }
+    if (failed != null) {
+      Throwable cause = failed;
+      context.runOnContext(v -> digest.tryFail(cause));
+    } else {
+      String hex = HexFormat.of().formatHex(sha256.digest());
+      context.runOnContext(v -> digest.tryComplete(hex));
+    }
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package ftpgw.spool;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The spool thread writes the chunks in the order they arrived and gives their digest, within its backlog; a
+ * follower learns how far the file is written; an aborted body closes its file.
+ */
+@ExtendWith(VertxExtension.class)
+class SpoolSinkTest {
+  private static final int BACKLOG = 256 * 1024;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void chunksWrittenOnTheSpoolThreadGiveTheWholeBodyAndItsDigestInOrder(Vertx vertx) throws Exception {
+    Path spooled = dir.resolve("body");
+    FileChannel file = FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    Random random = new Random(7);
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    AtomicInteger pauses = new AtomicInteger();
+    AtomicLong followed = new AtomicLong();
+    Promise<String> result = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set);
+      // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would resume
+      feed(sink, random, sent, 600, pauses, result);
+    });
+
+    String digest = await(result.future());
+
+    byte[] body = sent.toByteArray();
+    assertThat(Files.readAllBytes(spooled)).isEqualTo(body);
+    assertThat(digest).isEqualTo(sha256(body));
+    assertThat(followed.get()).as("the follower was told the whole body is written").isEqualTo(body.length);
+    assertThat(pauses.get()).as("the backlog filled up and drained again").isPositive();
+    assertThat(file.isOpen()).isFalse();
+  }
+
+  @Test
+  void anEmptyBodyIsAnEmptyFileWithTheDigestOfNothing(Vertx vertx) throws Exception {
+    Path spooled = dir.resolve("empty");
+    FileChannel file = FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    Promise<String> result = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> new SpoolSink(context, file, BACKLOG, null).finish().onComplete(result));
+
+    assertThat(await(result.future()))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(Files.size(spooled)).isZero();
+    assertThat(file.isOpen()).isFalse();
+  }
+
+  @Test
+  void anAbortedBodyClosesItsFileAndFailsWithTheReason(Vertx vertx) throws Exception {
+    FileChannel file = FileChannel.open(dir.resolve("aborted"), StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE_NEW);
+    Promise<String> result = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      sink.add(Buffer.buffer(new byte[10_000]));
+      sink.abort(new IllegalStateException("the client went away"));
+      sink.outcome().onComplete(result);
+    });
+
+    assertThatThrownBy(() -> await(result.future()))
+        .isInstanceOf(ExecutionException.class)
+        .hasRootCauseMessage("the client went away");
+    assertThat(file.isOpen()).isFalse();
+  }
+
+  @Test
+  void aWriteThatFailsFailsTheBodyAtOnce(Vertx vertx) throws Exception {
+    // a channel open for reading only: every write throws, as a full or broken disk would
+    Path spooled = dir.resolve("read-only");
+    Files.createFile(spooled);
+    FileChannel file = FileChannel.open(spooled, StandardOpenOption.READ);
+    Promise<String> result = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      sink.add(Buffer.buffer("some bytes"));
+      sink.outcome().onComplete(result); // not finished: the failure alone ends it
+    });
+
+    assertThatThrownBy(() -> await(result.future())).hasCauseInstanceOf(NonWritableChannelException.class);
+    assertThat(file.isOpen()).isFalse();
+  }
+
+  private static void feed(SpoolSink sink, Random random, ByteArrayOutputStream sent, int left, AtomicInteger pauses,
+                           Promise<String> result) {
+    for (int n = left; n > 0; n--) {
+      byte[] chunk = new byte[1 + random.nextInt(40 * 1024)];
+      random.nextBytes(chunk);
+      sent.writeBytes(chunk);
+      sink.add(Buffer.buffer(chunk));
+      if (sink.full()) {
+        pauses.incrementAndGet();
+        int rest = n - 1;
+        sink.whenRoom(() -> feed(sink, random, sent, rest, pauses, result));
+        return;
+      }
+    }
+    sink.finish().onComplete(result);
+  }
+
+  private static String await(Future<String> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
