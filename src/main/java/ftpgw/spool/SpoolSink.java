@@ -48,6 +48,9 @@ final class SpoolSink {
         }
       });
 
+  /** Bytes one task writes before it lets the other uploads' tasks run. */
+  private static final long TURN = 4 << 20;
+
   private final Context context;
   private final FileChannel file;
   private final int maxBacklog;
@@ -143,21 +146,33 @@ final class SpoolSink {
     THREADS.execute(this::drain);
   }
 
-  /** Writes and hashes queued chunks until none is left; a finished or failed body then ends (once: running stays). */
+  /**
+   * Writes and hashes queued chunks until none is left; a finished or failed body then ends (once: running stays).
+   * After {@link #TURN} bytes it goes to the back of the threads' queue, so that a body whose chunks keep coming
+   * (or whose disk is slow) does not keep a thread from the other uploads.
+   */
   private void drain() {
+    long turn = 0;
     while (true) {
       Buffer chunk;
+      boolean giveWay;
       synchronized (this) {
-        chunk = failure == null ? queue.poll() : null;
-        if (chunk == null && failure == null && !finished) {
+        giveWay = turn >= TURN && failure == null && !queue.isEmpty();
+        chunk = failure == null && !giveWay ? queue.poll() : null;
+        if (chunk == null && failure == null && !finished && !giveWay) {
           running = false;
           return;
         }
+      }
+      if (giveWay) {
+        THREADS.execute(this::drain); // running stays true: this body's next task is queued
+        return;
       }
       if (chunk == null) {
         end();
         return;
       }
+      turn += chunk.length();
       try {
         writeAndHash(chunk);
       } catch (IOException | RuntimeException e) {

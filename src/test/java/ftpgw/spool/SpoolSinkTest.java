@@ -17,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,39 @@ class SpoolSinkTest {
     assertThat(followed.get()).as("the follower was told the whole body is written").isEqualTo(body.length);
     assertThat(pauses.get()).as("the backlog filled up and drained again").isPositive();
     assertThat(file.isOpen()).isFalse();
+  }
+
+  @Test
+  void bodiesLongerThanOneTurnTakeTurnsAndStayWholeAndInOrder(Vertx vertx) throws Exception {
+    // three bodies of 12 MiB queued at once, more than the spool threads and more than one turn (4 MiB) each
+    int bodies = 3;
+    byte[][] sent = new byte[bodies][];
+    FileChannel[] files = new FileChannel[bodies];
+    List<Future<String>> digests = new ArrayList<>();
+    Random random = new Random(11);
+    for (int b = 0; b < bodies; b++) {
+      sent[b] = new byte[12 << 20];
+      random.nextBytes(sent[b]);
+      files[b] = FileChannel.open(dir.resolve("long-" + b), StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    }
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> queued = Promise.promise();
+    context.runOnContext(v -> {
+      for (int b = 0; b < bodies; b++) {
+        SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null);
+        for (int from = 0; from < sent[b].length; from += 64 * 1024) {
+          sink.add(Buffer.buffer(Arrays.copyOfRange(sent[b], from, from + 64 * 1024)));
+        }
+        digests.add(sink.finish());
+      }
+      queued.complete();
+    });
+    queued.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    for (int b = 0; b < bodies; b++) {
+      assertThat(await(digests.get(b))).isEqualTo(sha256(sent[b]));
+      assertThat(Files.readAllBytes(dir.resolve("long-" + b))).isEqualTo(sent[b]);
+    }
   }
 
   @Test
