@@ -12,11 +12,13 @@ cd "$(dirname "$0")/../.."
 
 usage() {
   cat <<'EOF'
-usage: deploy/bench/bench.sh [--quick] [--target embedded|vsftpd] [--runs N] [--connections N]
+usage: deploy/bench/bench.sh [--quick] [--target embedded|ftp-node|vsftpd] [--runs N] [--connections N]
                              [--http-instances N] [--xmx SIZE]
   --quick              smaller data (W1 256 MiB, W2 16 x 16 MiB, W3 500 x 4 KiB) and 1 run
   --target embedded    (default) the gateway's embedded Apache FtpServer, user demo/demo from
                        conf/ftp-users.properties; the JVM measured for RSS and CPU runs the FTP server too
+  --target ftp-node    the same Apache FtpServer and account in a second JVM of the jar with only the ftp role:
+                       the JVM measured for RSS and CPU runs the gateway only
   --target vsftpd      a vsftpd started by the script (as the anchors were measured; needs root and
                        /usr/sbin/vsftpd); the gateway JVM runs the gateway only. Its new-login-per-file case
                        uploads the first 200 W3 files only (each vsftpd login costs ~40 ms of PAM hashing)
@@ -46,7 +48,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-case "$target" in embedded|vsftpd) ;; *) echo "bench: --target is embedded or vsftpd" >&2; exit 2 ;; esac
+case "$target" in
+  embedded | ftp-node | vsftpd) ;;
+  *) echo "bench: --target is embedded, ftp-node or vsftpd" >&2; exit 2 ;;
+esac
 
 MiB=$((1 << 20))
 if [ "$quick" = 1 ]; then
@@ -70,7 +75,7 @@ fi
 
 work=$(mktemp -d /tmp/ftpgw-bench.XXXXXX)
 chmod 711 "$work" # vsftpd enters its jail below as the FTP user
-gateway_pid="" vsftpd_pid=""
+gateway_pid="" vsftpd_pid="" ftp_node_pid=""
 stop() {
   if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
     # vsftpd forks a process per session: stop those too
@@ -82,6 +87,7 @@ stop() {
 cleanup() {
   stop "$gateway_pid"
   stop "$vsftpd_pid"
+  stop "$ftp_node_pid"
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -89,7 +95,7 @@ trap 'exit 130' INT TERM
 
 die() {
   echo "bench: $*" >&2
-  for log in gateway.log vsftpd.out; do
+  for log in gateway.log vsftpd.out ftp-node.log; do
     if [ -s "$work/$log" ]; then
       echo "--- last lines of $log:" >&2
       tail -n 20 "$work/$log" >&2
@@ -200,6 +206,41 @@ EOF
   ftp_login="$vsftpd_user" ftp_password=$(cat "$vsftpd_state/$vsftpd_user.password")
 }
 
+# The embedded FTP server's settings (the demo account of conf/ftp-users.properties), on a free passive range.
+embedded_ftp_server() {
+  local pasv_from
+  pasv_from=$(free_port)
+  echo "\"enabled\": true, \"host\": \"$host\", \"port\": 0, \"root\": \"$ftp_root\",
+    \"usersFile\": \"$PWD/conf/ftp-users.properties\", \"passivePorts\": \"$pasv_from-$((pasv_from + 199))\""
+}
+
+# Waits until JVM $1 has written a line matching sed pattern $3 (the port as \1) into log $2; prints the port.
+logged_port() {
+  local deadline=$((SECONDS + 60)) port=""
+  while [ -z "$port" ]; do
+    kill -0 "$1" 2>/dev/null || die "$(basename "$2" .log) exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "$(basename "$2" .log) did not start within 60 s"
+    port=$(sed -n "s|$3|\1|p" "$2" | head -n 1)
+    sleep 0.1
+  done
+  echo "$port"
+}
+
+# A second JVM of the same jar with only the ftp role: the embedded FTP server on its own.
+start_ftp_node() {
+  mkdir -p "$ftp_root"
+  cat >"$work/ftp-node.json" <<EOF
+{
+  "roles": ["ftp"],
+  "ftpServer": { $(embedded_ftp_server) }
+}
+EOF
+  java -jar "$jar" -conf "$work/ftp-node.json" >"$work/ftp-node.log" 2>&1 &
+  ftp_node_pid=$!
+  ftp_port=$(logged_port "$ftp_node_pid" "$work/ftp-node.log" '.*Embedded FTP server listening on [^:]*:\([0-9]*\).*')
+  (umask 077 && echo demo >"$work/demo.password")
+}
+
 # ---------------------------------------------------------------- gateway
 start_gateway() {
   local spool="$work/spool"
@@ -208,14 +249,13 @@ start_gateway() {
   [ -n "$instances" ] && http_tuning=", \"instances\": $instances"
   [ -n "$connections" ] && relay_tuning="\"connections\": $connections"
   if [ "$target" = embedded ]; then
-    local pasv_from
-    pasv_from=$(free_port)
-    ftp_server="\"enabled\": true, \"host\": \"$host\", \"port\": 0, \"root\": \"$ftp_root\",
-    \"usersFile\": \"$PWD/conf/ftp-users.properties\", \"passivePorts\": \"$pasv_from-$((pasv_from + 199))\""
+    ftp_server=$(embedded_ftp_server)
   else
+    local user=$vsftpd_user password_file=$vsftpd_state/$vsftpd_user.password
+    [ "$target" = ftp-node ] && user=demo password_file=$work/demo.password
     ftp_server="\"enabled\": false"
-    relay_target="\"target\": { \"host\": \"$host\", \"port\": $ftp_port, \"user\": \"$vsftpd_user\",
-      \"passwordFile\": \"$vsftpd_state/$vsftpd_user.password\" }"
+    relay_target="\"target\": { \"host\": \"$host\", \"port\": $ftp_port, \"user\": \"$user\",
+      \"passwordFile\": \"$password_file\" }"
     [ -n "$relay_tuning" ] && relay_target+=","
   fi
   cat >"$work/gateway.json" <<EOF
@@ -229,17 +269,12 @@ EOF
   # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several options
   java -Xmx"$xmx" ${BENCH_JAVA_OPTS:-} -jar "$jar" -conf "$work/gateway.json" >"$work/gateway.log" 2>&1 &
   gateway_pid=$!
-  local deadline=$((SECONDS + 60))
-  http_port=""
-  while [ -z "$http_port" ]; do
-    kill -0 "$gateway_pid" 2>/dev/null || die "the gateway exited during start-up"
-    [ $SECONDS -lt $deadline ] || die "the gateway did not start within 60 s"
-    http_port=$(sed -n 's|.*HTTP uploads on http://[^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
-    sleep 0.1
-  done
+  http_port=$(logged_port "$gateway_pid" "$work/gateway.log" '.*HTTP uploads on http://[^:]*:\([0-9]*\).*')
   if [ "$target" = embedded ]; then
     ftp_port=$(sed -n 's|.*Embedded FTP server listening on [^:]*:\([0-9]*\).*|\1|p' "$work/gateway.log" | head -n 1)
     [ -n "$ftp_port" ] || die "cannot find the embedded FTP server's port in the gateway log"
+  fi
+  if [ "$target" != vsftpd ]; then
     ftp_login=demo ftp_password=demo
   fi
   gw_url="http://$host:$http_port/files/bench/gw"
@@ -332,6 +367,7 @@ echo "ftpgw benchmark: W1 1 x $((w1_bytes / MiB)) MiB, W2 $w2_count x $((w2_byte
 echo "preparing data in $work"
 make_data
 [ "$target" = vsftpd ] && start_vsftpd
+[ "$target" = ftp-node ] && start_ftp_node
 start_gateway
 echo "gateway pid $gateway_pid on $host:$http_port, FTP target ($target) $host:$ftp_port; gateway conf:"
 sed 's/^/  /' "$work/gateway.json"
