@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # W1 alone, in pairs: one 1 GiB file uploaded directly to the embedded FTP server (curl -T ftp://) then through the
 # gateway (curl -T to PUT /files/...), N times on one warm gateway JVM (-Xmx128m), printing each pair's times, their
-# ratio and the gateway JVM's CPU seconds (the FTP server included), then the median ratio. Faster to repeat than bench.sh, so it suits A/B
-# comparisons of two jars; bench.sh stays the reference.
+# ratio and the gateway JVM's CPU seconds (the FTP server included), then the median ratio. Faster to repeat than
+# bench.sh, so it suits A/B comparisons of two jars; bench.sh stays the reference.
 #   deploy/bench/w1-pairs.sh [--jar PATH] [--pairs N] [--small N]
 #     --small N  first upload N 4 KiB files through the gateway, as bench.sh's W3 does before W1 (default 2000)
 # Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway).

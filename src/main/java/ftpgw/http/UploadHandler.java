@@ -43,7 +43,8 @@ final class UploadHandler {
   static final String REMOTE_PATH = "remotePath";
   /** The seed proxy's success line, kept for clients that parse it. */
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
-  private static final Set<StandardOpenOption> NEW_FILE = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+  private static final Set<StandardOpenOption> NEW_FILE =
+      Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
