@@ -1,5 +1,6 @@
 package ftpgw.spool;
 
+import ftpgw.transfer.Failure;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -176,7 +177,7 @@ final class SpoolSink {
       try {
         writeAndHash(chunk);
       } catch (IOException | RuntimeException e) {
-        abort(e);
+        abort(writeFailure(e));
         continue;
       }
       Runnable room = null;
@@ -211,6 +212,17 @@ final class SpoolSink {
     if (onWritten != null) {
       onWritten.accept(written);
     }
+  }
+
+  /**
+   * What the client is told of a failed spool write: a full disk is a full spool (503 + Retry-After: room comes back
+   * as deliveries end); anything else stays unexpected (500, logged with its stack trace).
+   */
+  private static Throwable writeFailure(Throwable error) {
+    if (error instanceof IOException && String.valueOf(error.getMessage()).contains("No space left on device")) {
+      return Failure.SPOOL_FULL.exception("the spool's disk is full: " + error.getMessage());
+    }
+    return error;
   }
 
   private void end() {

@@ -1,11 +1,14 @@
 package ftpgw.spool;
 
+import ftpgw.transfer.Failure;
+import ftpgw.transfer.GatewayException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,6 +151,26 @@ class SpoolSinkTest {
     });
 
     assertThatThrownBy(() -> await(result.future())).hasCauseInstanceOf(NonWritableChannelException.class);
+    assertThat(file.isOpen()).isFalse();
+  }
+
+  @Test
+  void aFullDiskIsAFullSpool(Vertx vertx) throws Exception {
+    // every write to /dev/full fails with ENOSPC, as a full spool disk does
+    Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs Linux's /dev/full");
+    FileChannel file = FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
+    Promise<String> result = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      sink.add(Buffer.buffer(new byte[64 * 1024]));
+      sink.finish().onComplete(result);
+    });
+
+    assertThatThrownBy(() -> await(result.future()))
+        .cause()
+        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.failure()).isEqualTo(Failure.SPOOL_FULL))
+        .hasMessageContaining("the spool's disk is full");
     assertThat(file.isOpen()).isFalse();
   }
 
