@@ -22,9 +22,9 @@ import java.util.Random;
  *   java -cp target/gateway-fat.jar deploy/bench/FtpSmallFiles.java HOST PORT USER PASSWORD COUNT BYTES [TRUST.p12 PASS]
  * </pre>
  * {@code -Dwarmup=N} files (default 50) are uploaded first, unmeasured; {@code -Drounds=N} (default 1) measured rounds
- * of COUNT files follow on the same connection, each printing its own "files/s N". With a PKCS#12 trust store it uses explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code -DnoResume=true} uses a stock
- * FTPSClient instead (a new TLS session per data connection). Prints "files/s N"; {@code -Dhistogram=true} adds
- * per-file latency percentiles on stderr.
+ * of COUNT files follow on the same connection, each printing its own "files/s N". With a PKCS#12 trust store it uses
+ * explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code -DnoResume=true} uses a stock FTPSClient instead (a new TLS
+ * session per data connection). {@code -Dhistogram=true} adds per-file latency percentiles on stderr.
  */
 public class FtpSmallFiles {
   public static void main(String[] args) throws Exception {

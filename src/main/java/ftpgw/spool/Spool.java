@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -36,11 +38,8 @@ public final class Spool {
   private static final int MAX_BUFFER = 4 << 20;
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   /** Closes the last descriptor of removed bodies, which frees their page cache (see {@link #removeBody}). */
-  private static final ExecutorService RECLAIM = Executors.newSingleThreadExecutor(task -> {
-    Thread thread = new Thread(task, "ftpgw-spool-reclaim");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService RECLAIM =
+      Executors.newSingleThreadExecutor(daemonThreads("ftpgw-spool-reclaim"));
   static final String BODY_SUFFIX = ".body";
   static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
@@ -147,12 +146,12 @@ public final class Spool {
   }
 
   /**
-   * Heap one upload may hold in its spool file's write queue and in its hashing backlog: an even share of
+   * Heap one upload may hold in chunks waiting for its spool thread ({@link SpoolSink}): an even share of
    * {@link #BUFFER_BUDGET} between the uploads in flight, within [{@link #MIN_BUFFER}, {@link #MAX_BUFFER}]. A deep
    * queue keeps a single large upload's pipeline busy (1 GiB cut through: about 1.5x a direct FTP upload with 4 MiB
-   * against 1.7x with Vert.x's 128 KiB); many uploads together still hold no more than the budget, or 128 KiB each.
+   * against 1.7x with 128 KiB); many uploads together still hold no more than the budget, or 128 KiB each.
    */
-  public int bufferPerUpload() {
+  int bufferPerUpload() {
     long share = BUFFER_BUDGET / Math.max(1, reservations.size());
     return (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, share));
   }
@@ -174,6 +173,16 @@ public final class Spool {
       position += n;
       sent[0] += n;
     }
+  }
+
+  /** Daemon threads named {@code name-1}, {@code name-2}, ...: the spool's own work never keeps the JVM alive. */
+  static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Bytes reserved by uploads in flight. */

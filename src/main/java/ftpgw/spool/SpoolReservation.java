@@ -30,7 +30,7 @@ public final class SpoolReservation {
   }
 
   /** Heap the upload may hold while it is written here (a share of the spool's buffer budget, asked now). */
-  public int bufferBytes() {
+  int bufferBytes() {
     return spool.bufferPerUpload();
   }
 

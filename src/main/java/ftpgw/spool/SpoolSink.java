@@ -17,8 +17,6 @@ import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -38,16 +36,7 @@ final class SpoolSink {
    * so as many as cores.
    */
   private static final ExecutorService THREADS = Executors.newFixedThreadPool(
-      Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-          Thread thread = new Thread(task, "ftpgw-spool-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        }
-      });
+      Math.max(1, Runtime.getRuntime().availableProcessors()), Spool.daemonThreads("ftpgw-spool"));
 
   /** Bytes one task writes before it lets the other uploads' tasks run. */
   private static final long TURN = 4 << 20;
@@ -81,14 +70,18 @@ final class SpoolSink {
 
   /** Queues a chunk to be written and hashed after those before it. */
   void add(Buffer chunk) {
+    boolean start;
     synchronized (this) {
       if (failure != null || finished) {
         return;
       }
       queue.add(chunk);
       backlog += chunk.length();
+      start = claimTask();
     }
-    run();
+    if (start) {
+      THREADS.execute(this::drain);
+    }
   }
 
   /** Too many bytes wait: the receiver should pause until {@link #whenRoom}. */
@@ -112,10 +105,14 @@ final class SpoolSink {
    * file closed; fails with the write's error if one failed (as soon as it does, before any call to this).
    */
   Future<String> finish() {
+    boolean start;
     synchronized (this) {
       finished = true;
+      start = claimTask();
     }
-    run();
+    if (start) {
+      THREADS.execute(this::drain);
+    }
     return digest.future();
   }
 
@@ -126,25 +123,27 @@ final class SpoolSink {
 
   /** Drops what is queued and closes the file: the body will not be used. */
   void abort(Throwable reason) {
+    boolean start;
     synchronized (this) {
       if (failure == null) {
         failure = reason;
       }
       queue.clear();
       backlog = 0;
+      start = claimTask();
     }
-    run();
+    if (start) {
+      THREADS.execute(this::drain);
+    }
   }
 
-  /** Starts the task unless it runs (or ran to the end). */
-  private void run() {
-    synchronized (this) {
-      if (running) {
-        return;
-      }
-      running = true;
+  /** Under the lock: true if the caller is to start the task, false if it runs (or ran to the end) already. */
+  private boolean claimTask() {
+    if (running) {
+      return false;
     }
-    THREADS.execute(this::drain);
+    running = true;
+    return true;
   }
 
   /**
@@ -156,18 +155,16 @@ final class SpoolSink {
     long turn = 0;
     while (true) {
       Buffer chunk;
-      boolean giveWay;
       synchronized (this) {
-        giveWay = turn >= TURN && failure == null && !queue.isEmpty();
-        chunk = failure == null && !giveWay ? queue.poll() : null;
-        if (chunk == null && failure == null && !finished && !giveWay) {
+        if (turn >= TURN && failure == null && !queue.isEmpty()) {
+          THREADS.execute(this::drain); // running stays true: this body's next task waits behind the others'
+          return;
+        }
+        chunk = failure == null ? queue.poll() : null;
+        if (chunk == null && failure == null && !finished) {
           running = false;
           return;
         }
-      }
-      if (giveWay) {
-        THREADS.execute(this::drain); // running stays true: this body's next task is queued
-        return;
       }
       if (chunk == null) {
         end();
@@ -180,19 +177,22 @@ final class SpoolSink {
         abort(writeFailure(e));
         continue;
       }
-      Runnable room = null;
-      synchronized (this) {
-        backlog -= chunk.length();
-        if (onRoom != null && backlog <= maxBacklog / 2) {
-          room = onRoom;
-          onRoom = null;
-        }
-      }
+      Runnable room = drained(chunk.length());
       if (room != null) {
-        Runnable resume = room;
-        context.runOnContext(v -> resume.run());
+        context.runOnContext(v -> room.run());
       }
     }
+  }
+
+  /** Takes {@code bytes} off the backlog; returns the receiver's waiting action if there is room for it now. */
+  private synchronized Runnable drained(int bytes) {
+    backlog -= bytes;
+    if (onRoom == null || backlog > maxBacklog / 2) {
+      return null;
+    }
+    Runnable room = onRoom;
+    onRoom = null;
+    return room;
   }
 
   private void writeAndHash(Buffer chunk) throws IOException {
