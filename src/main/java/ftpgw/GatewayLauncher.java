@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import ftpgw.cluster.HazelcastSettings;
 import ftpgw.config.GatewayConfig;
+import ftpgw.ops.NativeHeapTrimmer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -45,6 +46,7 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
       System.err.println("ftpgw: " + problem);
       System.exit(2);
     }
+    NativeHeapTrimmer.start();
     new GatewayLauncher(args).launch();
   }
 
