@@ -34,6 +34,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -92,7 +93,12 @@ final class UploadHandler {
             deliveryConfig.syncTimeout())
         : null;
     expectContinue(request);
-    receive(request, slot, digest, live, limit)
+    Optional<TappedBody> tapped = BodyTap.bodyOf(request);
+    if (tapped.isPresent()) {
+      request.resume(); // only its end comes through Vert.x: the body's bytes wait in the tapped body
+    }
+    receive(tapped.<ReadStream<Buffer>>map(body -> body).orElse(request), slot, digest, live, limit,
+        tapped.isPresent() ? TappedBody::giveBack : chunk -> { })
         .onFailure(e -> notReceived(receiving, e))
         .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
             : live.published()
@@ -121,7 +127,8 @@ final class UploadHandler {
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
-    MultipartReceiver form = new MultipartReceiver(request, upload -> receive(upload, slot, digest, null, limit));
+    MultipartReceiver form = new MultipartReceiver(request,
+        upload -> receive(upload, slot, digest, null, limit, chunk -> { }));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
@@ -132,9 +139,12 @@ final class UploadHandler {
     request.resume();
   }
 
-  /** Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it. */
+  /**
+   * Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it.
+   * {@code done} is given each chunk once it is written or dropped (a tapped body's chunks go back to Netty).
+   */
   private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
-                                      CutThrough live, long limit) {
+                                      CutThrough live, long limit, Consumer<Buffer> done) {
     body.pause(); // not one byte may be read before the spool file is open
     // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
     Promise<Void> brokenEarly = Promise.promise();
@@ -155,7 +165,7 @@ final class UploadHandler {
             live.start();
           }
           return SpoolWriter.write(vertx, body, file, slot, limit, stallLimit.multipliedBy(2),
-              live == null ? null : live::written);
+              live == null ? null : live::written, done);
         })
         .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
             ? Future.succeededFuture(spooled)

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -45,6 +46,7 @@ final class SpoolSink {
   private final FileChannel file;
   private final int maxBacklog;
   private final LongConsumer onWritten;
+  private final Consumer<Buffer> done;
   private final MessageDigest sha256 = newDigest();
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final Promise<String> digest = Promise.promise();
@@ -60,12 +62,18 @@ final class SpoolSink {
    * @param file      the spool file, open for writing at its start; closed by this sink whatever happens
    * @param onWritten told on the spool thread how many leading bytes are in the file each time that grows (a reader
    *                  following the file); null when nobody follows it
+   * @param done      given every chunk once it is written or dropped (a body that lends its chunks takes them back)
    */
-  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten) {
+  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten, Consumer<Buffer> done) {
     this.context = context;
     this.file = file;
     this.maxBacklog = maxBacklog;
     this.onWritten = onWritten;
+    this.done = done;
+  }
+
+  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten) {
+    this(context, file, maxBacklog, onWritten, chunk -> { });
   }
 
   /** Queues a chunk to be written and hashed after those before it. */
@@ -73,6 +81,7 @@ final class SpoolSink {
     boolean start;
     synchronized (this) {
       if (failure != null || finished) {
+        done.accept(chunk);
         return;
       }
       queue.add(chunk);
@@ -128,6 +137,7 @@ final class SpoolSink {
       if (failure == null) {
         failure = reason;
       }
+      queue.forEach(done);
       queue.clear();
       backlog = 0;
       start = claimTask();
@@ -170,14 +180,17 @@ final class SpoolSink {
         end();
         return;
       }
-      turn += chunk.length();
+      int length = chunk.length();
+      turn += length;
       try {
         writeAndHash(chunk);
       } catch (IOException | RuntimeException e) {
         abort(writeFailure(e));
         continue;
+      } finally {
+        done.accept(chunk);
       }
-      Runnable room = drained(chunk.length());
+      Runnable room = drained(length);
       if (room != null) {
         context.runOnContext(v -> room.run());
       }

@@ -9,6 +9,7 @@ import io.vertx.core.streams.ReadStream;
 
 import java.nio.channels.FileChannel;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -22,14 +23,16 @@ public final class SpoolWriter {
   private final SpoolReservation reservation;
   private final long maxBytes;
   private final SpoolSink sink;
+  private final Consumer<Buffer> done;
   private final Promise<SpooledBody> result = Promise.promise();
   private long received;
   private long lastProgress = System.nanoTime();
 
   private SpoolWriter(Vertx vertx, ReadStream<Buffer> body, FileChannel file, SpoolReservation reservation,
-                      long maxBytes, Duration stallLimit, LongConsumer onWritten) {
+                      long maxBytes, Duration stallLimit, LongConsumer onWritten, Consumer<Buffer> done) {
     this.vertx = vertx;
-    this.sink = new SpoolSink(vertx.getOrCreateContext(), file, reservation.bufferBytes(), onWritten);
+    this.sink = new SpoolSink(vertx.getOrCreateContext(), file, reservation.bufferBytes(), onWritten, done);
+    this.done = done;
     this.stallLimit = stallLimit;
     this.body = body;
     this.reservation = reservation;
@@ -50,7 +53,18 @@ public final class SpoolWriter {
   public static Future<SpooledBody> write(Vertx vertx, ReadStream<Buffer> body, FileChannel file,
                                           SpoolReservation reservation, long maxBytes, Duration stallLimit,
                                           LongConsumer onWritten) {
-    return new SpoolWriter(vertx, body, file, reservation, maxBytes, stallLimit, onWritten).start();
+    return write(vertx, body, file, reservation, maxBytes, stallLimit, onWritten, chunk -> { });
+  }
+
+  /**
+   * As {@link #write(Vertx, ReadStream, FileChannel, SpoolReservation, long, Duration, LongConsumer)}, for a body that
+   * lends its chunks: {@code done} is given every chunk once it is written or dropped (on a spool thread or the
+   * receiver's context).
+   */
+  public static Future<SpooledBody> write(Vertx vertx, ReadStream<Buffer> body, FileChannel file,
+                                          SpoolReservation reservation, long maxBytes, Duration stallLimit,
+                                          LongConsumer onWritten, Consumer<Buffer> done) {
+    return new SpoolWriter(vertx, body, file, reservation, maxBytes, stallLimit, onWritten, done).start();
   }
 
   private Future<SpooledBody> start() {
@@ -74,17 +88,20 @@ public final class SpoolWriter {
 
   private void onChunk(Buffer chunk) {
     if (result.future().isComplete()) {
+      done.accept(chunk);
       return;
     }
     received += chunk.length();
     lastProgress = System.nanoTime();
     if (received > maxBytes) {
+      done.accept(chunk);
       fail(Failure.TOO_LARGE.exception("the body is larger than the limit of " + maxBytes + " bytes"));
       return;
     }
     try {
       reservation.ensure(received);
     } catch (RuntimeException e) {
+      done.accept(chunk);
       fail(e);
       return;
     }

@@ -45,6 +45,7 @@ class BadUploadsTest {
   void nothingStrayRemainsAndTheGatewayStaysHealthy() throws Exception {
     // a body may outlive its answer by a moment (the delivery drops a delivered one right after answering 201)
     assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+    assertThat(lentChunksAfterAMoment()).as("chunks of tapped bodies not given back to Netty").isZero();
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/health"))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
@@ -294,6 +295,15 @@ class BadUploadsTest {
     RawHttp.Response response = rawPost("multipart/form-data; boundary=XyZ", body);
 
     assertError(response.status(), response.body(), 400, "BAD_PATH");
+  }
+
+  /** Chunks tapped bodies lent and not given back, once that is 0 or after 10 s. */
+  static long lentChunksAfterAMoment() throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (TappedBody.LENT.get() != 0 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20);
+    }
+    return TappedBody.LENT.get();
   }
 
   private void awaitNoStrayFiles() throws InterruptedException {

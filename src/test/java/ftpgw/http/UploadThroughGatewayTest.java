@@ -5,6 +5,7 @@ import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,7 +24,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static ftpgw.testing.TestFiles.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +47,20 @@ class UploadThroughGatewayTest {
         new JsonObject().put("relay", new JsonObject().put("connections", 2)));
   }
 
+  @AfterEach
+  void everyTappedChunkWentBackToNetty() throws Exception {
+    assertThat(BadUploadsTest.lentChunksAfterAMoment()).isZero();
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(longs = {0, 1, 4096, 100 * MiB})
   void putStoresTheBodyWithTheSameDigest(long size) throws Exception {
     Path file = TestFiles.random(dir, "body-" + size + ".bin", size);
+    long tapped = BodyTap.TAPPED.get();
 
     HttpResponse<String> response = put("/files/in/body.bin", file);
+
+    assertThat(BodyTap.TAPPED.get()).as("the body came straight from Netty").isEqualTo(tapped + 1);
 
     assertThat(response.statusCode()).isEqualTo(201);
     JsonObject reply = new JsonObject(response.body());
@@ -141,6 +153,25 @@ class UploadThroughGatewayTest {
 
     assertThat(new JsonObject(output).getLong("bytes")).isEqualTo(3 * MiB + 17);
     assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("chunked.bin"))).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
+  void aBodyFasterThanTheSpoolWaitsInTheSocketNotInMemory() throws Exception {
+    Path file = TestFiles.random(dir, "big.bin", 256 * MiB);
+    AtomicLong mostLent = new AtomicLong();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    sampler.scheduleAtFixedRate(() -> mostLent.accumulateAndGet(TappedBody.LENT_BYTES.get(), Math::max),
+        0, 1, TimeUnit.MILLISECONDS);
+    try {
+      HttpResponse<String> response = put("/files/big.bin", file);
+
+      assertThat(response.statusCode()).isEqualTo(201);
+    } finally {
+      sampler.shutdownNow();
+    }
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big.bin"))).isEqualTo(TestFiles.sha256(file));
+    // the upload's share of the spool's buffer (at most 4 MiB) and what one socket read brings
+    assertThat(mostLent.get()).as("bytes held in memory at most").isLessThan(8 * MiB);
   }
 
   @Test
