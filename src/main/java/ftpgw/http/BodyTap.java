@@ -47,10 +47,16 @@ final class BodyTap extends ChannelDuplexHandler {
   private final Map<Long, TappedBody> untaken = new HashMap<>();
   /** One entry per request not answered yet, oldest first: its TappedBody, or UNTAPPED. */
   private final ArrayDeque<Object> unanswered = new ArrayDeque<>();
+  /** Told the bytes of tapped chunks, as Vert.x is told those it reads (HTTP server metrics); null in tests. */
+  private final ConnectionBase connection;
   private TappedBody receiving;
   private long lastId;
   private ChannelHandlerContext ctx;
   private boolean readHeld;
+
+  BodyTap(ConnectionBase connection) {
+    this.connection = connection;
+  }
 
   /** Adds a tap to an HTTP/1.x connection (HTTP/2 connections and unknown kinds are left alone). */
   static void install(HttpConnection connection) {
@@ -58,7 +64,7 @@ final class BodyTap extends ChannelDuplexHandler {
       ChannelPipeline pipeline = base.channel().pipeline();
       ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
       if (vertx != null && pipeline.get(HttpRequestDecoder.class) != null && pipeline.get(BodyTap.class) == null) {
-        pipeline.addBefore(vertx.name(), NAME, new BodyTap());
+        pipeline.addBefore(vertx.name(), NAME, new BodyTap(base));
       }
     }
   }
@@ -107,6 +113,9 @@ final class BodyTap extends ChannelDuplexHandler {
         body.fail(new IOException("the request body is malformed: " + content.decoderResult().cause()));
       } else {
         if (content.content().isReadable()) {
+          if (connection != null) {
+            connection.reportBytesRead(content.content().readableBytes());
+          }
           body.offer(content.content());
           if (body.holdsReads()) {
             holdReads();

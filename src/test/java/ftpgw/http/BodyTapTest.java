@@ -40,7 +40,7 @@ class BodyTapTest {
 
   @BeforeEach
   void pipeline() {
-    tap = new BodyTap();
+    tap = new BodyTap(null);
     ChannelOutboundHandlerAdapter readCounter = new ChannelOutboundHandlerAdapter() {
       @Override
       public void read(ChannelHandlerContext ctx) {
