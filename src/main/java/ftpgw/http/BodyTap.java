@@ -156,8 +156,8 @@ final class BodyTap extends ChannelDuplexHandler {
    * held back. The socket read under way ends the read loop.
    */
   private void holdReads() {
-    if (!readHeld) {
-      readHeld = true;
+    readHeld = true;
+    if (ctx.channel().config().isAutoRead()) { // (again, should Vert.x have turned it on meanwhile)
       ctx.channel().config().setAutoRead(false);
     }
   }

@@ -118,6 +118,24 @@ class BodyTapTest {
   }
 
   @Test
+  void readsStopAgainWhenVertxTurnsAutoReadOnWhileTheBodyIsPaused() {
+    HttpRequest head = put("/files/x");
+    channel.writeInbound(head, content("first"));
+    TappedBody body = tap.take(bodyId(head)).orElseThrow();
+    assertThat(channel.config().isAutoRead()).isFalse();
+
+    channel.config().setAutoRead(true); // Vert.x resuming its connection after a pipelined answer
+    channel.writeInbound(content("second"));
+
+    assertThat(channel.config().isAutoRead()).isFalse();
+    List<Buffer> chunks = new ArrayList<>();
+    body.handler(chunks::add).resume();
+    assertThat(chunks).hasSize(2);
+    assertThat(channel.config().isAutoRead()).isTrue();
+    chunks.forEach(TappedBody::giveBack);
+  }
+
+  @Test
   void aBodyNobodyReadsIsDroppedWhenItsRequestIsAnsweredAndTheRestGoesToVertx() {
     HttpRequest head = put("/files/x");
     ByteBuf first = pooled("unread");
