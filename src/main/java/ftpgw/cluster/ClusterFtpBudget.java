@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +37,13 @@ public final class ClusterFtpBudget implements ConnectionBudget {
   private static final long WAITER_TTL_MILLIS = 5_000;
   private static final long CALL_TIMEOUT_SECONDS = 30;
   private static final long WAITERS_CACHE_MILLIS = 250;
+  /**
+   * A released slot stays claimed here this long. Vert.x releases a Hazelcast lock with an {@code IMap.forceUnlock}
+   * run later on a thread of its own, and Hazelcast's locks are reentrant per thread: had this node asked for the
+   * slot again before that ran, on the Vert.x worker thread that took it, Hazelcast would have granted it a second
+   * time, and the late forceUnlock would then have freed it for another node too: two sessions on one slot.
+   */
+  private static final Executor UNCLAIM_LATER = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
 
   private final Vertx vertx;
   private final Context context;
@@ -138,7 +146,7 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     Lock held = lock;
     return () -> {
       held.release();
-      unclaim(slot);
+      UNCLAIM_LATER.execute(() -> unclaim(slot));
     };
   }
 
