@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,12 +77,12 @@ class GatewayLauncherTest {
       assertThat(dir.resolve("ftp/hello.txt")).hasContent("hello");
 
       byte[] body = new byte[1 << 20];
-      new java.util.Random(7).nextBytes(body);
+      new Random(7).nextBytes(body);
       assertThat(HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/files/one-mib.bin"))
               .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString())
           .statusCode()).isEqualTo(201);
-      assertThat(java.nio.file.Files.readAllBytes(dir.resolve("ftp/one-mib.bin"))).isEqualTo(body);
+      assertThat(Files.readAllBytes(dir.resolve("ftp/one-mib.bin"))).isEqualTo(body);
       String metrics = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

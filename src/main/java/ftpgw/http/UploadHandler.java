@@ -46,6 +46,8 @@ final class UploadHandler {
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
   private static final Set<StandardOpenOption> NEW_FILE =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+  /** For bodies whose chunks are Vert.x's copies, the reader's to keep: nothing to give back. */
+  private static final Consumer<Buffer> NOTHING_LENT = chunk -> { };
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -94,12 +96,11 @@ final class UploadHandler {
         : null;
     expectContinue(request);
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
-    if (tapped.isPresent()) {
-      request.resume(); // only its end comes through Vert.x: the body's bytes wait in the tapped body
-    }
-    receive(tapped.<ReadStream<Buffer>>map(body -> body).orElse(request), slot, digest, live, limit,
-        tapped.isPresent() ? TappedBody::giveBack : chunk -> { })
-        .onFailure(e -> notReceived(receiving, e))
+    tapped.ifPresent(body -> request.resume()); // only its end comes through Vert.x; the bytes wait in the body
+    Future<SpooledBody> received = tapped.isPresent()
+        ? receive(tapped.get(), slot, digest, live, limit, TappedBody::giveBack)
+        : receive(request, slot, digest, live, limit, NOTHING_LENT);
+    received.onFailure(e -> notReceived(receiving, e))
         .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
             : live.published()
                 .compose(result -> publishedLive(ctx, slot, body, path, result, started))
@@ -128,7 +129,7 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     MultipartReceiver form = new MultipartReceiver(request,
-        upload -> receive(upload, slot, digest, null, limit, chunk -> { }));
+        upload -> receive(upload, slot, digest, null, limit, NOTHING_LENT));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()

@@ -72,10 +72,6 @@ final class SpoolSink {
     this.done = done;
   }
 
-  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten) {
-    this(context, file, maxBacklog, onWritten, chunk -> { });
-  }
-
   /** Queues a chunk to be written and hashed after those before it. */
   void add(Buffer chunk) {
     boolean start;

@@ -49,17 +49,8 @@ public final class SpoolWriter {
    * @param file      the spool file, open for writing at its start; closed whatever happens
    * @param onWritten told (on a spool thread, so thread-safe) how many leading bytes of the file are written each time
    *                  that grows, for a reader following the file; null when nobody follows it
-   */
-  public static Future<SpooledBody> write(Vertx vertx, ReadStream<Buffer> body, FileChannel file,
-                                          SpoolReservation reservation, long maxBytes, Duration stallLimit,
-                                          LongConsumer onWritten) {
-    return write(vertx, body, file, reservation, maxBytes, stallLimit, onWritten, chunk -> { });
-  }
-
-  /**
-   * As {@link #write(Vertx, ReadStream, FileChannel, SpoolReservation, long, Duration, LongConsumer)}, for a body that
-   * lends its chunks: {@code done} is given every chunk once it is written or dropped (on a spool thread or the
-   * receiver's context).
+   * @param done      given every chunk once it is written or dropped (on a spool thread or the receiver's context):
+   *                  a body that lends its chunks takes them back
    */
   public static Future<SpooledBody> write(Vertx vertx, ReadStream<Buffer> body, FileChannel file,
                                           SpoolReservation reservation, long maxBytes, Duration stallLimit,

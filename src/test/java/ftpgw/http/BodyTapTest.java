@@ -3,6 +3,7 @@ package ftpgw.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +51,7 @@ class BodyTapTest {
       }
     };
     channel = new EmbeddedChannel(readCounter, tap);
-    channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+    channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         toVertx.add(msg);
@@ -180,7 +182,7 @@ class BodyTapTest {
 
     assertThat(toVertx).containsExactly(post, form, end, putElsewhere);
     assertThat(post.headers().contains(BodyTap.HEADER)).isFalse();
-    toVertx.forEach(io.netty.util.ReferenceCountUtil::release);
+    toVertx.forEach(ReferenceCountUtil::release);
   }
 
   private static HttpRequest put(String uri) {

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @ExtendWith(VertxExtension.class)
 class SpoolSinkTest {
+  /** The chunks here are the test's own: nothing to give back. */
+  private static final Consumer<Buffer> KEEP = chunk -> { };
   private static final int BACKLOG = 256 * 1024;
 
   @TempDir
@@ -55,7 +58,7 @@ class SpoolSinkTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set);
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set, KEEP);
       // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would resume
       feed(sink, random, sent, 600, pauses, result);
     });
@@ -87,7 +90,7 @@ class SpoolSinkTest {
     Promise<Void> queued = Promise.promise();
     context.runOnContext(v -> {
       for (int b = 0; b < bodies; b++) {
-        SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null);
+        SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null, KEEP);
         for (int from = 0; from < sent[b].length; from += 64 * 1024) {
           sink.add(Buffer.buffer(Arrays.copyOfRange(sent[b], from, from + 64 * 1024)));
         }
@@ -109,7 +112,7 @@ class SpoolSinkTest {
     FileChannel file = FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> new SpoolSink(context, file, BACKLOG, null).finish().onComplete(result));
+    context.runOnContext(v -> new SpoolSink(context, file, BACKLOG, null, KEEP).finish().onComplete(result));
 
     assertThat(await(result.future()))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -124,7 +127,7 @@ class SpoolSinkTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
       sink.add(Buffer.buffer(new byte[10_000]));
       sink.abort(new IllegalStateException("the client went away"));
       sink.outcome().onComplete(result);
@@ -145,7 +148,7 @@ class SpoolSinkTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
       sink.add(Buffer.buffer("some bytes"));
       sink.outcome().onComplete(result); // not finished: the failure alone ends it
     });
@@ -162,7 +165,7 @@ class SpoolSinkTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null);
+      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
       sink.add(Buffer.buffer(new byte[64 * 1024]));
       sink.finish().onComplete(result);
     });
