@@ -11,7 +11,6 @@ import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
-import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
 import org.apache.ftpserver.ftplet.AuthenticationFailedException;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.UserManager;
@@ -134,14 +133,11 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     connections.setMaxLogins(config.maxLogins());
     connections.setMaxThreads(0);
 
-    NativeFileSystemFactory files = new NativeFileSystemFactory();
-    files.setCreateHome(true);
-
     FtpServerFactory factory = new FtpServerFactory();
     factory.addListener("default", listener);
     factory.setConnectionConfig(connections.createConnectionConfig());
     factory.setUserManager(users);
-    factory.setFileSystem(files);
+    factory.setFileSystem(new NoTruncateFileSystem());
     // a mutable map: FtpServer clears it when it stops
     factory.setFtplets(new HashMap<>(Map.of("policy",
         new SessionPolicy(config.tls() != null && config.tls().required(), fileNames))));

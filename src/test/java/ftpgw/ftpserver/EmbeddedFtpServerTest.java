@@ -91,6 +91,31 @@ class EmbeddedFtpServerTest {
   }
 
   @Test
+  void aStorOverALongerFileReplacesItWholeAndRestCutsItAtTheOffset() throws Exception {
+    server = EmbeddedServer.start(dir);
+    byte[] content = Files.readAllBytes(TestFiles.random(dir, "data.bin", 3 * TestFiles.MiB + 17));
+    Path stored = server.home(ALICE).resolve("replaced.bin");
+    FTPClient ftp = server.login(ALICE, ALICE_PASSWORD);
+
+    assertThat(ftp.storeFile("replaced.bin", new ByteArrayInputStream(content))).isTrue();
+    assertThat(ftp.storeFile("replaced.bin", new ByteArrayInputStream("short".getBytes()))).isTrue();
+    assertThat(Files.readAllBytes(stored)).as("a new STOR replaces the whole longer file").isEqualTo("short".getBytes());
+
+    assertThat(ftp.storeFile("replaced.bin", new ByteArrayInputStream(content))).isTrue();
+    ftp.setRestartOffset(10);
+    assertThat(ftp.storeFile("replaced.bin", new ByteArrayInputStream("end".getBytes()))).isTrue();
+    byte[] expected = new byte[13];
+    System.arraycopy(content, 0, expected, 0, 10);
+    System.arraycopy("end".getBytes(), 0, expected, 10, 3);
+    assertThat(Files.readAllBytes(stored)).as("REST 10 + STOR keeps 10 bytes and cuts the rest").isEqualTo(expected);
+
+    assertThat(ftp.storeFile("empty.bin", new ByteArrayInputStream(new byte[0]))).isTrue();
+    assertThat(ftp.storeFile("empty.bin", new ByteArrayInputStream("filled".getBytes()))).isTrue();
+    assertThat(Files.readString(server.home(ALICE).resolve("empty.bin"))).isEqualTo("filled");
+    ftp.disconnect();
+  }
+
+  @Test
   void aUserCannotLeaveItsHome() throws Exception {
     server = EmbeddedServer.start(dir);
     FTPClient bob = server.login(BOB, BOB_PASSWORD);

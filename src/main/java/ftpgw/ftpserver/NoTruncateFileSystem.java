@@ -1,0 +1,84 @@
+package ftpgw.ftpserver;
+
+import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
+import org.apache.ftpserver.filesystem.nativefs.impl.NativeFileSystemView;
+import org.apache.ftpserver.filesystem.nativefs.impl.NativeFtpFile;
+import org.apache.ftpserver.ftplet.FileSystemView;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpFile;
+import org.apache.ftpserver.ftplet.User;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+
+/**
+ * Apache FtpServer's native file system, except that a STOR truncates its file only when there is something to cut.
+ *
+ * <p>{@code NativeFtpFile.createOutputStream} calls {@code RandomAccessFile.setLength(offset)} on every STOR, also on
+ * the empty file it has just created. On ext4 a truncation to 0 bytes marks the file for "auto_da_alloc": closing it
+ * then starts the writeback of every page written (block allocation and I/O submission, on the FTP thread, before the
+ * 226 reply): 1.1–1.3 s per GiB on the development VM, a third of a 1 GiB upload. A file that does hold more bytes
+ * than the offset is still truncated, so replacing a file keeps ext4's flush on close, which is meant for exactly that.
+ */
+final class NoTruncateFileSystem extends NativeFileSystemFactory {
+  NoTruncateFileSystem() {
+    setCreateHome(true);
+  }
+
+  @Override
+  public FileSystemView createFileSystemView(User user) throws FtpException {
+    super.createFileSystemView(user); // creates the home folder when missing, and checks it
+    return new View(user, isCaseInsensitive());
+  }
+
+  private static final class View extends NativeFileSystemView {
+    private final User user;
+
+    View(User user, boolean caseInsensitive) throws FtpException {
+      super(user, caseInsensitive);
+      this.user = user;
+    }
+
+    @Override
+    public FtpFile getFile(String file) {
+      FtpFile native_ = super.getFile(file);
+      return new StoredFile(native_.getAbsolutePath(), (File) native_.getPhysicalFile(), user);
+    }
+  }
+
+  private static final class StoredFile extends NativeFtpFile {
+    StoredFile(String fileName, File file, User user) {
+      super(fileName, file, user);
+    }
+
+    @Override
+    public OutputStream createOutputStream(long offset) throws IOException {
+      if (!isWritable()) {
+        throw new IOException("No write permission : " + getName());
+      }
+      RandomAccessFile file = new RandomAccessFile((File) getPhysicalFile(), "rw");
+      try {
+        if (file.length() != offset) {
+          file.setLength(offset);
+        }
+        file.seek(offset);
+      } catch (IOException | RuntimeException e) {
+        file.close();
+        throw e;
+      }
+      return new FileOutputStream(file.getFD()) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            file.close();
+          }
+        }
+      };
+    }
+  }
+}
