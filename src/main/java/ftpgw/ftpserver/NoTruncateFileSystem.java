@@ -42,15 +42,16 @@ final class NoTruncateFileSystem extends NativeFileSystemFactory {
       this.user = user;
     }
 
+    /** FtpServer's file for {@code file} (its path checks and all), as one that truncates only when needed. */
     @Override
     public FtpFile getFile(String file) {
-      FtpFile native_ = super.getFile(file);
-      return new StoredFile(native_.getAbsolutePath(), (File) native_.getPhysicalFile(), user);
+      FtpFile stock = super.getFile(file);
+      return new NoTruncateFile(stock.getAbsolutePath(), (File) stock.getPhysicalFile(), user);
     }
   }
 
-  private static final class StoredFile extends NativeFtpFile {
-    StoredFile(String fileName, File file, User user) {
+  private static final class NoTruncateFile extends NativeFtpFile {
+    NoTruncateFile(String fileName, File file, User user) {
       super(fileName, file, user);
     }
 
