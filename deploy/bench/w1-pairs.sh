@@ -3,18 +3,22 @@
 # gateway (curl -T to PUT /files/...), N times on one warm gateway JVM (-Xmx128m), printing each pair's times, their
 # ratio and the gateway JVM's CPU seconds (the FTP server included), then the median ratio. Faster to repeat than
 # bench.sh, so it suits A/B comparisons of two jars; bench.sh stays the reference.
-#   deploy/bench/w1-pairs.sh [--jar PATH] [--pairs N] [--small N]
+#   deploy/bench/w1-pairs.sh [--jar PATH] [--pairs N] [--small N] [--threads]
 #     --small N  first upload N 4 KiB files through the gateway, as bench.sh's W3 does before W1 (default 2000)
+#     --threads  also print, per upload, the CPU seconds of each gateway JVM thread that took more than 0.05 s
+#                (pool-3-thread-* is the embedded FTP server's data connection, ftpgw-spool-* hash and write the
+#                spool, ftp-relay-* send it to the FTP server) and of the whole machine
 # Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-jar=target/gateway-fat.jar pairs=8 small=2000
+jar=target/gateway-fat.jar pairs=8 small=2000 threads=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar="$2"; shift ;;
     --pairs) pairs="$2"; shift ;;
     --small) small="$2"; shift ;;
+    --threads) threads=1 ;;
     *) echo "w1-pairs: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -50,14 +54,32 @@ ftp_port=$(sed -n 's|.*Embedded FTP server listening on [^:]*:\([0-9]*\).*|\1|p'
 (umask 077 && echo "machine 127.0.0.1 login demo password demo" >"$work/netrc")
 gw_url="http://127.0.0.1:$http_port/files/w1/w1.bin" ftp_url="ftp://127.0.0.1:$ftp_port/w1/w1.bin"
 
+hz=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$gateway_pid/stat"; }
-# upload URL: prints the wall ms and the gateway JVM's CPU ticks it took
+# every thread of the gateway JVM: "tid name ticks", sorted by tid
+thread_ticks() {
+  local task
+  for task in /proc/"$gateway_pid"/task/*; do
+    echo "${task##*/} $(tr ' ' '_' <"$task/comm") $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)"
+  done | sort
+}
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+# upload URL: prints the wall ms and the gateway JVM's CPU ticks it took (with --threads, the threads' on stderr)
 upload() {
-  local c0 t0 t1 c1
-  c0=$(cpu) t0=$(date +%s%N)
+  local c0 t0 t1 c1 m0 m1
+  [ "$threads" = 1 ] && thread_ticks >"$work/threads0"
+  m0=$(machine_ticks) c0=$(cpu) t0=$(date +%s%N)
   curl -sS --fail --ftp-create-dirs --netrc-file "$work/netrc" -o /dev/null -T "$work/w1.bin" "$1"
-  t1=$(date +%s%N) c1=$(cpu)
+  t1=$(date +%s%N) c1=$(cpu) m1=$(machine_ticks)
   rm -rf "$work/ftp/w1"
+  if [ "$threads" = 1 ]; then
+    thread_ticks >"$work/threads1"
+    {
+      echo "  ${1%%:*}: machine busy $(awk -v t=$((m1 - m0)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}') CPU-s"
+      join "$work/threads0" "$work/threads1" \
+        | awk -v hz="$hz" '$5 - $3 > 5 {printf "    %-20s %.2f\n", $2, ($5 - $3) / hz}' | sort -k2 -nr
+    } >&2
+  fi
   echo "$(((t1 - t0) / 1000000)) $((c1 - c0))"
 }
 
@@ -67,7 +89,6 @@ seq "$small" | xargs -P 16 -I{} curl -sS --fail -o /dev/null -T "$work/small.bin
 rm -rf "$work/ftp/small"
 for url in "$gw_url" "$gw_url" "$gw_url" "$ftp_url"; do upload "$url" >/dev/null; done
 
-hz=$(getconf CLK_TCK)
 ratios=""
 for ((i = 1; i <= pairs; i++)); do
   sync
