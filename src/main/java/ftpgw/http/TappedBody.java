@@ -42,10 +42,7 @@ final class TappedBody implements ReadStream<Buffer> {
 
   /** Gives back a chunk this body lent (any thread). */
   static void giveBack(Buffer chunk) {
-    ByteBuf bytes = ((BufferImpl) chunk).byteBuf();
-    LENT_BYTES.addAndGet(-bytes.readableBytes());
-    LENT.decrementAndGet();
-    bytes.release();
+    drop(((BufferImpl) chunk).byteBuf());
   }
 
   /** A chunk arrived from the connection; this body owns it now. */
@@ -128,6 +125,7 @@ final class TappedBody implements ReadStream<Buffer> {
     tap.readAgain();
   }
 
+  /** Releases a chunk counted in {@link #LENT}, whether the reader had it or it never left this body. */
   private static void drop(ByteBuf chunk) {
     LENT_BYTES.addAndGet(-chunk.readableBytes());
     LENT.decrementAndGet();
