@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): uploads the same data through the gateway (HTTP PUT with curl) and directly to the same
 # FTP server (curl -T ftp://), then prints wall time, MB/s or files/s, the gateway/direct speed ratio and the gateway
-# JVM's peak RSS per workload, checked against the targets of issue 2 and notes/anchors.md.
+# JVM's peak RSS per workload, checked against the targets of issue 2 and the reference figures (docs/benchmark.md).
 #   W1  one 1 GiB file
 #   W2  32 x 32 MiB files, 8 at a time
 #   W3  2000 x 4 KiB files, 16 at a time
@@ -19,7 +19,7 @@ usage: deploy/bench/bench.sh [--quick] [--target embedded|ftp-node|vsftpd] [--ru
                        conf/ftp-users.properties; the JVM measured for RSS and CPU runs the FTP server too
   --target ftp-node    the same Apache FtpServer and account in a second JVM of the jar with only the ftp role:
                        the JVM measured for RSS and CPU runs the gateway only
-  --target vsftpd      a vsftpd started by the script (as the anchors were measured; needs root and
+  --target vsftpd      a vsftpd started by the script (as the reference figures were measured; needs root and
                        /usr/sbin/vsftpd); the gateway JVM runs the gateway only. Its new-login-per-file case
                        uploads the first 200 W3 files only (each vsftpd login costs ~40 ms of PAM hashing)
   --runs N             repeat every case N times and report the median (default 3, --quick 1)
@@ -430,7 +430,7 @@ row "W3 gateway  $w3_parallel keep-alive curls" w3.gw-keep "$w3_keep files/s" "$
 
 check() { if awk "BEGIN {exit !($2)}"; then echo "  PASS  $1"; else echo "  FAIL  $1"; fi; }
 echo
-echo "Targets (issue 2 and notes/anchors.md)$([ "$quick" = 1 ] && echo "; --quick sizes, indicative only"):"
+echo "Targets (issue 2 and the reference figures)$([ "$quick" = 1 ] && echo "; --quick sizes, indicative only"):"
 check "W1 through the gateway within 1.5x of direct: $(ms w1.gateway) ms <= 1.5 x $(ms w1.direct) ms" \
   "$(ms w1.gateway) <= 1.5 * $(ms w1.direct)"
 check "W3 gateway >= 10x new-login-per-file: $w3_keep (keep-alive), $w3_proc (curl per file) vs 10 x $w3_login files/s" \

@@ -39,8 +39,8 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
 
   /**
    * Netty's classic pooled allocator rather than 4.2's adaptive one: upload bodies are held in Netty's buffers until
-   * the spool writes them (see BodyTap), and the adaptive allocator gave those chunks back to the C library and took
-   * new ones all the time, which the native heap trimming then returned to the system: W1 took 1.3x the CPU.
+   * the spool writes them (see BodyTap), and the adaptive allocator gives such chunks back to the C library and takes
+   * new ones all the time, which the native heap trimming then returns to the system: CPU spent on nothing.
    */
   static final String NETTY_ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 

@@ -22,11 +22,10 @@ import java.util.function.LongConsumer;
 
 /**
  * Writes a body into its spool file and computes its SHA-256, chunk after chunk in arrival order, on a spool thread
- * rather than on the receiving event loop. Each chunk is hashed and written by the same thread while it is still in
- * the CPU's cache: one hand-off per chunk, where a Vert.x {@code AsyncFile} plus a separate hashing task took two,
- * and spread the writes over Vert.x's 20 worker threads. At most one task per body runs at a time; at most
- * {@code maxBacklog} bytes wait, past that the receiver pauses its body until {@link #whenRoom} calls back, on the
- * receiver's context.
+ * rather than on the receiving event loop, so that hashing never caps an event loop. Each chunk is hashed and written
+ * by the same thread while it is still in the CPU's cache: one hand-off per chunk. At most one task per body runs at
+ * a time; at most {@code maxBacklog} bytes wait, past that the receiver pauses its body until {@link #whenRoom} calls
+ * back, on the receiver's context.
  *
  * <p>{@link #add}, {@link #full}, {@link #whenRoom}, {@link #finish} and {@link #abort} are called on the receiving
  * context; the writing task runs on a spool thread.
