@@ -17,7 +17,7 @@ final class FailedLogins {
   /** Addresses tracked at most; past it, entries with nothing recent are dropped (a flood of addresses is bounded). */
   private static final int MAX_ADDRESSES = 100_000;
 
-  private static final class Record {
+  private static final class AddressFailures {
     final ArrayDeque<Long> failures = new ArrayDeque<>();
     long blockedUntil;
   }
@@ -25,7 +25,7 @@ final class FailedLogins {
   private final int maxFailures;
   private final long windowNanos;
   private final long blockNanos;
-  private final Map<String, Record> byAddress = new ConcurrentHashMap<>();
+  private final Map<String, AddressFailures> byAddress = new ConcurrentHashMap<>();
 
   FailedLogins(int maxFailures, Duration window, Duration blockFor) {
     this.maxFailures = maxFailures;
@@ -35,7 +35,7 @@ final class FailedLogins {
 
   /** Seconds the address stays blocked (rounded up), or 0 when it is not blocked. */
   long blockedSeconds(String address) {
-    Record record = byAddress.get(address);
+    AddressFailures record = byAddress.get(address);
     if (record == null) {
       return 0;
     }
@@ -55,7 +55,7 @@ final class FailedLogins {
         }
       });
     }
-    Record record = byAddress.computeIfAbsent(address, a -> new Record());
+    AddressFailures record = byAddress.computeIfAbsent(address, a -> new AddressFailures());
     synchronized (record) {
       long now = System.nanoTime();
       while (!record.failures.isEmpty() && now - record.failures.peekFirst() > windowNanos) {
@@ -73,7 +73,7 @@ final class FailedLogins {
 
   /** A successful login forgets the address's earlier failures. */
   void succeeded(String address) {
-    Record record = byAddress.get(address);
+    AddressFailures record = byAddress.get(address);
     if (record != null) {
       synchronized (record) {
         record.failures.clear();

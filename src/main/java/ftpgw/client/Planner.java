@@ -49,10 +49,10 @@ public final class Planner {
         byRemote.putIfAbsent(prefix + c.remoteName(), c);
       }
     }
-    return new UploadPlan(balance(byRemote, prefix.length()), notFound);
+    return new UploadPlan(balance(byRemote), notFound);
   }
 
-  private List<PlannedFile> balance(Map<String, Candidate> byRemote, int prefixLength) {
+  private List<PlannedFile> balance(Map<String, Candidate> byRemote) {
     List<Map.Entry<String, Candidate>> largestFirst = new ArrayList<>(byRemote.entrySet());
     largestFirst.sort(Comparator.comparingLong((Map.Entry<String, Candidate> e) -> e.getValue().bytes()).reversed()
         .thenComparing(Map.Entry::getKey));

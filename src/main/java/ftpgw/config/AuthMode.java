@@ -1,5 +1,7 @@
 package ftpgw.config;
 
+import java.util.Locale;
+
 /** Who may use the HTTP side ({@code auth.mode}). */
 public enum AuthMode {
   /** the gateway's own users (HTTP Basic or bearer tokens), each jailed in a folder of the FTP target */
@@ -10,7 +12,7 @@ public enum AuthMode {
   NONE;
 
   public String apiName() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   static AuthMode fromApiName(String name) {

@@ -1,5 +1,7 @@
 package ftpgw.config;
 
+import java.util.Locale;
+
 /** What a node does in a cluster; the {@code roles} config key lists them, and any combination is allowed. */
 public enum Role {
   /** accepts uploads over HTTP, spools them and owns their delivery */
@@ -10,7 +12,7 @@ public enum Role {
   FTP;
 
   public String apiName() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   static Role fromApiName(String name) {

@@ -42,13 +42,13 @@ final class DeliveryMetrics {
 
   void accepted(Transfer transfer) {
     uploads.increment();
-    bytesIn.increment(transfer.bytes());
+    bytesIn.increment((double) transfer.bytes());
   }
 
   void attempted(Transfer transfer, Duration took, boolean succeeded) {
     (succeeded ? relayed : relayFailed).record(took);
     if (succeeded) {
-      bytesOut.increment(transfer.bytes());
+      bytesOut.increment((double) transfer.bytes());
     }
   }
 

@@ -25,8 +25,8 @@ final class RetryPolicy {
 
   /** Wait before attempt number {@code attempts + 1}: initial × 2^(attempts-1), capped, with ±25 % jitter. */
   Duration delayAfter(int attempts) {
-    double base = config.initialBackoff().toMillis() * Math.pow(2, Math.max(0, attempts - 1));
-    double capped = Math.min(base, config.maxBackoff().toMillis());
+    double base = (double) config.initialBackoff().toMillis() * Math.pow(2, Math.max(0, attempts - 1));
+    double capped = Math.min(base, (double) config.maxBackoff().toMillis());
     double jitter = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
     return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
   }

@@ -117,7 +117,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    if (method == HttpMethod.PUT || method == HttpMethod.POST) {
+    if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));

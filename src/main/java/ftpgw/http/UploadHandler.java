@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -113,7 +114,7 @@ final class UploadHandler {
   void postMultipart(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
       throw Failure.UNSUPPORTED_MEDIA_TYPE.exception("POST /upload takes multipart/form-data with a field \"file\"; "
           + "got " + (type == null ? "no Content-Type" : type) + " (for a raw body use PUT /files/{path})");
     }
@@ -275,7 +276,7 @@ final class UploadHandler {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length == null) {
       String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-      if (encoding == null || !encoding.toLowerCase().contains("chunked")) {
+      if (encoding == null || !encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
         throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding");
       }
       return 0;
@@ -305,7 +306,7 @@ final class UploadHandler {
 
   private static boolean wantsJson(HttpServerRequest request) {
     String accept = request.getHeader(HttpHeaders.ACCEPT);
-    return accept != null && accept.toLowerCase().contains("application/json");
+    return accept != null && accept.toLowerCase(Locale.ROOT).contains("application/json");
   }
 
   /** Answers {@code Expect: 100-continue} only once the request has passed every check that needs no body. */

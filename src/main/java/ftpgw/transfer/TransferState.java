@@ -1,5 +1,7 @@
 package ftpgw.transfer;
 
+import java.util.Locale;
+
 /** Where a transfer is in its life. Only {@link #DELIVERED}, {@link #FAILED} and {@link #CANCELLED} are final. */
 public enum TransferState {
   /** the body is still arriving */
@@ -20,10 +22,10 @@ public enum TransferState {
   }
 
   public String apiName() {
-    return name().toLowerCase();
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public static TransferState fromApiName(String name) {
-    return valueOf(name.toUpperCase());
+    return valueOf(name.toUpperCase(Locale.ROOT));
   }
 }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** HTTP/1.1 spoken by hand, for requests no well-behaved client sends (no length, cut-off bodies, raw paths). */
 public final class RawHttp implements AutoCloseable {
@@ -53,7 +54,7 @@ public final class RawHttp implements AutoCloseable {
     String head = readHead();
     int length = 0;
     for (String line : head.split("\r\n")) {
-      if (line.toLowerCase().startsWith("content-length:")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
         length = Integer.parseInt(line.substring(15).trim());
       }
     }
