@@ -5,6 +5,7 @@ import ftpgw.config.AuthMode;
 import ftpgw.config.AuthUser;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.Secret;
+import ftpgw.config.SecretHash;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.Owner;

@@ -1,5 +1,6 @@
 package ftpgw.auth;
 
+import ftpgw.config.SecretHash;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

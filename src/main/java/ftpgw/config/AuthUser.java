@@ -1,6 +1,5 @@
 package ftpgw.config;
 
-import ftpgw.auth.SecretHash;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.RemotePath;
 

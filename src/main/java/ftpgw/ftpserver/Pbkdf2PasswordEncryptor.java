@@ -1,6 +1,6 @@
 package ftpgw.ftpserver;
 
-import ftpgw.auth.SecretHash;
+import ftpgw.config.SecretHash;
 import org.apache.ftpserver.usermanager.PasswordEncryptor;
 import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 

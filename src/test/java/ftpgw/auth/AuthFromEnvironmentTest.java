@@ -2,6 +2,7 @@ package ftpgw.auth;
 
 import ftpgw.GatewayLauncher;
 import ftpgw.GatewayVerticle;
+import ftpgw.config.SecretHash;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;

@@ -1,5 +1,6 @@
 package ftpgw.auth;
 
+import ftpgw.config.SecretHash;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

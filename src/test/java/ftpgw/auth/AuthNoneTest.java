@@ -3,6 +3,7 @@ package ftpgw.auth;
 import ftpgw.GatewayVerticle;
 import ftpgw.config.AuthMode;
 import ftpgw.config.GatewayConfig;
+import ftpgw.config.SecretHash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import io.vertx.core.DeploymentOptions;

@@ -1,5 +1,6 @@
 package ftpgw.auth;
 
+import ftpgw.config.SecretHash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.LogCapture;

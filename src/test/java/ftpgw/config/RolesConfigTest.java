@@ -1,6 +1,5 @@
 package ftpgw.config;
 
-import ftpgw.auth.SecretHash;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package ftpgw.http;
 
-import ftpgw.auth.SecretHash;
+import ftpgw.config.SecretHash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.LogCapture;

@@ -1,4 +1,4 @@
-package ftpgw.auth;
+package ftpgw.config;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
