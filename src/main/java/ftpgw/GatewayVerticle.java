@@ -18,6 +18,7 @@ import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
 import ftpgw.http.OpsHttpVerticle;
+import ftpgw.lifecycle.Stage;
 import ftpgw.ops.NodeMetrics;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.ops.Readiness;

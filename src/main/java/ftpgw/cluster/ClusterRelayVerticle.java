@@ -1,6 +1,6 @@
 package ftpgw.cluster;
 
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import ftpgw.relay.RelayClient;
 import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Addresses;

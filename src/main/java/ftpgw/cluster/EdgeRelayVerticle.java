@@ -1,6 +1,6 @@
 package ftpgw.cluster;
 
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import ftpgw.config.ClusterConfig;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;

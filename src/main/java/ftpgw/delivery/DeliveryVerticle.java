@@ -11,7 +11,7 @@ import ftpgw.transfer.SubmitTransfer;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferRef;
 import ftpgw.transfer.TransferState;
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -3,7 +3,7 @@ package ftpgw.ftpserver;
 import ftpgw.config.FtpServerConfig;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.FtpServerConfig.FtpTlsConfig;
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -10,7 +10,7 @@ import ftpgw.delivery.TransferStatusStore;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,6 @@
 package ftpgw.http;
 
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import ftpgw.auth.Authenticator;
 import ftpgw.config.HttpConfig;
 import ftpgw.delivery.DeliveryClient;

@@ -5,7 +5,7 @@ import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
-import ftpgw.Stage;
+import ftpgw.lifecycle.Stage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
