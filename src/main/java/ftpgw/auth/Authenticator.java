@@ -5,7 +5,7 @@ import ftpgw.config.AuthMode;
 import ftpgw.config.AuthUser;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.Secret;
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.Owner;
@@ -41,13 +41,13 @@ public final class Authenticator {
   private final AuthConfig config;
   private final LoginCheck ftpLogins;
   private final FailedLogins failures;
-  private final Map<String, SecretHash> hashes = new ConcurrentHashMap<>();
+  private final Map<String, Pbkdf2Hash> hashes = new ConcurrentHashMap<>();
   /** Logins verified lately, keyed by an HMAC (with a per-process key) of user and secret: never the secret itself. */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private final byte[] cacheKey = new byte[32];
   private final UploadSlots slots = new UploadSlots();
   /** A hash no secret matches, as costly as the configured ones (made on a worker when first needed). */
-  private volatile SecretHash decoy;
+  private volatile Pbkdf2Hash decoy;
 
   /** @param ftpLogins checks passthrough logins against the FTP server; null unless auth.mode is passthrough */
   public Authenticator(Vertx vertx, AuthConfig config, LoginCheck ftpLogins) {
@@ -181,13 +181,13 @@ public final class Authenticator {
     }
   }
 
-  private SecretHash decoy() {
-    SecretHash made = decoy;
+  private Pbkdf2Hash decoy() {
+    Pbkdf2Hash made = decoy;
     if (made == null) {
       int iterations = config.users().stream()
           .map(u -> u.passwordHash().isEmpty() ? u.tokenHash() : u.passwordHash())
-          .map(h -> parsed(h).iterations()).findFirst().orElse(SecretHash.MIN_ITERATIONS);
-      made = SecretHash.create(java.util.UUID.randomUUID().toString().toCharArray(), iterations);
+          .map(h -> parsed(h).iterations()).findFirst().orElse(Pbkdf2Hash.MIN_ITERATIONS);
+      made = Pbkdf2Hash.create(java.util.UUID.randomUUID().toString().toCharArray(), iterations);
       decoy = made;
     }
     return made;
@@ -199,8 +199,8 @@ public final class Authenticator {
     return shown.replaceAll("\\p{Cntrl}", "?");
   }
 
-  private SecretHash parsed(Secret hash) {
-    return hashes.computeIfAbsent(hash.reveal(), SecretHash::parse);
+  private Pbkdf2Hash parsed(Secret hash) {
+    return hashes.computeIfAbsent(hash.reveal(), Pbkdf2Hash::parse);
   }
 
   private GatewayException unauthorized(String message) {

@@ -1,6 +1,6 @@
 package ftpgw.auth;
 
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -26,7 +26,7 @@ public final class HashSecret {
   }
 
   public static void main(String[] args) throws IOException {
-    int iterations = SecretHash.DEFAULT_ITERATIONS;
+    int iterations = Pbkdf2Hash.DEFAULT_ITERATIONS;
     String tokenUser = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -42,7 +42,7 @@ public final class HashSecret {
     if (tokenUser != null) {
       String token = newToken(tokenUser);
       System.out.println("token:     " + token);
-      System.out.println("tokenHash: " + SecretHash.create(token.toCharArray(), iterations).encode());
+      System.out.println("tokenHash: " + Pbkdf2Hash.create(token.toCharArray(), iterations).encode());
       return;
     }
     char[] password = readPassword();
@@ -50,7 +50,7 @@ public final class HashSecret {
       System.err.println("empty password: nothing hashed");
       System.exit(1);
     }
-    System.out.println(SecretHash.create(password, iterations).encode());
+    System.out.println(Pbkdf2Hash.create(password, iterations).encode());
   }
 
   /**

@@ -24,9 +24,9 @@ public record AuthUser(String name, Secret passwordHash, Secret tokenHash, Strin
     tokenHash = tokenHash == null ? Secret.NONE : tokenHash;
     require(!passwordHash.isEmpty() || !tokenHash.isEmpty(),
         where + " needs a passwordHash or a tokenHash (make one with: java -cp gateway-fat.jar ftpgw.auth.HashSecret)");
-    require(passwordHash.isEmpty() || SecretHash.isWellFormed(passwordHash.reveal()),
+    require(passwordHash.isEmpty() || Pbkdf2Hash.isWellFormed(passwordHash.reveal()),
         where + ".passwordHash is not a hash made by ftpgw.auth.HashSecret ($pbkdf2-sha256$…)");
-    require(tokenHash.isEmpty() || SecretHash.isWellFormed(tokenHash.reveal()),
+    require(tokenHash.isEmpty() || Pbkdf2Hash.isWellFormed(tokenHash.reveal()),
         where + ".tokenHash is not a hash made by ftpgw.auth.HashSecret ($pbkdf2-sha256$…)");
     folder = folder == null ? name : folder;
     try {

@@ -2,7 +2,7 @@ package ftpgw.auth;
 
 import ftpgw.GatewayLauncher;
 import ftpgw.GatewayVerticle;
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
@@ -30,7 +30,7 @@ class AuthFromEnvironmentTest {
   @Test
   void aUserHashFromAnEnvironmentVariableLetsItsUserInAndNothingLogsTheSecrets() throws Exception {
     String password = "env-pw-" + System.nanoTime();
-    String hash = SecretHash.create(password.toCharArray(), 1000).encode();
+    String hash = Pbkdf2Hash.create(password.toCharArray(), 1000).encode();
     int port = FreePorts.one();
     JsonObject conf = new JsonObject("""
         {"http": {"port": %d}, "spool": {"dir": "%s"},

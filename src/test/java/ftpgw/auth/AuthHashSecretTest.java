@@ -1,6 +1,6 @@
 package ftpgw.auth;
 
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,17 +15,17 @@ class AuthHashSecretTest {
 
   @Test
   void aHashMatchesItsSecretOnlyAndIsSaltedEachTime() {
-    SecretHash first = SecretHash.create("s3cret".toCharArray(), 1000);
-    SecretHash second = SecretHash.create("s3cret".toCharArray(), 1000);
+    Pbkdf2Hash first = Pbkdf2Hash.create("s3cret".toCharArray(), 1000);
+    Pbkdf2Hash second = Pbkdf2Hash.create("s3cret".toCharArray(), 1000);
 
     assertThat(first.encode()).startsWith("$pbkdf2-sha256$1000$").isNotEqualTo(second.encode());
-    assertThat(SecretHash.parse(first.encode()).matches("s3cret")).isTrue();
-    assertThat(SecretHash.parse(first.encode()).matches("s3cret ")).isFalse();
-    assertThat(SecretHash.isWellFormed(first.encode())).isTrue();
-    assertThat(SecretHash.isWellFormed("s3cret")).isFalse();
-    assertThat(SecretHash.isWellFormed(first.encode().replace("$1000$", "$10$"))).as("too few iterations").isFalse();
+    assertThat(Pbkdf2Hash.parse(first.encode()).matches("s3cret")).isTrue();
+    assertThat(Pbkdf2Hash.parse(first.encode()).matches("s3cret ")).isFalse();
+    assertThat(Pbkdf2Hash.isWellFormed(first.encode())).isTrue();
+    assertThat(Pbkdf2Hash.isWellFormed("s3cret")).isFalse();
+    assertThat(Pbkdf2Hash.isWellFormed(first.encode().replace("$1000$", "$10$"))).as("too few iterations").isFalse();
     assertThat(first.toString()).doesNotContain(first.encode());
-    assertThatThrownBy(() -> SecretHash.create("x".toCharArray(), 10)).hasMessageContaining(">= 1000");
+    assertThatThrownBy(() -> Pbkdf2Hash.create("x".toCharArray(), 10)).hasMessageContaining(">= 1000");
   }
 
   @Test
@@ -34,22 +34,22 @@ class AuthHashSecretTest {
         .filter(l -> l.startsWith("ftpserver.user.demo.userpassword=")).findFirst().orElseThrow();
     String hash = line.substring(line.indexOf('=') + 1);
 
-    assertThat(SecretHash.isWellFormed(hash)).isTrue();
-    assertThat(SecretHash.parse(hash).matches("demo")).isTrue();
+    assertThat(Pbkdf2Hash.isWellFormed(hash)).isTrue();
+    assertThat(Pbkdf2Hash.parse(hash).matches("demo")).isTrue();
   }
 
   @Test
   void theCliHashesAPasswordFromStdinAndMakesTokensThatNameTheirUser() throws Exception {
     List<String> hashed = run("correct horse\n", "--iterations", "2000");
     assertThat(hashed).hasSize(1);
-    assertThat(SecretHash.parse(hashed.get(0)).matches("correct horse")).isTrue();
+    assertThat(Pbkdf2Hash.parse(hashed.get(0)).matches("correct horse")).isTrue();
 
     List<String> token = run("", "--token", "alice", "--iterations", "2000");
     assertThat(token).hasSize(2);
     String clear = token.get(0).replaceFirst("^token:\\s+", "");
     String hash = token.get(1).replaceFirst("^tokenHash:\\s+", "");
     assertThat(clear).startsWith("alice.").hasSizeGreaterThan(40);
-    assertThat(SecretHash.parse(hash).matches(clear)).isTrue();
+    assertThat(Pbkdf2Hash.parse(hash).matches(clear)).isTrue();
     assertThat(Credentials.parse("Bearer " + clear)).satisfies(c -> {
       assertThat(c.user()).isEqualTo("alice");
       assertThat(c.bearer()).isTrue();

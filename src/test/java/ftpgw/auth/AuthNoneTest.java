@@ -3,7 +3,7 @@ package ftpgw.auth;
 import ftpgw.GatewayVerticle;
 import ftpgw.config.AuthMode;
 import ftpgw.config.GatewayConfig;
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import io.vertx.core.DeploymentOptions;
@@ -77,7 +77,7 @@ class AuthNoneTest {
 
   @Test
   void otherModesMayBindAnyAddress() {
-    String hash = SecretHash.create("pw".toCharArray(), SecretHash.MIN_ITERATIONS).encode();
+    String hash = Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     JsonObject users = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0"))
         .put("auth", new JsonObject().put("mode", "users")
             .put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHash", hash))));
@@ -90,7 +90,7 @@ class AuthNoneTest {
 
   @Test
   void aUserWhosePasswordIsItsNameIsRefusedOffLoopback(Vertx vertx) {
-    String demoHash = SecretHash.create("demo".toCharArray(), SecretHash.MIN_ITERATIONS).encode();
+    String demoHash = Pbkdf2Hash.create("demo".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
         .put("auth", new JsonObject().put("mode", "users")
@@ -116,7 +116,7 @@ class AuthNoneTest {
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("mode", "users")
         .put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHashEnv", "FTPGW_NO_SUCH_VAR"))))))
         .hasMessageContaining("FTPGW_NO_SUCH_VAR");
-    String hash = SecretHash.create("pw".toCharArray(), SecretHash.MIN_ITERATIONS).encode();
+    String hash = Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("mode", "users")
         .put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHash", hash)
             .put("folder", "../up"))))))
@@ -131,12 +131,12 @@ class AuthNoneTest {
 
   @Test
   void aHashFileIsReadAndNeverPrinted() throws Exception {
-    String hash = SecretHash.create("pw".toCharArray(), SecretHash.MIN_ITERATIONS).encode();
+    String hash = Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     Path file = Files.writeString(dir.resolve("u.hash"), hash + "\n");
     GatewayConfig config = GatewayConfig.fromJson(new JsonObject().put("auth", new JsonObject().put("mode", "users")
         .put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHashFile", file.toString())))));
 
-    assertThat(SecretHash.parse(config.auth().user("u").passwordHash().reveal()).matches("pw")).isTrue();
+    assertThat(Pbkdf2Hash.parse(config.auth().user("u").passwordHash().reveal()).matches("pw")).isTrue();
     assertThat(config.toString()).doesNotContain(hash);
   }
 }

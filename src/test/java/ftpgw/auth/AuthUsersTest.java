@@ -1,6 +1,6 @@
 package ftpgw.auth;
 
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.LogCapture;
@@ -28,12 +28,12 @@ class AuthUsersTest {
   private static final String ALICE_PASSWORD = "alice-Pa55-" + System.nanoTime();
   private static final String BOB_PASSWORD = "bob-Pa55-" + System.nanoTime();
   private static final String ALICE_TOKEN = HashSecret.newToken("alice");
-  private static final String ALICE_HASH = SecretHash.create(ALICE_PASSWORD.toCharArray(), 1000).encode();
-  private static final String ALICE_TOKEN_HASH = SecretHash.create(ALICE_TOKEN.toCharArray(), 1000).encode();
-  private static final String BOB_HASH = SecretHash.create(BOB_PASSWORD.toCharArray(), 1000).encode();
+  private static final String ALICE_HASH = Pbkdf2Hash.create(ALICE_PASSWORD.toCharArray(), 1000).encode();
+  private static final String ALICE_TOKEN_HASH = Pbkdf2Hash.create(ALICE_TOKEN.toCharArray(), 1000).encode();
+  private static final String BOB_HASH = Pbkdf2Hash.create(BOB_PASSWORD.toCharArray(), 1000).encode();
   private static final String CAROL_PASSWORD = "carol-Pa55-" + System.nanoTime();
   /** Slow to check on purpose (as the shipped 100 000 iterations are): a client can be gone before it is checked. */
-  private static final String CAROL_HASH = SecretHash.create(CAROL_PASSWORD.toCharArray(), 300_000).encode();
+  private static final String CAROL_HASH = Pbkdf2Hash.create(CAROL_PASSWORD.toCharArray(), 300_000).encode();
 
   @TempDir
   Path dir;

@@ -94,7 +94,7 @@ class RolesConfigTest {
       // secrets come from files and variables of the target host: stand in for them
       String json = Files.readString(file).replaceAll("\"passwordFile\": \"[^\"]+\"", "\"password\": \"x\"")
           .replaceAll("\"passwordHashFile\": \"[^\"]+\"", "\"passwordHash\": \""
-              + SecretHash.create("x".toCharArray(), SecretHash.MIN_ITERATIONS).encode().replace("$", "\\$") + "\"");
+              + Pbkdf2Hash.create("x".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode().replace("$", "\\$") + "\"");
       GatewayConfig config = GatewayConfig.fromJson(new JsonObject(json));
       assertThat(config.roles()).as(file.toString()).isNotEmpty();
     }

@@ -1,6 +1,6 @@
 package ftpgw.http;
 
-import ftpgw.config.SecretHash;
+import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.LogCapture;
@@ -79,7 +79,7 @@ class HttpsUploadTest {
               .put("keystore", cert.pkcs12().toString()).put("keystorePasswordFile", passwordFile.toString())))
           .put("auth", new JsonObject().put("mode", "users").put("failureDelayMs", 0).put("users", new JsonArray()
               .add(new JsonObject().put("name", "erin").put("folder", "")
-                  .put("passwordHash", SecretHash.create(password.toCharArray(), 1000).encode())))));
+                  .put("passwordHash", Pbkdf2Hash.create(password.toCharArray(), 1000).encode())))));
       // the client would take HTTP/2 if it were offered
       HttpClient client = HttpClient.newBuilder().sslContext(cert.trustingContext())
           .version(HttpClient.Version.HTTP_2).build();

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * hash so that it can be raised later without breaking stored entries. The gateway's HTTP users and the embedded FTP
  * server's users file share it: one hash line serves both.
  */
-public final class SecretHash {
+public final class Pbkdf2Hash {
   /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256. */
   public static final int DEFAULT_ITERATIONS = 600_000;
   /** Below this a hash is too cheap to guess against; tests use it to stay fast. */
@@ -30,20 +30,20 @@ public final class SecretHash {
   private final byte[] salt;
   private final byte[] hash;
 
-  private SecretHash(int iterations, byte[] salt, byte[] hash) {
+  private Pbkdf2Hash(int iterations, byte[] salt, byte[] hash) {
     this.iterations = iterations;
     this.salt = salt;
     this.hash = hash;
   }
 
   /** Hashes {@code secret} with a new random salt. */
-  public static SecretHash create(char[] secret, int iterations) {
+  public static Pbkdf2Hash create(char[] secret, int iterations) {
     if (iterations < MIN_ITERATIONS) {
       throw new IllegalArgumentException("iterations must be >= " + MIN_ITERATIONS + ", got " + iterations);
     }
     byte[] salt = new byte[SALT_BYTES];
     new SecureRandom().nextBytes(salt);
-    return new SecretHash(iterations, salt, derive(secret, salt, iterations));
+    return new Pbkdf2Hash(iterations, salt, derive(secret, salt, iterations));
   }
 
   public static boolean isWellFormed(String encoded) {
@@ -51,12 +51,12 @@ public final class SecretHash {
     return m.matches() && Integer.parseInt(m.group(1)) >= MIN_ITERATIONS;
   }
 
-  public static SecretHash parse(String encoded) {
+  public static Pbkdf2Hash parse(String encoded) {
     Matcher m = FORMAT.matcher(encoded);
     if (!m.matches()) {
       throw new IllegalArgumentException("not a " + PREFIX + "… hash");
     }
-    return new SecretHash(Integer.parseInt(m.group(1)), Base64.getDecoder().decode(m.group(2)),
+    return new Pbkdf2Hash(Integer.parseInt(m.group(1)), Base64.getDecoder().decode(m.group(2)),
         Base64.getDecoder().decode(m.group(3)));
   }
 
