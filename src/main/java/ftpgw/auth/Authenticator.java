@@ -107,7 +107,7 @@ public final class Authenticator {
       return Future.failedFuture(unauthorized("this gateway needs a login: send HTTP Basic credentials"
           + (config.mode() == AuthMode.USERS ? " or a bearer token" : " (your FTP user name and password)")));
     }
-    Credentials credentials = Credentials.parse(authorization);
+    HeaderCredentials credentials = HeaderCredentials.parse(authorization);
     Future<Caller> checked = credentials == null
         ? Future.failedFuture(unauthorized("the Authorization header is neither Basic nor Bearer credentials"))
         : check(credentials);
@@ -122,7 +122,7 @@ public final class Authenticator {
     }).onSuccess(caller -> failures.succeeded(address));
   }
 
-  private Future<Caller> check(Credentials credentials) {
+  private Future<Caller> check(HeaderCredentials credentials) {
     if (config.mode() == AuthMode.PASSTHROUGH) {
       if (credentials.bearer()) {
         return Future.failedFuture(unauthorized("bearer tokens are not accepted here: send your FTP login as HTTP"
@@ -150,7 +150,7 @@ public final class Authenticator {
                 : Future.failedFuture(unauthorized("wrong user name, password or token"))));
   }
 
-  private java.util.Optional<Caller> cached(Credentials credentials) {
+  private java.util.Optional<Caller> cached(HeaderCredentials credentials) {
     Verified hit = verified.get(cacheKey(credentials));
     if (hit == null || hit.expiresAt - System.nanoTime() < 0) {
       return java.util.Optional.empty();
@@ -158,7 +158,7 @@ public final class Authenticator {
     return java.util.Optional.of(hit.caller);
   }
 
-  private Caller remember(Credentials credentials, Caller caller) {
+  private Caller remember(HeaderCredentials credentials, Caller caller) {
     if (config.cacheFor().isZero()) {
       return caller;
     }
@@ -169,7 +169,7 @@ public final class Authenticator {
     return caller;
   }
 
-  private String cacheKey(Credentials credentials) {
+  private String cacheKey(HeaderCredentials credentials) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));

@@ -50,7 +50,7 @@ class AuthHashSecretTest {
     String hash = token.get(1).replaceFirst("^tokenHash:\\s+", "");
     assertThat(clear).startsWith("alice.").hasSizeGreaterThan(40);
     assertThat(Pbkdf2Hash.parse(hash).matches(clear)).isTrue();
-    assertThat(Credentials.parse("Bearer " + clear)).satisfies(c -> {
+    assertThat(HeaderCredentials.parse("Bearer " + clear)).satisfies(c -> {
       assertThat(c.user()).isEqualTo("alice");
       assertThat(c.bearer()).isTrue();
       assertThat(c.toString()).doesNotContain(clear);

@@ -7,10 +7,10 @@ import java.util.Base64;
  * What an {@code Authorization} header carries: HTTP Basic (RFC 7617, UTF-8) or a bearer token (RFC 6750). A token
  * names its user before its last '.' ({@link HashSecret#newToken}). Never printed.
  */
-record Credentials(String user, String secret, boolean bearer) {
+record HeaderCredentials(String user, String secret, boolean bearer) {
 
   /** The credentials in {@code header}, or null when it holds neither kind (or is malformed). */
-  static Credentials parse(String header) {
+  static HeaderCredentials parse(String header) {
     String value = header.trim();
     int space = value.indexOf(' ');
     if (space < 0) {
@@ -26,11 +26,11 @@ record Credentials(String user, String secret, boolean bearer) {
         return null;
       }
       int colon = decoded.indexOf(':');
-      return colon <= 0 ? null : new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), false);
+      return colon <= 0 ? null : new HeaderCredentials(decoded.substring(0, colon), decoded.substring(colon + 1), false);
     }
     if (scheme.equalsIgnoreCase("Bearer")) {
       int dot = rest.lastIndexOf('.');
-      return dot <= 0 ? null : new Credentials(rest.substring(0, dot), rest, true);
+      return dot <= 0 ? null : new HeaderCredentials(rest.substring(0, dot), rest, true);
     }
     return null;
   }
