@@ -75,8 +75,8 @@ final class ClientOptions {
     return URI.create(gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway);
   }
 
-  Credentials credentials() {
-    return Credentials.resolve(user, password, token);
+  GatewayLogin credentials() {
+    return GatewayLogin.resolve(user, password, token);
   }
 
   RetryBackoff backoff() {

@@ -33,12 +33,12 @@ public final class FileUploader {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final URI gateway;
-  private final Credentials credentials;
+  private final GatewayLogin credentials;
   private final RetryBackoff backoff;
   /** Set once a file used up its attempts because the gateway could not be reached: later files try once. */
   private boolean gatewayUnreachable;
 
-  public FileUploader(URI gateway, Credentials credentials, RetryBackoff backoff) {
+  public FileUploader(URI gateway, GatewayLogin credentials, RetryBackoff backoff) {
     this.gateway = gateway;
     this.credentials = credentials;
     this.backoff = backoff;

@@ -5,29 +5,29 @@ import java.util.Base64;
 import java.util.Optional;
 
 /** The gateway login: HTTP Basic (user + password) or a Bearer token, or none. Never printed. */
-public final class Credentials {
+public final class GatewayLogin {
   private final String authorization;
   private final String kind;
 
-  private Credentials(String authorization, String kind) {
+  private GatewayLogin(String authorization, String kind) {
     this.authorization = authorization;
     this.kind = kind;
   }
 
   /** Options win over the environment ({@code FTPGW_USER}, {@code FTPGW_PASSWORD}, {@code FTPGW_TOKEN}). */
-  public static Credentials resolve(String user, String password, String token) {
+  public static GatewayLogin resolve(String user, String password, String token) {
     String t = firstNonBlank(token, System.getenv("FTPGW_TOKEN"));
     String u = firstNonBlank(user, System.getenv("FTPGW_USER"));
     String p = firstNonBlank(password, System.getenv("FTPGW_PASSWORD"));
     if (t != null) {
-      return new Credentials("Bearer " + t, "bearer token");
+      return new GatewayLogin("Bearer " + t, "bearer token");
     }
     if (u != null) {
       String pair = u + ":" + (p == null ? "" : p);
-      return new Credentials("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
+      return new GatewayLogin("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
           "basic (user " + u + ")");
     }
-    return new Credentials(null, "none");
+    return new GatewayLogin(null, "none");
   }
 
   public Optional<String> authorizationHeader() {
@@ -41,7 +41,7 @@ public final class Credentials {
 
   @Override
   public String toString() {
-    return "Credentials[" + kind + "]";
+    return "GatewayLogin[" + kind + "]";
   }
 
   private static String firstNonBlank(String a, String b) {
