@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * Who may use the HTTP listener, and how failed logins are slowed down and blocked.
@@ -50,7 +50,7 @@ public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Dura
     return users.stream().filter(u -> u.name().equals(name)).findFirst().orElse(null);
   }
 
-  static AuthConfig fromJson(Json json) {
+  static AuthConfig fromJson(ConfigReader json) {
     return new AuthConfig(
         AuthMode.fromApiName(json.string("mode", DEFAULTS.mode.apiName())),
         users(json),
@@ -63,7 +63,7 @@ public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Dura
         json.millis("cacheMs", DEFAULTS.cacheFor));
   }
 
-  private static List<AuthUser> users(Json json) {
+  private static List<AuthUser> users(ConfigReader json) {
     Object value = json.json().getValue("users");
     if (value == null) {
       return List.of();
@@ -76,7 +76,7 @@ public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Dura
       if (!(array.getValue(i) instanceof JsonObject user)) {
         throw new IllegalArgumentException("auth.users[" + i + "] must be a JSON object");
       }
-      users.add(AuthUser.fromJson(new Json(user, "auth.users[" + i + "]")));
+      users.add(AuthUser.fromJson(new ConfigReader(user, "auth.users[" + i + "]")));
     }
     return users;
   }

@@ -3,7 +3,7 @@ package ftpgw.config;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.RemotePath;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * One of the gateway's own users ({@code auth.users[]}). Only hashes of its password and token are configured
@@ -38,7 +38,7 @@ public record AuthUser(String name, Secret passwordHash, Secret tokenHash, Strin
     require(maxConcurrentUploads >= 0, where + ".maxConcurrentUploads must be >= 0, got " + maxConcurrentUploads);
   }
 
-  static AuthUser fromJson(Json json) {
+  static AuthUser fromJson(ConfigReader json) {
     return new AuthUser(
         json.string("name", null),
         json.secret("passwordHash"),

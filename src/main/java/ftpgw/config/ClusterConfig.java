@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * How a node takes part in a cluster (only read when started with {@code -cluster}).
@@ -37,7 +37,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
   }
 
   /** @param defaultFtpConnections the budget when {@code cluster.ftpConnections} is absent (relay.connections) */
-  static ClusterConfig fromJson(Json json, int defaultFtpConnections) {
+  static ClusterConfig fromJson(ConfigReader json, int defaultFtpConnections) {
     return new ClusterConfig(
         json.string("name", DEFAULTS.name),
         json.string("host", DEFAULTS.host),
@@ -49,7 +49,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
         json.millis("relayStartTimeoutMs", DEFAULTS.relayStartTimeout));
   }
 
-  private static List<String> members(Json json) {
+  private static List<String> members(ConfigReader json) {
     Object value = json.json().getValue("members");
     if (value == null) {
       return DEFAULTS.members;

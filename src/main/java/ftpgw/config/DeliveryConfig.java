@@ -2,7 +2,7 @@ package ftpgw.config;
 
 import java.time.Duration;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * How accepted uploads are delivered: retries, waiting clients, status retention, shutdown.
@@ -44,7 +44,7 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
         0);
   }
 
-  static DeliveryConfig fromJson(Json json) {
+  static DeliveryConfig fromJson(ConfigReader json) {
     return new DeliveryConfig(
         json.millis("syncTimeoutMs", DEFAULTS.syncTimeout),
         json.integer("maxAttempts", DEFAULTS.maxAttempts),

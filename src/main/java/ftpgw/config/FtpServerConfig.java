@@ -2,7 +2,7 @@ package ftpgw.config;
 
 import java.nio.file.Path;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * The embedded Apache FtpServer.
@@ -37,7 +37,7 @@ public record FtpServerConfig(boolean enabled, String host, int port, Path root,
   }
 
   /** @param enabledByDefault whether it runs when {@code ftpServer.enabled} is absent (yes, unless a relay target is set) */
-  static FtpServerConfig fromJson(Json json, boolean enabledByDefault) {
+  static FtpServerConfig fromJson(ConfigReader json, boolean enabledByDefault) {
     String users = json.string("usersFile", null);
     return new FtpServerConfig(
         json.bool("enabled", enabledByDefault),
@@ -59,7 +59,7 @@ public record FtpServerConfig(boolean enabled, String host, int port, Path root,
       require(keystore != null, "ftpServer.tls.keystore must be set when ftpServer.tls is present");
     }
 
-    static FtpTlsConfig fromJson(Json json) {
+    static FtpTlsConfig fromJson(ConfigReader json) {
       String keystore = json.string("keystore", null);
       return new FtpTlsConfig(keystore == null ? null : Path.of(keystore), json.secret("keystorePassword"),
           json.bool("required", false));

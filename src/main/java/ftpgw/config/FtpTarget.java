@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * The FTP server the relay publishes to, and the account it logs in with.
@@ -35,7 +35,7 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
   /**
    * In auth mode passthrough the login comes from each client: {@code relay.target.user} may then be left out.
    */
-  static FtpTarget fromJson(Json json, boolean loginFromClients) {
+  static FtpTarget fromJson(ConfigReader json, boolean loginFromClients) {
     String user = json.string("user", null);
     return new FtpTarget(
         json.string("host", null),
@@ -73,7 +73,7 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
           "relay.target.tls.protocols must list \"TLSv1.2\" and/or \"TLSv1.3\", got " + protocols);
     }
 
-    static FtpsConfig fromJson(Json json) {
+    static FtpsConfig fromJson(ConfigReader json) {
       List<String> protocols = new ArrayList<>();
       Object value = json.json().getValue("protocols");
       if (value == null) {

@@ -15,15 +15,15 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
 
   public GatewayConfig {
     roles = Set.copyOf(roles);
-    Json.require(!ftpServer.enabled() || roles.contains(Role.FTP),
+    ConfigReader.require(!ftpServer.enabled() || roles.contains(Role.FTP),
         "ftpServer.enabled is true but roles has no \"ftp\": add it or leave ftpServer out");
-    Json.require(!roles.contains(Role.RELAY) || relay.target() != null || ftpServer.enabled(),
+    ConfigReader.require(!roles.contains(Role.RELAY) || relay.target() != null || ftpServer.enabled(),
         "relay.target is not set and ftpServer.enabled is false: the relay has nowhere to publish"
             + " (a node without the \"relay\" role needs neither)");
-    Json.require(auth.mode() != AuthMode.NONE || isLoopback(http.host()),
+    ConfigReader.require(auth.mode() != AuthMode.NONE || isLoopback(http.host()),
         "auth.mode is \"none\" but http.host is " + http.host() + ": anyone who reaches it could write to the FTP"
             + " server. Bind http.host to 127.0.0.1, or set auth.mode to \"users\" or \"passthrough\"");
-    Json.require(auth.mode() != AuthMode.PASSTHROUGH || roles.contains(Role.RELAY),
+    ConfigReader.require(auth.mode() != AuthMode.PASSTHROUGH || roles.contains(Role.RELAY),
         "auth.mode \"passthrough\" needs the \"relay\" role: logins are checked by logging in to the FTP server, and"
             + " the clients' FTP passwords stay in the process that checked them (they never cross the cluster)");
   }
@@ -41,20 +41,20 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
 
   /** Parses {@code json}; an invalid value throws {@link IllegalArgumentException} naming its key. */
   public static GatewayConfig fromJson(JsonObject json) {
-    Json root = new Json(json == null ? new JsonObject() : json, "");
+    ConfigReader root = new ConfigReader(json == null ? new JsonObject() : json, "");
     Set<Role> roles = roles(root.json().getValue("roles"));
-    AuthConfig auth = AuthConfig.fromJson(Json.section(root.json(), "auth", "auth"));
-    RelayConfig relay = RelayConfig.fromJson(Json.section(root.json(), "relay", "relay"),
+    AuthConfig auth = AuthConfig.fromJson(ConfigReader.section(root.json(), "auth", "auth"));
+    RelayConfig relay = RelayConfig.fromJson(ConfigReader.section(root.json(), "relay", "relay"),
         auth.mode() == AuthMode.PASSTHROUGH);
     return new GatewayConfig(
         roles,
-        HttpConfig.fromJson(Json.section(root.json(), "http", "http")),
-        SpoolConfig.fromJson(Json.section(root.json(), "spool", "spool")),
+        HttpConfig.fromJson(ConfigReader.section(root.json(), "http", "http")),
+        SpoolConfig.fromJson(ConfigReader.section(root.json(), "spool", "spool")),
         relay,
-        DeliveryConfig.fromJson(Json.section(root.json(), "delivery", "delivery")),
-        FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"),
+        DeliveryConfig.fromJson(ConfigReader.section(root.json(), "delivery", "delivery")),
+        FtpServerConfig.fromJson(ConfigReader.section(root.json(), "ftpServer", "ftpServer"),
             roles.contains(Role.FTP) && relay.target() == null),
-        ClusterConfig.fromJson(Json.section(root.json(), "cluster", "cluster"), relay.connections()),
+        ClusterConfig.fromJson(ConfigReader.section(root.json(), "cluster", "cluster"), relay.connections()),
         auth);
   }
 

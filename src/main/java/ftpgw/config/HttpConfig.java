@@ -3,7 +3,7 @@ package ftpgw.config;
 import java.nio.file.Path;
 import java.util.List;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * The HTTP upload listener.
@@ -32,7 +32,7 @@ public record HttpConfig(String host, int port, int instances, long maxUploadByt
     return tls == null ? "http" : "https";
   }
 
-  static HttpConfig fromJson(Json json) {
+  static HttpConfig fromJson(ConfigReader json) {
     return new HttpConfig(
         json.string("host", DEFAULTS.host),
         json.integer("port", DEFAULTS.port),
@@ -60,13 +60,13 @@ public record HttpConfig(String host, int port, int instances, long maxUploadByt
       keystorePassword = keystorePassword == null ? Secret.NONE : keystorePassword;
     }
 
-    static HttpTlsConfig fromJson(Json json) {
+    static HttpTlsConfig fromJson(ConfigReader json) {
       return new HttpTlsConfig(path(json, "keyPath"), path(json, "certPath"), path(json, "keystore"),
           json.secret("keystorePassword"), json.string("keystoreType", "PKCS12"), json.bool("http2", false));
     }
   }
 
-  static Path path(Json json, String key) {
+  static Path path(ConfigReader json, String key) {
     String value = json.string(key, null);
     return value == null ? null : Path.of(value);
   }

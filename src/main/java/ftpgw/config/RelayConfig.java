@@ -2,7 +2,7 @@ package ftpgw.config;
 
 import java.time.Duration;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * The FTP relay: where it publishes and how it treats its pooled connections.
@@ -34,7 +34,7 @@ public record RelayConfig(FtpTarget target, int connections, Duration connectTim
   }
 
   /** @param loginFromClients auth mode passthrough: the target's login comes from each client */
-  static RelayConfig fromJson(Json json, boolean loginFromClients) {
+  static RelayConfig fromJson(ConfigReader json, boolean loginFromClients) {
     return new RelayConfig(
         json.has("target") ? FtpTarget.fromJson(json.section("target"), loginFromClients) : null,
         json.integer("connections", DEFAULTS.connections),

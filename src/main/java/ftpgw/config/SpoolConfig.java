@@ -2,7 +2,7 @@ package ftpgw.config;
 
 import java.nio.file.Path;
 
-import static ftpgw.config.Json.require;
+import static ftpgw.config.ConfigReader.require;
 
 /**
  * The on-disk spool every upload streams into before it is relayed.
@@ -22,7 +22,7 @@ public record SpoolConfig(Path dir, long maxBytes, int maxFiles, int retryAfterS
     require(retryAfterSeconds >= 1, "spool.retryAfterSeconds must be >= 1, got " + retryAfterSeconds);
   }
 
-  static SpoolConfig fromJson(Json json) {
+  static SpoolConfig fromJson(ConfigReader json) {
     return new SpoolConfig(
         Path.of(json.string("dir", DEFAULTS.dir.toString())),
         json.number("maxBytes", DEFAULTS.maxBytes),

@@ -5,20 +5,20 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /** Typed reads of one config section that name the full key when a value has the wrong type. */
-record Json(JsonObject json, String where) {
+record ConfigReader(JsonObject json, String where) {
 
-  static Json section(JsonObject parent, String key, String where) {
+  static ConfigReader section(JsonObject parent, String key, String where) {
     Object value = parent.getValue(key);
     if (value == null) {
-      return new Json(new JsonObject(), where);
+      return new ConfigReader(new JsonObject(), where);
     }
     if (!(value instanceof JsonObject object)) {
       throw new IllegalArgumentException(where + " must be a JSON object, got " + value);
     }
-    return new Json(object, where);
+    return new ConfigReader(object, where);
   }
 
-  Json section(String key) {
+  ConfigReader section(String key) {
     return section(json, key, where + "." + key);
   }
 
