@@ -61,12 +61,12 @@ final class Coordinator {
     out.printf("Uploading %d files (%s) with %d ranks to %s%n", plan.files().size(),
         ReportTable.size(plan.totalBytes()), ranks.size(), remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
     long start = System.nanoTime();
-    ranks.broadcast(Wire.encode(Wire.Command.upload(plan, liveProgress)));
+    ranks.broadcast(RankMessages.encode(RankMessages.Command.upload(plan, liveProgress)));
     ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
-    byte[] mine = Wire.encode(uploadWatching(plan, view));
+    byte[] mine = RankMessages.encode(uploadWatching(plan, view));
     List<UploadResult> all = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
-      all.addAll(Wire.decodeResults(fromRank));
+      all.addAll(RankMessages.decodeResults(fromRank));
     }
     double wall = (System.nanoTime() - start) / 1e9;
     ReportTable.print(out, all, wall, ranks.size());
@@ -113,7 +113,7 @@ final class Coordinator {
 
   /** Tells every worker to exit. */
   void quit() {
-    ranks.broadcast(Wire.encode(Wire.Command.quit()));
+    ranks.broadcast(RankMessages.encode(RankMessages.Command.quit()));
   }
 
   String totals() {

@@ -23,7 +23,7 @@ final class Worker {
   }
 
   /** Uploads this rank's share while telling rank 0 how far it is, a few times a second and when done. */
-  private List<UploadResult> uploadReporting(Wire.Command command) {
+  private List<UploadResult> uploadReporting(RankMessages.Command command) {
     ShareProgress progress = new ShareProgress();
     CompletableFuture<List<UploadResult>> upload = share.start(command.plan(), progress, !command.liveProgress());
     while (true) {
@@ -42,12 +42,12 @@ final class Worker {
 
   void serve() {
     while (true) {
-      Wire.Command command = Wire.decodeCommand(ranks.broadcast(null));
-      if (command.kind() == Wire.QUIT) {
+      RankMessages.Command command = RankMessages.decodeCommand(ranks.broadcast(null));
+      if (command.kind() == RankMessages.QUIT) {
         out.println("Rank " + ranks.rank() + " exiting.");
         return;
       }
-      ranks.gather(Wire.encode(uploadReporting(command)));
+      ranks.gather(RankMessages.encode(uploadReporting(command)));
     }
   }
 }

@@ -79,12 +79,12 @@ class MpjPlanTest {
   @Test
   void messagesBetweenRanksSurviveTheWire() {
     UploadPlan plan = new UploadPlan(List.of(new PlannedFile("/tmp/ü b.bin", "r/ü b.bin", 42, 2)), List.of("gone"));
-    Wire.Command back = Wire.decodeCommand(Wire.encode(Wire.Command.upload(plan, true)));
-    assertThat(back.kind()).isEqualTo(Wire.UPLOAD);
+    RankMessages.Command back = RankMessages.decodeCommand(RankMessages.encode(RankMessages.Command.upload(plan, true)));
+    assertThat(back.kind()).isEqualTo(RankMessages.UPLOAD);
     assertThat(back.liveProgress()).isTrue();
     assertThat(back.plan()).isEqualTo(plan);
 
     List<UploadResult> results = List.of(new UploadResult("r/a", 1, 7, 0.5, false, 4, "HTTP 503 SPOOL_FULL: full"));
-    assertThat(Wire.decodeResults(Wire.encode(results))).isEqualTo(results);
+    assertThat(RankMessages.decodeResults(RankMessages.encode(results))).isEqualTo(results);
   }
 }

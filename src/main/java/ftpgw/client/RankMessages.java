@@ -13,11 +13,11 @@ import java.util.List;
  * The bytes that cross between ranks (MPI {@code Bcast} of a command, {@code Gatherv} of results), written with
  * {@code DataOutputStream} field by field: explicit, and free of Java serialization's class-version traps.
  */
-final class Wire {
+final class RankMessages {
   static final int UPLOAD = 1;
   static final int QUIT = 2;
 
-  private Wire() {
+  private RankMessages() {
   }
 
   /** A command from rank 0: upload this plan (with a live bar on rank 0's terminal, or plain lines), or quit. */
