@@ -23,7 +23,7 @@ import ftpgw.ops.NodeMetrics;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.ops.Readiness;
 import ftpgw.relay.ConnectionBudget;
-import ftpgw.relay.FtpLogins;
+import ftpgw.relay.PassthroughPools;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
 import io.micrometer.core.instrument.Gauge;
@@ -66,7 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
   private OpsHttpVerticle opsHttp;
   private Readiness readiness;
   private PrometheusMeterRegistry metrics;
-  private FtpLogins clientLogins;
+  private PassthroughPools clientLogins;
   private Authenticator auth;
   private Stage previousStage;
 
@@ -166,7 +166,7 @@ public final class GatewayVerticle extends VerticleBase {
         ? new ClusterFtpBudget(vertx, context, config.cluster().ftpConnections())
         : ConnectionBudget.UNLIMITED;
     if (config.auth().mode() == AuthMode.PASSTHROUGH) {
-      clientLogins = new FtpLogins(relayConfig, budget, config.auth().cacheFor());
+      clientLogins = new PassthroughPools(relayConfig, budget, config.auth().cacheFor());
     }
     relay = new FtpRelayVerticle(relayConfig, budget, clientLogins);
     gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);

@@ -32,7 +32,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   private final RelayConfig config;
   private final ConnectionBudget budget;
-  private final FtpLogins clientLogins;
+  private final PassthroughPools clientLogins;
   private volatile FtpConnectionPool pool;
   private FtpPublisher publisher;
   private WorkerExecutor ftpThreads;
@@ -46,7 +46,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
    * @param budget       FTP sessions shared with other relay nodes (see {@link ConnectionBudget})
    * @param clientLogins the clients' own FTP logins (auth mode passthrough), or null
    */
-  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, FtpLogins clientLogins) {
+  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, PassthroughPools clientLogins) {
     this.config = config;
     this.budget = budget;
     this.clientLogins = clientLogins;
@@ -112,7 +112,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     if (request.ftpUser() == null) {
       published = pool.withConnection(ftp -> publisher.publish(ftp, request));
     } else {
-      FtpLogins.Login login = clientLogins == null ? null : clientLogins.of(request.ftpUser());
+      PassthroughPools.Login login = clientLogins == null ? null : clientLogins.of(request.ftpUser());
       if (login == null) {
         throw new FtpReplyException("login as \"" + request.ftpUser() + "\"", 530,
             "this relay does not log in as clients (auth mode is not passthrough)");

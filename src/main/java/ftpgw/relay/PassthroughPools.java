@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * memory only: a transfer journalled before a restart cannot be published until its user logs in again.
  * All pools together stay within {@code relay.connections} sessions. Blocking: call from worker threads.
  */
-public final class FtpLogins implements LoginCheck, AutoCloseable {
+public final class PassthroughPools implements LoginCheck, AutoCloseable {
   private static final int NOT_LOGGED_IN = 530;
 
   /** One user's pool, the password it logs in with, and when the FTP server last accepted that password. */
@@ -33,7 +33,7 @@ public final class FtpLogins implements LoginCheck, AutoCloseable {
    * @param budget       shared by all users' pools (a cluster's, or one of this process)
    * @param recheckAfter a password the FTP server accepted is trusted this long before it is tried again
    */
-  public FtpLogins(RelayConfig config, ConnectionBudget budget, Duration recheckAfter) {
+  public PassthroughPools(RelayConfig config, ConnectionBudget budget, Duration recheckAfter) {
     this.config = config;
     this.budget = budget == ConnectionBudget.UNLIMITED ? new LocalConnectionBudget(config.connections()) : budget;
     this.recheckAfter = recheckAfter;
