@@ -54,7 +54,7 @@ public final class MpjClient {
     FileUploader uploader = new FileUploader(options.gatewayUri(), options.credentials(), options.backoff());
     RankShare share = new RankShare(ranks.rank(), uploader, out);
     if (!ranks.isRoot()) {
-      new Worker(ranks, share, out).serve();
+      new FollowerRank(ranks, share, out).serve();
       return EXIT_OK;
     }
     // a live bar only where someone watches: System.console() is null when stdin or stdout is not a terminal

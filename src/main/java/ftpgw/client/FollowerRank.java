@@ -9,14 +9,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A rank other than 0: waits for rank 0's commands, uploads its share of each plan, reports back, exits on quit. */
-final class Worker {
+final class FollowerRank {
   static final Duration REPORT_EVERY = Duration.ofMillis(250);
 
   private final Ranks ranks;
   private final RankShare share;
   private final PrintStream out;
 
-  Worker(Ranks ranks, RankShare share, PrintStream out) {
+  FollowerRank(Ranks ranks, RankShare share, PrintStream out) {
     this.ranks = ranks;
     this.share = share;
     this.out = out;
