@@ -154,9 +154,8 @@ public final class GatewayVerticle extends VerticleBase {
     if (tls == null || !tls.required()) {
       return null;
     }
-    String type = tls.keystore().getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jks")
-        ? "JKS" : "PKCS12"; // as FtpServerVerticle reads it
-    return new FtpTarget.FtpsConfig(tls.keystore(), tls.keystorePassword(), type, null, false, List.of("TLSv1.2"));
+    return new FtpTarget.FtpsConfig(tls.keystore(), tls.keystorePassword(), tls.keystoreType(), null, false,
+        List.of("TLSv1.2"));
   }
 
   /** The node's relay; when clustered, its FTP sessions count against the cluster's budget and edges can use it. */

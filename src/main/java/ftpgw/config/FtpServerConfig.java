@@ -1,6 +1,7 @@
 package ftpgw.config;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 import static ftpgw.config.ConfigReader.require;
 
@@ -57,6 +58,11 @@ public record FtpServerConfig(boolean enabled, String host, int port, Path root,
   public record FtpTlsConfig(Path keystore, Secret keystorePassword, boolean required) {
     public FtpTlsConfig {
       require(keystore != null, "ftpServer.tls.keystore must be set when ftpServer.tls is present");
+    }
+
+    /** The keystore's type, from its name: {@code JKS} for a {@code .jks} file, else {@code PKCS12}. */
+    public String keystoreType() {
+      return keystore.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
     }
 
     static FtpTlsConfig fromJson(ConfigReader json) {

@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.Locale;
 import java.util.Map;
 
 /** Embeds Apache FtpServer: started with the verticle, stopped (listener and sessions closed) when it is undeployed. */
@@ -178,10 +177,9 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     if (!Files.isRegularFile(tls.keystore())) {
       throw new IllegalStateException("ftpServer.tls.keystore " + tls.keystore().toAbsolutePath() + " does not exist");
     }
-    String name = tls.keystore().getFileName().toString().toLowerCase(Locale.ROOT);
     SslConfigurationFactory factory = new SslConfigurationFactory();
     factory.setKeystoreFile(tls.keystore().toFile());
-    factory.setKeystoreType(name.endsWith(".jks") ? "JKS" : "PKCS12");
+    factory.setKeystoreType(tls.keystoreType());
     factory.setKeystorePassword(tls.keystorePassword().reveal());
     factory.setKeyPassword(tls.keystorePassword().reveal());
     factory.setSslProtocol(protocols);
