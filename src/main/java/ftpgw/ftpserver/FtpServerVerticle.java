@@ -20,12 +20,10 @@ import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
-import org.apache.mina.transport.socket.SocketAcceptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.BindException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -221,14 +219,12 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
   /**
    * Apache FtpServer never sets TCP_NODELAY on control connections, so the 226 after every transfer waits behind
    * Nagle for the client's delayed ACK (~40 ms: about 23 files/s whatever the client). MINA's acceptor is not exposed,
-   * hence the reflection.
+   * hence {@link FtpServerInternals}.
    */
   private static void enableTcpNoDelay(Listener listener) {
     try {
-      Field field = listener.getClass().getDeclaredField("acceptor");
-      field.setAccessible(true);
-      ((SocketAcceptor) field.get(listener)).getSessionConfig().setTcpNoDelay(true);
-    } catch (ReflectiveOperationException | ClassCastException e) {
+      FtpServerInternals.acceptorOf(listener).getSessionConfig().setTcpNoDelay(true);
+    } catch (ReflectiveOperationException e) {
       log.warn("Cannot set TCP_NODELAY on the FTP control connections; small transfers will be slow", e);
     }
   }
