@@ -63,23 +63,12 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
 
     AuthRoutes login = new AuthRoutes(auth);
 
-    Router router = Router.router(vertx);
-    router.route().handler(this::pauseAndCheckRawPath);
-    if (!auth.config().protectOps()) {
-      ops.mount(router);
-    }
-    // before any route that reads a body or shows a transfer: a client that is not let in never has its body read
-    router.route().handler(login::authenticate);
-    if (auth.config().protectOps()) {
-      ops.mount(router);
-    }
-    router.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
-    router.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
-    router.get("/transfers").handler(transfers::list);
-    router.get("/transfers/:id").handler(transfers::get);
-    router.delete("/transfers/:id").handler(transfers::cancel);
-    router.route().last().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(failures::handle);
+    Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
+        transfers, failures, own -> {
+          own.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
+          own.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
+          own.delete("/transfers/:id").handler(transfers::cancel);
+        });
 
     // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread.
     // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then

@@ -49,18 +49,8 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
     TransferRoutes transfers = new TransferRoutes(new TransferStatusStore(vertx, retention),
         new DeliveryClient(vertx.eventBus()));
     FailureResponder failures = new FailureResponder(retryAfterSeconds);
-    Router router = Router.router(vertx);
-    if (!auth.config().protectOps()) {
-      ops.mount(router);
-    }
-    router.route().handler(new AuthRoutes(auth)::authenticate);
-    if (auth.config().protectOps()) {
-      ops.mount(router);
-    }
-    router.get("/transfers").handler(transfers::list);
-    router.get("/transfers/:id").handler(transfers::get);
-    router.route().last().handler(ctx -> ctx.fail(404));
-    router.route().failureHandler(failures::handle);
+    Router router = GatewayRouter.create(vertx, null, ops, auth.config().protectOps(), new AuthRoutes(auth),
+        transfers, failures, own -> { });
     return vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
         .listen(config.port(), config.host())
