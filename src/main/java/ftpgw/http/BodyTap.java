@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -13,15 +14,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
-import io.vertx.core.net.impl.VertxHandler;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Takes the bodies of {@code PUT /files/...} out of an HTTP/1.1 connection's Netty pipeline before Vert.x sees them,
@@ -40,31 +38,30 @@ final class BodyTap extends ChannelDuplexHandler {
   static final String HEADER = "x-ftpgw-tapped-body";
   private static final String NAME = "ftpgw-body-tap";
   private static final Object UNTAPPED = new Object();
-  /** Bodies tapped in this JVM (for tests). */
-  static final AtomicLong TAPPED = new AtomicLong();
 
   /** Tapped bodies not taken by a handler yet, by id. */
   private final Map<Long, TappedBody> untaken = new HashMap<>();
   /** One entry per request not answered yet, oldest first: its TappedBody, or UNTAPPED. */
   private final ArrayDeque<Object> unanswered = new ArrayDeque<>();
   /** Told the bytes of tapped chunks, as Vert.x is told those it reads (HTTP server metrics); null in tests. */
-  private final ConnectionBase connection;
+  private final HttpConnection connection;
   private TappedBody receiving;
   private long lastId;
   private ChannelHandlerContext ctx;
   private boolean readHeld;
 
-  BodyTap(ConnectionBase connection) {
+  BodyTap(HttpConnection connection) {
     this.connection = connection;
   }
 
   /** Adds a tap to an HTTP/1.x connection (HTTP/2 connections and unknown kinds are left alone). */
   static void install(HttpConnection connection) {
-    if (connection instanceof ConnectionBase base) {
-      ChannelPipeline pipeline = base.channel().pipeline();
-      ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
+    Channel channel = VertxInternals.channel(connection);
+    if (channel != null) {
+      ChannelPipeline pipeline = channel.pipeline();
+      String vertx = VertxInternals.vertxHandlerName(pipeline);
       if (vertx != null && pipeline.get(HttpRequestDecoder.class) != null && pipeline.get(BodyTap.class) == null) {
-        pipeline.addBefore(vertx.name(), NAME, new BodyTap(base));
+        pipeline.addBefore(vertx, NAME, new BodyTap(connection));
       }
     }
   }
@@ -72,10 +69,11 @@ final class BodyTap extends ChannelDuplexHandler {
   /** The tapped body of {@code request} (on its event loop, once), or empty: then the request streams it itself. */
   static Optional<TappedBody> bodyOf(HttpServerRequest request) {
     String id = request.getHeader(HEADER);
-    if (id == null || !(request.connection() instanceof ConnectionBase base)) {
+    Channel channel = id == null ? null : VertxInternals.channel(request.connection());
+    if (channel == null) {
       return Optional.empty();
     }
-    BodyTap tap = base.channel().pipeline().get(BodyTap.class);
+    BodyTap tap = channel.pipeline().get(BodyTap.class);
     try {
       return tap == null ? Optional.empty() : tap.take(Long.parseLong(id));
     } catch (NumberFormatException e) {
@@ -100,7 +98,7 @@ final class BodyTap extends ChannelDuplexHandler {
       receiving = null;
       if (tapped(head)) {
         receiving = new TappedBody(this, ++lastId);
-        TAPPED.incrementAndGet();
+        TapMeters.tapped();
         untaken.put(receiving.id, receiving);
         head.headers().set(HEADER, Long.toString(receiving.id));
       }
@@ -114,7 +112,7 @@ final class BodyTap extends ChannelDuplexHandler {
       } else {
         if (content.content().isReadable()) {
           if (connection != null) {
-            connection.reportBytesRead(content.content().readableBytes());
+            VertxInternals.reportBytesRead(connection, content.content().readableBytes());
           }
           body.offer(content.content());
           if (body.holdsReads()) {

@@ -54,6 +54,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> start() {
+    TapMeters.bind(ops.registry());
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
     TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
     UploadHandler uploads = new UploadHandler(vertx, spool, delivery, status, config.maxUploadBytes(),

@@ -3,12 +3,9 @@ package ftpgw.http;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.buffer.impl.BufferImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The body of one request as {@link BodyTap} takes it from Netty: a stream of Netty's own (pooled, off-heap) chunks,
@@ -18,10 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Everything runs on the connection's event loop except {@link #giveBack}, which any thread may call.
  */
 final class TappedBody implements ReadStream<Buffer> {
-  /** Chunks lent and not given back yet, in this JVM (for tests: every path must give all back). */
-  static final AtomicLong LENT = new AtomicLong();
-  /** Their bytes. */
-  static final AtomicLong LENT_BYTES = new AtomicLong();
 
   final long id;
   private final BodyTap tap;
@@ -42,13 +35,12 @@ final class TappedBody implements ReadStream<Buffer> {
 
   /** Gives back a chunk this body lent (any thread). */
   static void giveBack(Buffer chunk) {
-    drop(((BufferImpl) chunk).byteBuf());
+    drop(VertxInternals.lentByteBuf(chunk));
   }
 
   /** A chunk arrived from the connection; this body owns it now. */
   void offer(ByteBuf chunk) {
-    LENT.incrementAndGet();
-    LENT_BYTES.addAndGet(chunk.readableBytes());
+    TapMeters.lent(chunk.readableBytes());
     if (abandoned || failure != null) {
       drop(chunk);
       return;
@@ -103,7 +95,7 @@ final class TappedBody implements ReadStream<Buffer> {
       if (reader == null) {
         drop(chunk);
       } else {
-        reader.handle(BufferInternal.buffer(chunk)); // lent: the reader gives it back
+        reader.handle(VertxInternals.lend(chunk)); // lent: the reader gives it back
       }
     }
     if (!paused && endReceived && !endDelivered && failure == null && !abandoned) {
@@ -125,10 +117,9 @@ final class TappedBody implements ReadStream<Buffer> {
     tap.readAgain();
   }
 
-  /** Releases a chunk counted in {@link #LENT}, whether the reader had it or it never left this body. */
+  /** Releases a lent chunk ({@link TapMeters}), whether the reader had it or it never left this body. */
   private static void drop(ByteBuf chunk) {
-    LENT_BYTES.addAndGet(-chunk.readableBytes());
-    LENT.decrementAndGet();
+    TapMeters.givenBack(chunk.readableBytes());
     chunk.release();
   }
 

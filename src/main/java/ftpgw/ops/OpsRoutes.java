@@ -16,6 +16,11 @@ public final class OpsRoutes {
     this.registry = registry;
   }
 
+  /** The node's meters, for verticles that add their own. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
   public void mount(Router router) {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness.checks()));

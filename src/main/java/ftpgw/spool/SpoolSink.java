@@ -6,7 +6,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -204,7 +203,7 @@ final class SpoolSink {
   }
 
   private void writeAndHash(Buffer chunk) throws IOException {
-    ByteBuf bytes = ((BufferInternal) chunk).getByteBuf(); // a view, not a copy
+    ByteBuf bytes = VertxBuffers.bytesOf(chunk); // a view, not a copy
     ByteBuffer view;
     if (bytes.hasArray()) { // Vert.x's request chunks: heap arrays, hashed in place
       int offset = bytes.arrayOffset() + bytes.readerIndex();

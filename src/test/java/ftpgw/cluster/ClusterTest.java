@@ -4,6 +4,7 @@ import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
 import ftpgw.testing.ObservedFtpServer;
+import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -207,17 +208,11 @@ class ClusterTest {
 
   /** The node the edge says is pulling {@code id} (it logs that as the first chunk is asked for). */
   private String relayPulling(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    Optional<String> logged = Optional.empty();
-    while (logged.isEmpty() && System.nanoTime() < deadline) {
-      // the relay may open its STOR before the edge's log line reaches us: wait for it
-      logged = nodes.get("edge").output().stream()
-          .filter(l -> l.contains("Transfer " + id) && l.contains("is pulled by relay node")).findFirst();
-      if (logged.isEmpty()) {
-        Thread.sleep(50);
-      }
-    }
-    String line = logged.orElseThrow(() -> new AssertionError("the edge never said which relay pulls " + id));
+    // the relay may open its STOR before the edge's log line reaches us: wait for it
+    String line = Poll.until("the edge saying which relay pulls " + id, Duration.ofSeconds(20),
+        () -> nodes.get("edge").output().stream()
+            .filter(l -> l.contains("Transfer " + id) && l.contains("is pulled by relay node")).findFirst(),
+        Optional::isPresent).get();
     return nodeIds.entrySet().stream().filter(e -> line.endsWith(e.getValue())).map(Map.Entry::getKey)
         .findFirst().orElseThrow();
   }

@@ -6,6 +6,7 @@ import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
+import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -141,9 +143,7 @@ class CrashRecoveryTest {
   }
 
   private void awaitDelivered(int count) throws InterruptedException {
-    for (int i = 0; i < 1200 && delivered().size() < count; i++) {
-      Thread.sleep(50);
-    }
-    assertThat(delivered()).hasSizeGreaterThanOrEqualTo(count);
+    assertThat(Poll.settle(Duration.ofSeconds(60), this::delivered, d -> d.size() >= count))
+        .hasSizeGreaterThanOrEqualTo(count);
   }
 }

@@ -1,6 +1,7 @@
 package ftpgw.ftpserver;
 
 import ftpgw.config.FtpServerConfig;
+import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPConnectionClosedException;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -258,21 +260,22 @@ class EmbeddedFtpServerTest {
 
   /** A session closed by the client is counted a moment later by the server. */
   private FTPClient awaitLogin(String user, String password) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      FTPClient ftp = server.connect();
-      try {
-        if (ftp.login(user, password)) {
-          return ftp;
-        }
-      } catch (FTPConnectionClosedException stillCounted) {
-        // 421: the server has not yet counted the ended session out
+    return Poll.until("a login after a session ended", Duration.ofSeconds(5), () -> login(user, password),
+        ftp -> ftp != null);
+  }
+
+  /** A logged-in client, or null when the server still counts the ended session (421 or a refusal). */
+  private FTPClient login(String user, String password) throws IOException {
+    FTPClient ftp = server.connect();
+    try {
+      if (ftp.login(user, password)) {
+        return ftp;
       }
-      ftp.disconnect();
-      if (attempt > 50) {
-        throw new AssertionError("login still refused 5 s after a session ended");
-      }
-      Thread.sleep(100);
+    } catch (FTPConnectionClosedException stillCounted) {
+      // 421: the server has not yet counted the ended session out
     }
+    ftp.disconnect();
+    return null;
   }
 
 }

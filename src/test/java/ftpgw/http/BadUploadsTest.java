@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.Poll;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
@@ -21,7 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,7 @@ class BadUploadsTest {
   void nothingStrayRemainsAndTheGatewayStaysHealthy() throws Exception {
     // a body may outlive its answer by a moment (the delivery drops a delivered one right after answering 201)
     assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
-    assertThat(lentChunksAfterAMoment()).as("chunks of tapped bodies not given back to Netty").isZero();
+    assertThat(gateway.lentChunksAfterAMoment()).as("chunks of tapped bodies not given back to Netty").isZero();
     HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/health"))).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
@@ -297,38 +298,17 @@ class BadUploadsTest {
     assertError(response.status(), response.body(), 400, "BAD_PATH");
   }
 
-  /** Chunks tapped bodies lent and not given back, once that is 0 or after 10 s. */
-  static long lentChunksAfterAMoment() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (TappedBody.LENT.get() != 0 && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-    }
-    return TappedBody.LENT.get();
-  }
-
   private void awaitNoStrayFiles() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (!gateway.strayFiles().isEmpty() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-    }
+    Poll.settle(Duration.ofSeconds(10), gateway::strayFiles, List::isEmpty);
   }
 
   /** The spool room still reserved (metric {@code ftpgw_spool_bytes}) once it is 0, or after 10 s. */
   private double spooledBytesAfterAMoment() throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    double bytes = spooledBytes();
-    while (bytes != 0 && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-      bytes = spooledBytes();
-    }
-    return bytes;
+    return Poll.settle(Duration.ofSeconds(10), this::spooledBytes, bytes -> bytes == 0);
   }
 
   private double spooledBytes() throws Exception {
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics"))).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return metrics.lines().filter(line -> line.startsWith("ftpgw_spool_bytes "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
+    return gateway.meter("ftpgw_spool_bytes");
   }
 
   private RawHttp.Response rawPut(String path, String body) throws IOException {

@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,7 +39,8 @@ class BodyTapTest {
   private final int[] reads = {0};
   private BodyTap tap;
   private EmbeddedChannel channel;
-  private long lentBefore;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private double lentBefore;
 
   @BeforeEach
   void pipeline() {
@@ -57,13 +59,18 @@ class BodyTapTest {
         toVertx.add(msg);
       }
     });
-    lentBefore = TappedBody.LENT.get();
+    TapMeters.bind(meters);
+    lentBefore = lent();
+  }
+
+  private double lent() {
+    return meters.get("ftpgw.http.chunks.lent").gauge().value();
   }
 
   @AfterEach
   void everyChunkWentBack() {
     channel.finishAndReleaseAll();
-    assertThat(TappedBody.LENT.get()).isEqualTo(lentBefore);
+    assertThat(lent()).isEqualTo(lentBefore);
   }
 
   @Test
@@ -142,7 +149,7 @@ class BodyTapTest {
     HttpRequest head = put("/files/x");
     ByteBuf first = pooled("unread");
     channel.writeInbound(head, new DefaultHttpContent(first));
-    assertThat(TappedBody.LENT.get()).isEqualTo(lentBefore + 1);
+    assertThat(lent()).isEqualTo(lentBefore + 1);
 
     channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     assertThat(first.refCnt()).as("100 Continue answers nothing").isEqualTo(1);

@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.Poll;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
@@ -21,8 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -54,11 +55,7 @@ class CutThroughTest {
 
   @AfterEach
   void nothingStrayRemains() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (!gateway.strayFiles().isEmpty() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-    }
-    assertThat(gateway.strayFiles()).isEmpty();
+    assertThat(Poll.settle(Duration.ofSeconds(10), gateway::strayFiles, List::isEmpty)).isEmpty();
   }
 
   @Test
@@ -117,22 +114,12 @@ class CutThroughTest {
 
   /** The relay's temporary file of a live attempt, once it holds more than {@code bytes}. */
   private Path awaitLivePart(long bytes) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Path> part = livePart().filter(p -> sizeOf(p) > bytes);
-      if (part.isPresent()) {
-        return part.get();
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("no live temporary file on the FTP server: " + TestFiles.filesUnder(gateway.ftpRoot()));
+    return Poll.until("a live temporary file of more than " + bytes + " bytes on the FTP server",
+        Duration.ofSeconds(20), () -> livePart().filter(p -> sizeOf(p) > bytes), Optional::isPresent).get();
   }
 
   private void awaitGone() throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    while (livePart().isPresent() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20);
-    }
+    Poll.settle(Duration.ofSeconds(20), this::livePart, Optional::isEmpty);
   }
 
   private Optional<Path> livePart() {

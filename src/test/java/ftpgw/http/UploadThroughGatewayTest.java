@@ -2,6 +2,8 @@ package ftpgw.http;
 
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.TestFiles;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -49,18 +51,19 @@ class UploadThroughGatewayTest {
 
   @AfterEach
   void everyTappedChunkWentBackToNetty() throws Exception {
-    assertThat(BadUploadsTest.lentChunksAfterAMoment()).isZero();
+    assertThat(gateway.lentChunksAfterAMoment()).isZero();
   }
 
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(longs = {0, 1, 4096, 100 * MiB})
   void putStoresTheBodyWithTheSameDigest(long size) throws Exception {
     Path file = TestFiles.random(dir, "body-" + size + ".bin", size);
-    long tapped = BodyTap.TAPPED.get();
+    double tapped = gateway.meter("ftpgw_http_bodies_tapped_total");
 
     HttpResponse<String> response = put("/files/in/body.bin", file);
 
-    assertThat(BodyTap.TAPPED.get()).as("the body came straight from Netty").isEqualTo(tapped + 1);
+    assertThat(gateway.meter("ftpgw_http_bodies_tapped_total")).as("the body came straight from Netty")
+        .isEqualTo(tapped + 1);
 
     assertThat(response.statusCode()).isEqualTo(201);
     JsonObject reply = new JsonObject(response.body());
@@ -159,8 +162,11 @@ class UploadThroughGatewayTest {
   void aBodyFasterThanTheSpoolWaitsInTheSocketNotInMemory() throws Exception {
     Path file = TestFiles.random(dir, "big.bin", 256 * MiB);
     AtomicLong mostLent = new AtomicLong();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    TapMeters.bind(meters);
+    Gauge lentBytes = meters.get("ftpgw.http.lent.bytes").gauge();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    sampler.scheduleAtFixedRate(() -> mostLent.accumulateAndGet(TappedBody.LENT_BYTES.get(), Math::max),
+    sampler.scheduleAtFixedRate(() -> mostLent.accumulateAndGet((long) lentBytes.value(), Math::max),
         0, 1, TimeUnit.MILLISECONDS);
     try {
       HttpResponse<String> response = put("/files/big.bin", file);

@@ -4,7 +4,13 @@ import ftpgw.GatewayVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,6 +18,7 @@ import java.util.List;
  * Config overrides are merged deeply over those defaults.
  */
 public final class GatewayUnderTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final GatewayVerticle verticle;
   private final Path spoolDir;
   private final Path ftpRoot;
@@ -52,6 +59,23 @@ public final class GatewayUnderTest {
     return "http://127.0.0.1:" + httpPort() + pathAndQuery;
   }
 
+  /** One of the gateway's meters as {@code GET /metrics} shows it: its Prometheus name, without labels. */
+  public double meter(String name) throws IOException, InterruptedException {
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(url("/metrics"))).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(line -> line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst()
+        .orElseThrow(() -> new AssertionError("no meter " + name + " in /metrics"));
+  }
+
+  /**
+   * Chunks of Netty's memory lent to uploads and not given back ({@code ftpgw_http_chunks_lent}), once that is 0 or
+   * after 10 s: every upload, refused or not, must give all back.
+   */
+  public double lentChunksAfterAMoment() throws Exception {
+    return Poll.settle(Duration.ofSeconds(10), () -> meter("ftpgw_http_chunks_lent"), lent -> lent == 0);
+  }
+
   public Path ftpRoot() {
     return ftpRoot;
   }
@@ -65,13 +89,7 @@ public final class GatewayUnderTest {
    * right after it answers, so a body may outlive its 201 by a moment.
    */
   public List<String> strayFilesAfterAMoment() throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    List<String> stray = strayFiles();
-    while (!stray.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      stray = strayFiles();
-    }
-    return stray;
+    return Poll.settle(Duration.ofSeconds(5), this::strayFiles, List::isEmpty);
   }
 
   /** What must never remain after an upload ends: spool bodies, and temporary files on the FTP side. */

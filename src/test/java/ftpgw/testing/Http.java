@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /** A blocking HTTP client for tests, speaking to one gateway. */
@@ -54,19 +53,10 @@ public final class Http {
   /** Polls {@code GET path} until its JSON body satisfies {@code done}; fails after {@code within}. */
   public JsonObject awaitJson(String path, Predicate<JsonObject> done, Duration within, String... headers)
       throws Exception {
-    Instant deadline = Instant.now().plus(within);
-    JsonObject last = null;
-    while (Instant.now().isBefore(deadline)) {
+    return Poll.until("GET " + path + " reaching the expected state", within, () -> {
       HttpResponse<String> response = get(path, headers);
-      if (response.statusCode() == 200) {
-        last = new JsonObject(response.body());
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("GET " + path + " did not reach the expected state within " + within + "; last: " + last);
+      return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
+    }, json -> json != null && done.test(json));
   }
 
   private HttpRequest.Builder request(String path, String... headers) {

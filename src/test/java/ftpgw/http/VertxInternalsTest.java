@@ -1,0 +1,73 @@
+package ftpgw.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vert.x internals behind {@link VertxInternals} still work as the HTTP side needs them. When a Vert.x upgrade
+ * moves one, this fails naming it (the gateway would otherwise fall back to copying every body, silently).
+ */
+class VertxInternalsTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void anHttp1ConnectionShowsItsNettyChannelAndVertxHandler() throws Exception {
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    HttpServer server = vertx.createHttpServer()
+        .connectionHandler(connection -> {
+          Channel channel = VertxInternals.channel(connection);
+          if (channel == null) {
+            seen.complete("no Netty channel: " + connection.getClass().getName()
+                + " is no longer an io.vertx.core.net.impl.ConnectionBase");
+          } else if (VertxInternals.vertxHandlerName(channel.pipeline()) == null) {
+            seen.complete("no io.vertx.core.net.impl.VertxHandler in the pipeline " + channel.pipeline().names());
+          } else {
+            seen.complete("ok");
+          }
+        })
+        .requestHandler(request -> request.response().end("hi"))
+        .listen(0, "127.0.0.1").await();
+
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(seen.get(30, TimeUnit.SECONDS)).as("Vert.x internals BodyTap relies on").isEqualTo("ok");
+  }
+
+  @Test
+  void aLentNettyBufferIsWrappedWithoutACopyAndFoundAgain() {
+    ByteBuf chunk = Unpooled.copiedBuffer("chunk", StandardCharsets.US_ASCII);
+    try {
+      Buffer lent = VertxInternals.lend(chunk);
+
+      assertThat(lent.toString(StandardCharsets.US_ASCII)).isEqualTo("chunk");
+      assertThat(VertxInternals.lentByteBuf(lent))
+          .as("io.vertx.core.buffer.impl.BufferImpl.byteBuf() of a buffer made by BufferInternal.buffer(ByteBuf)")
+          .isSameAs(chunk);
+    } finally {
+      chunk.release();
+    }
+  }
+}
