@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,8 @@ class VertxInternalsTest {
   @Test
   void anHttp1ConnectionShowsItsNettyChannelAndVertxHandler() throws Exception {
     CompletableFuture<String> seen = new CompletableFuture<>();
-    HttpServer server = vertx.createHttpServer()
+    // as HttpUploadVerticle listens: without h2c, whose upgrade handler takes VertxHandler's place at first
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
         .connectionHandler(connection -> {
           Channel channel = VertxInternals.channel(connection);
           if (channel == null) {
