@@ -11,6 +11,8 @@ import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
 import ftpgw.Stage;
+import ftpgw.web.WebPageRoutes;
+import ftpgw.web.WebSessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -61,10 +63,12 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
-    AuthRoutes login = new AuthRoutes(auth);
+    WebSessions sessions = new WebSessions(WebSessions.DEFAULT_IDLE);
+    AuthRoutes login = new AuthRoutes(auth, sessions);
 
     Router router = Router.router(vertx);
     router.route().handler(this::pauseAndCheckRawPath);
+    new WebPageRoutes(auth, sessions, config.tls() != null).mount(router);
     if (!auth.config().protectOps()) {
       ops.mount(router);
     }
