@@ -184,6 +184,7 @@
     uppy.on('upload-error', (file, error) => showError(uploadError(error)));
     uppy.on('complete', () => listFolder(state.dir));
     state.uppy = uppy;
+    window.ftpgwUppy = uppy; // for scripts and tests that read the uploads' progress
   }
 
   function uploadError(error) {
@@ -197,43 +198,45 @@
     return error;
   }
 
-  /** A finished upload's row: its SHA-256 comes with the transfer's `delivered` event (or from /transfers). */
+  /**
+   * A finished upload's row. A tus upload becomes the transfer with the same id, so its SHA-256 and final path come
+   * with that transfer's `delivered` event, or from /transfers/{id} when the page missed it.
+   */
   function finished(name, path, uploadUrl) {
+    const id = uploadUrl ? uploadUrl.split('/').filter(Boolean).pop() : path;
     const tbody = $('finished').tBodies[0];
-    let row = state.finished.get(path);
+    let row = state.finished.get(id);
     if (!row) {
       row = tbody.insertRow(0);
-      row.dataset.path = path;
+      row.dataset.id = id;
       row.insertCell().textContent = name;
       row.insertCell().textContent = path;
       const hash = row.insertCell();
       hash.className = 'hash';
       hash.textContent = 'publishing…';
-      state.finished.set(path, row);
+      state.finished.set(id, row);
     }
-    lookUpDigest(path, uploadUrl);
+    lookUpTransfer(id);
   }
 
-  async function lookUpDigest(path, uploadUrl, tries = 0) {
-    const row = state.finished.get(path);
-    if (!row || row.dataset.sha256) return;
+  async function lookUpTransfer(id, tries = 0) {
+    const row = state.finished.get(id);
+    if (!row || row.dataset.state === 'delivered') return;
     try {
-      const response = await api('GET', '/transfers?limit=100');
-      const list = await response.json();
-      const done = (list.items || []).find((t) => t.path === path && t.state === 'delivered');
-      if (done) {
-        showDigest(path, done.sha256);
-        return;
-      }
+      const response = await api('GET', '/transfers/' + encodeURIComponent(id));
+      showFinished(await response.json());
+      if (row.dataset.state === 'delivered' || row.dataset.state === 'failed') return;
     } catch (ignored) { /* the event may still come */ }
-    if (tries < 30) setTimeout(() => lookUpDigest(path, uploadUrl, tries + 1), 2000);
+    if (tries < 60) setTimeout(() => lookUpTransfer(id, tries + 1), 2000);
   }
 
-  function showDigest(path, sha256) {
-    const row = state.finished.get(path);
-    if (!row || !sha256) return;
-    row.dataset.sha256 = sha256;
-    row.cells[2].textContent = sha256;
+  function showFinished(t) {
+    const row = state.finished.get(t.id);
+    if (!row || row.dataset.state === 'delivered') return;
+    row.dataset.state = t.state;
+    if (t.path) row.cells[1].textContent = t.path;
+    if (t.state === 'delivered') row.cells[2].textContent = t.sha256;
+    else if (t.state === 'failed' || t.state === 'cancelled') row.cells[2].textContent = t.state + ': ' + (t.error || t.lastError || '');
   }
 
   // ---------- file browser ----------
@@ -285,11 +288,15 @@
     });
   }
 
+  function isFolder(entry) {
+    return entry.type === 'folder' || entry.type === 'directory';
+  }
+
   function showEntries(entries) {
     const tbody = $('files').tBodies[0];
     tbody.replaceChildren();
     const sorted = entries.slice().sort((a, b) =>
-      (a.type === b.type ? 0 : a.type === 'directory' ? -1 : 1) || a.name.localeCompare(b.name));
+      (isFolder(a) === isFolder(b) ? 0 : isFolder(a) ? -1 : 1) || a.name.localeCompare(b.name));
     if (sorted.length === 0) {
       const row = tbody.insertRow();
       const cell = row.insertCell();
@@ -299,7 +306,7 @@
     }
     for (const entry of sorted) {
       const path = [state.dir, entry.name].filter(Boolean).join('/');
-      const folder = entry.type === 'directory';
+      const folder = isFolder(entry);
       const row = tbody.insertRow();
       row.dataset.name = entry.name;
       const name = row.insertCell();
@@ -336,10 +343,10 @@
   }
 
   async function remove(entry, path) {
-    const what = entry.type === 'directory' ? 'the empty folder ' : '';
+    const what = isFolder(entry) ? 'the empty folder ' : '';
     if (!window.confirm('Delete ' + what + path + '?')) return;
     try {
-      await api('DELETE', '/files/' + encodePath(path) + (entry.type === 'directory' ? '/' : ''));
+      await api('DELETE', '/files/' + encodePath(path) + (isFolder(entry) ? '/' : ''));
       showError(null);
     } catch (e) {
       showError(e);
@@ -351,7 +358,7 @@
     const name = window.prompt('New name for ' + entry.name, entry.name);
     if (!name || name === entry.name) return;
     const target = [state.dir, name].filter(Boolean).join('/');
-    const slash = entry.type === 'directory' ? '/' : '';
+    const slash = isFolder(entry) ? '/' : '';
     try {
       await api('MOVE', '/files/' + encodePath(path) + slash, {
         headers: { Destination: location.origin + '/files/' + encodePath(target) + slash, Overwrite: 'F' },
@@ -436,7 +443,7 @@
     row.cells[2].textContent = bytes(t.bytes || 0) + total;
     row.cells[3].textContent = t.sha256 || '';
     row.cells[4].textContent = new Date(t.at || t.updatedAt || Date.now()).toLocaleTimeString();
-    if (t.state === 'delivered') showDigest(t.path, t.sha256);
+    showFinished(t);
   }
 
   function bytes(n) {

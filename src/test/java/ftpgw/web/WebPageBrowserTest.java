@@ -3,6 +3,7 @@ package ftpgw.web;
 import ftpgw.auth.SecretHash;
 import ftpgw.testing.Browser;
 import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.nio.file.Path;
@@ -54,24 +56,48 @@ class WebPageBrowserTest {
   @Test
   void aWrongPasswordKeepsTheFormAndLogoutBringsItBack() {
     browser.open(gateway.url("/"));
-    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("login-form")));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     assertThat(browser.find("#app-view").isDisplayed()).isFalse();
 
     logIn("alice", "not-her-password");
-    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("error")));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("error")));
     assertThat(browser.find("#error").getText()).contains("UNAUTHORIZED");
     assertThat(browser.find("#login-form").isDisplayed()).isTrue();
 
     logIn("alice", ALICE_PASSWORD);
-    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("app-view")));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("app-view")));
     assertThat(browser.find("#who-name").getText()).isEqualTo("alice");
     assertThat(browser.script("return document.cookie")).as("the session cookie is HttpOnly").isEqualTo("");
 
     browser.find("#logout").click();
-    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("login-form")));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     assertThat(browser.find("#app-view").isDisplayed()).isFalse();
     browser.open(gateway.url("/"));
-    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("login-form")));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+  }
+
+  @Test
+  void aUserSeesOnlyItsOwnFilesAndTransfers() throws Exception {
+    Http http = new Http(gateway.httpPort());
+    assertThat(http.put("/files/alice-report.txt", "alice's", "Authorization", Http.basic("alice", ALICE_PASSWORD))
+        .statusCode()).isEqualTo(201);
+    assertThat(http.put("/files/bob-secret.txt", "bob's", "Authorization", Http.basic("bob", BOB_PASSWORD))
+        .statusCode()).isEqualTo(201);
+
+    browser.open(gateway.url("/"));
+    browser.waitFor(20, ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    logIn("alice", ALICE_PASSWORD);
+    browser.waitFor(20, d -> browser.find("#files").getText().contains("alice-report.txt"));
+    browser.waitFor(20, d -> browser.find("#transfers").getText().contains("alice-report.txt"));
+
+    assertThat(http.put("/files/bob-later.txt", "bob's too", "Authorization", Http.basic("bob", BOB_PASSWORD))
+        .statusCode()).isEqualTo(201);
+    assertThat(http.put("/files/alice-later.txt", "alice's too", "Authorization",
+        Http.basic("alice", ALICE_PASSWORD)).statusCode()).isEqualTo(201);
+    browser.waitFor(20, d -> browser.find("#transfers").getText().contains("alice-later.txt"));
+
+    assertThat(browser.find("#files").getText()).doesNotContain("bob");
+    assertThat(browser.find("#transfers").getText()).doesNotContain("bob");
   }
 
   private void logIn(String user, String password) {
