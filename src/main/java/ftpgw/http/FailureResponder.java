@@ -23,6 +23,9 @@ final class FailureResponder {
    */
   private static final long NO_ERROR = 0x0;
 
+  /** Sent by the web page with each of its requests (as JavaScript libraries do with XMLHttpRequest). */
+  static final String PAGE_HEADER = "X-Requested-With";
+
   private final int retryAfterSeconds;
 
   FailureResponder(int retryAfterSeconds) {
@@ -44,6 +47,10 @@ final class FailureResponder {
     String message = failure == Failure.INTERNAL ? "internal error: " + error : error.getMessage();
     if (error instanceof GatewayException expected) {
       expected.headers().forEach((name, value) -> ctx.response().putHeader(name, value));
+      if (ctx.request().getHeader(PAGE_HEADER) != null) {
+        // the page shows its own login form: a Basic challenge would make the browser pop up its dialog instead
+        ctx.response().headers().remove("WWW-Authenticate");
+      }
     }
     answer(ctx, failure.httpStatus(), failure.name(), message);
   }

@@ -11,6 +11,8 @@ import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
 import ftpgw.lifecycle.Stage;
+import ftpgw.web.WebPageRoutes;
+import ftpgw.web.WebSessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,10 +64,11 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
-    AuthRoutes login = new AuthRoutes(auth);
+    WebSessions sessions = new WebSessions(WebSessions.DEFAULT_IDLE);
+    AuthRoutes login = new AuthRoutes(auth, sessions);
 
     Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
-        transfers, failures, own -> {
+        transfers, failures, open -> new WebPageRoutes(auth, sessions, config.tls() != null).mount(open), own -> {
           own.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
           own.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
           own.delete("/transfers/:id").handler(transfers::cancel);

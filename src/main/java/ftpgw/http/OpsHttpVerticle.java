@@ -50,7 +50,7 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
         new DeliveryClient(vertx.eventBus()));
     FailureResponder failures = new FailureResponder(retryAfterSeconds);
     Router router = GatewayRouter.create(vertx, null, ops, auth.config().protectOps(), new AuthRoutes(auth),
-        transfers, failures, own -> { });
+        transfers, failures, open -> { }, own -> { });
     return vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
         .listen(config.port(), config.host())

@@ -31,6 +31,8 @@ public enum Failure {
   INTERNAL(500),
   /** no credentials, or wrong ones (answered with WWW-Authenticate) */
   UNAUTHORIZED(401),
+  /** a request sent with the web page's session cookie that changes something, without the session's CSRF token */
+  CSRF_TOKEN_MISSING(403),
   /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */

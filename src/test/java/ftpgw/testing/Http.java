@@ -36,6 +36,11 @@ public final class Http {
     return send(request(path, headers).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  public HttpResponse<String> post(String path, String body, String... headers)
+      throws IOException, InterruptedException {
+    return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
   public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
     return send(request(path, headers).GET().build());
   }
