@@ -76,7 +76,7 @@ final class Prompt {
 
   private void status() {
     out.printf("ranks: %d%n", ranks);
-    out.printf("gateway: %s (%s)%n", options.gateway, probe.health());
+    out.printf("gateway: %s (%s)%n", options.gatewayUri(), probe.health());
     out.printf("credentials: %s%n", options.credentials().describe());
     out.printf("remote folder: %s%n", options.remoteFolder.isEmpty() ? "/" : options.remoteFolder);
     out.println(coordinator.totals());
