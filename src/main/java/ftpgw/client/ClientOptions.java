@@ -17,7 +17,7 @@ import java.util.List;
         "Interactive: mpj-client [options]   (rank 0 prompts: upload <path>..., status, help, quit)"})
 final class ClientOptions {
   @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:FTPGW_GATEWAY:-http://127.0.0.1:6969}",
-      description = "gateway base URL (env FTPGW_GATEWAY; default ${DEFAULT-VALUE})")
+      description = "gateway base URL; host:port means http://host:port (env FTPGW_GATEWAY; default ${DEFAULT-VALUE})")
   String gateway;
 
   @Option(names = "--to", paramLabel = "FOLDER", defaultValue = "",
@@ -59,8 +59,20 @@ final class ClientOptions {
 
   /** Why the positional command is unusable, or null. */
   String badCommand() {
+    // checked on every rank alike, so that every rank stops with the same usage error before any MPI traffic
     if (!List.of("auto", "bar", "lines").contains(progress)) {
       return "--progress is auto, bar or lines, got '" + progress + "'";
+    }
+    if (attempts < 1) {
+      return "--attempts must be at least 1, got " + attempts;
+    }
+    if (retryDelayMs < 0) {
+      return "--retry-delay-ms must not be negative, got " + retryDelayMs;
+    }
+    try {
+      GatewayAddress.parse(gateway);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
     if (interactive()) {
       return null;
@@ -68,11 +80,12 @@ final class ClientOptions {
     if (!command.get(0).equals("upload")) {
       return "unknown command '" + command.get(0) + "': the only command is upload <path>...";
     }
-    return command.size() < 2 ? "upload needs at least one path" : null;
+    return command.size() < 2 ? "upload needs at least one path: " + Prompt.UPLOAD_USAGE : null;
   }
 
+  /** The caller checked {@link #badCommand()} first. */
   URI gatewayUri() {
-    return URI.create(gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway);
+    return GatewayAddress.parse(gateway);
   }
 
   GatewayLogin credentials() {

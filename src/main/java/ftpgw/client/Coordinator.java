@@ -19,23 +19,28 @@ final class Coordinator {
   private final PrintStream out;
   private final Planner planner;
   private final boolean liveProgress;
+  private final GatewayCheck gateway;
   private int rounds;
   private long filesArrived;
   private long filesFailed;
   private long bytesArrived;
 
-  Coordinator(Ranks ranks, RankShare share, PrintStream out, boolean liveProgress) {
+  Coordinator(Ranks ranks, RankShare share, PrintStream out, boolean liveProgress, GatewayCheck gateway) {
     this.liveProgress = liveProgress;
+    this.gateway = gateway;
     this.ranks = ranks;
     this.share = share;
     this.out = out;
     this.planner = new Planner(ranks.size());
   }
 
-  /** One upload: how it ended for every file, and which typed paths did not exist. */
-  record Round(List<UploadResult> results, List<String> notFound) {
+  /**
+   * One upload: how it ended for every file, and which typed paths did not exist; {@code gatewayProblem} (or null)
+   * says why no file was attempted at all.
+   */
+  record Round(List<UploadResult> results, List<String> notFound, String gatewayProblem) {
     boolean everyFileArrived() {
-      return notFound.isEmpty() && results.stream().allMatch(UploadResult::ok);
+      return gatewayProblem == null && notFound.isEmpty() && results.stream().allMatch(UploadResult::ok);
     }
 
     long failed() {
@@ -49,17 +54,23 @@ final class Coordinator {
       plan = planner.plan(paths, remoteFolder);
     } catch (UncheckedIOException e) {
       out.println("Cannot plan the upload: " + e.getMessage());
-      return new Round(List.of(), paths);
+      return new Round(List.of(), paths, null);
     }
     plan.notFound().forEach(p -> out.println("File not found: " + p));
     if (plan.files().isEmpty()) {
       if (plan.notFound().isEmpty()) {
         out.println("Nothing to upload: the paths hold no files.");
       }
-      return new Round(List.of(), plan.notFound());
+      return new Round(List.of(), plan.notFound(), null);
     }
-    out.printf("Uploading %d files (%s) with %d ranks to %s%n", plan.files().size(),
-        ReportTable.size(plan.totalBytes()), ranks.size(), remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
+    String problem = gateway.problem();
+    if (problem != null) {
+      out.println(problem);
+      return new Round(List.of(), plan.notFound(), problem);
+    }
+    out.printf("Uploading %s (%s) with %s to %s%n", Counted.of(plan.files().size(), "file"),
+        ReportTable.size(plan.totalBytes()), Counted.of(ranks.size(), "rank"),
+        remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
     long start = System.nanoTime();
     ranks.broadcast(RankMessages.encode(RankMessages.Command.upload(plan, liveProgress)));
     ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
@@ -70,7 +81,7 @@ final class Coordinator {
     }
     double wall = (System.nanoTime() - start) / 1e9;
     ReportTable.print(out, all, wall, ranks.size());
-    Round round = new Round(all, plan.notFound());
+    Round round = new Round(all, plan.notFound(), null);
     count(round);
     return round;
   }
@@ -87,13 +98,13 @@ final class Coordinator {
     List<UploadResult> results = null;
     while (results == null || waitingFor > 0) {
       for (Ranks.Progress p : ranks.pollProgress()) {
-        view.update(p.rank(), p.filesDone(), p.bytes());
+        view.update(p.rank(), p.filesDone(), p.bytes(), p.failedBytes());
         if (p.finished() && !finished[p.rank()]) {
           finished[p.rank()] = true;
           waitingFor--;
         }
       }
-      view.update(Ranks.ROOT, own.filesDone(), own.bytes());
+      view.update(Ranks.ROOT, own.filesDone(), own.bytes(), own.failedBytes());
       view.render();
       results = results != null ? results : await(upload);
     }
@@ -117,8 +128,8 @@ final class Coordinator {
   }
 
   String totals() {
-    return String.format("%d uploads this session: %d files arrived (%s), %d failed", rounds, filesArrived,
-        ReportTable.size(bytesArrived), filesFailed);
+    return String.format("%s this session: %s arrived (%s), %d failed", Counted.of(rounds, "upload"),
+        Counted.of(filesArrived, "file"), ReportTable.size(bytesArrived), filesFailed);
   }
 
   private void count(Round round) {

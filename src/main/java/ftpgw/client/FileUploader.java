@@ -81,17 +81,35 @@ public final class FileUploader {
 
   /** For {@code status}: what {@code GET /health} says, or why it could not be asked. */
   public String health() {
+    Health answer = askHealth();
+    if (!answer.answered()) {
+      return "not reachable: " + answer.problem();
+    }
+    return answer.status() == 200 ? "reachable, healthy" : "answers HTTP " + answer.status();
+  }
+
+  /** One {@code GET /health}: its status, or 0 and why there was no answer. */
+  Health askHealth() {
     try {
       HttpResponse<String> response = http.send(request("/health").timeout(Duration.ofSeconds(5)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? "reachable, healthy" : "answers HTTP " + response.statusCode();
+      return new Health(response.statusCode(), "");
     } catch (ConnectException e) {
-      return "not reachable: connection refused";
+      return new Health(0, "connection refused");
+    } catch (HttpTimeoutException e) {
+      return new Health(0, "no answer within 5 s");
     } catch (IOException e) {
-      return "not reachable: " + e;
+      return new Health(0, e.getMessage() == null ? e.toString() : e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted";
+      return new Health(0, "interrupted");
+    }
+  }
+
+  /** The gateway's answer to {@code GET /health}: {@code status} 0 = none, {@code problem} says why. */
+  record Health(int status, String problem) {
+    boolean answered() {
+      return status > 0;
     }
   }
 

@@ -29,10 +29,10 @@ final class FollowerRank {
     while (true) {
       try {
         List<UploadResult> results = upload.get(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        ranks.sendProgress(new Ranks.Progress(ranks.rank(), progress.filesDone(), progress.bytes(), true));
+        ranks.sendProgress(report(progress, true));
         return results;
       } catch (TimeoutException e) {
-        ranks.sendProgress(new Ranks.Progress(ranks.rank(), progress.filesDone(), progress.bytes(), false));
+        ranks.sendProgress(report(progress, false));
       } catch (InterruptedException | ExecutionException e) {
         // RankShare turns every failure into a result; reaching this is a bug, and rank 0 still waits for us
         throw new IllegalStateException("rank " + ranks.rank() + ": upload thread failed", e);
@@ -40,11 +40,15 @@ final class FollowerRank {
     }
   }
 
+  private Ranks.Progress report(ShareProgress progress, boolean finished) {
+    return new Ranks.Progress(ranks.rank(), progress.filesDone(), progress.bytes(), progress.failedBytes(), finished);
+  }
+
+  /** Until rank 0 says quit; exits quietly, as the job's end already says that every rank is done. */
   void serve() {
     while (true) {
       RankMessages.Command command = RankMessages.decodeCommand(ranks.broadcast(null));
       if (command.kind() == RankMessages.QUIT) {
-        out.println("Rank " + ranks.rank() + " exiting.");
         return;
       }
       ranks.gather(RankMessages.encode(uploadReporting(command)));

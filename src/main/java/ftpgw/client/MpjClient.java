@@ -3,19 +3,22 @@ package ftpgw.client;
 import mpi.MPI;
 import picocli.CommandLine;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 
 /**
  * The MPI client's entry point on every rank (start it with {@code deploy/mpjrun}). Rank 0 plans, prompts and
- * reports; every rank, rank 0 included, uploads its share. Exit code (rank 0): 0 only if every file arrived.
+ * reports; every rank, rank 0 included, uploads its share. Exit code (rank 0): 0 only if every file arrived; see
+ * the constants for the others.
  */
 public final class MpjClient {
   static final int EXIT_OK = 0;
   static final int EXIT_FILES_MISSING = 1;
   static final int EXIT_USAGE = 2;
+  /** The gateway could not be reached (or answered 5xx on /health) through every attempt: nothing was sent. */
+  static final int EXIT_GATEWAY_UNAVAILABLE = 3;
+  /** A failure nobody planned for (a bug): MPJ's multicore starter would otherwise swallow it and exit 0. */
+  static final int EXIT_INTERNAL = 70;
 
   private MpjClient() {
   }
@@ -23,13 +26,35 @@ public final class MpjClient {
   public static void main(String[] args) {
     // niodev ranks are JVMs of their own, started as "<rank> <conf> niodev <user args>"; multicore ranks are threads
     boolean ownJvm = args.length >= 3 && args[2].equals("niodev");
-    String[] userArgs = MPI.Init(args);
-    Ranks ranks = Ranks.world();
-    int exit = run(ranks, userArgs, System.out, System.err);
-    ranks.finish();
-    // in multicore one System.exit ends every rank's thread: only rank 0 says how the job went, after the barrier
-    if (ranks.isRoot() || ownJvm) {
+    PrintStream out = LineOutput.stdout();
+    PrintStream err = LineOutput.stderr();
+    boolean[] root = {false};
+    int exit = guarded(() -> {
+      String[] userArgs = MPI.Init(args);
+      Ranks ranks = Ranks.world();
+      root[0] = ranks.isRoot();
+      int code = run(ranks, userArgs, out, err);
+      ranks.finish();
+      return code;
+    }, err);
+    out.flush();
+    err.flush();
+    // in multicore one System.exit ends every rank's thread: only rank 0 says how the job went, after the barrier;
+    // an internal failure on any rank ends the job, as its peers would wait for it in the next collective for ever
+    if (root[0] || ownJvm || exit == EXIT_INTERNAL) {
       System.exit(exit);
+    }
+  }
+
+  /** Runs {@code body}; anything it throws is one line on {@code err} and {@link #EXIT_INTERNAL}. */
+  static int guarded(Callable<Integer> body, PrintStream err) {
+    try {
+      return body.call();
+    } catch (Exception | Error e) {
+      StackTraceElement[] where = e.getStackTrace();
+      err.println("mpj-client: internal error: " + e + (where.length > 0 ? " at " + where[0] : ""));
+      err.flush();
+      return EXIT_INTERNAL;
     }
   }
 
@@ -59,25 +84,18 @@ public final class MpjClient {
     }
     // a live bar only where someone watches: System.console() is null when stdin or stdout is not a terminal
     boolean live = options.progress.equals("bar") || (options.progress.equals("auto") && System.console() != null);
-    Coordinator coordinator = new Coordinator(ranks, share, out, live);
+    GatewayCheck check = new GatewayCheck(uploader, options.gatewayUri(), options.backoff(), out);
+    Coordinator coordinator = new Coordinator(ranks, share, out, live, check);
     try {
       if (options.interactive()) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        new Prompt(coordinator, options, uploader, ranks.size(), out).run(in);
+        try (CommandLines in = CommandLines.open(out)) {
+          new Prompt(coordinator, options, uploader, ranks.size(), out).run(in);
+        }
         return EXIT_OK;
       }
       Coordinator.Round round = coordinator.upload(options.uploadPaths(), options.remoteFolder);
       coordinator.quit();
-      if (!round.everyFileArrived()) {
-        err.printf("mpj-client: not every file arrived: %d failed, %d paths not found (see above)%n",
-            round.failed(), round.notFound().size());
-        if (round.results().stream().anyMatch(r -> !r.ok() && r.message().contains(FileUploader.UNREACHABLE))) {
-          err.printf("mpj-client: the gateway %s could not be reached: is it running, and is --gateway"
-              + " (or FTPGW_GATEWAY) right?%n", options.gateway);
-        }
-        return EXIT_FILES_MISSING;
-      }
-      return EXIT_OK;
+      return BatchVerdict.exitCode(round, options.gateway, err);
     } catch (java.io.IOException | RuntimeException e) {
       err.println("mpj-client: " + e.getMessage());
       coordinator.quit();

@@ -15,6 +15,7 @@ final class ProgressView {
   private final long totalBytes;
   private final int totalFiles;
   private final long[] bytes;
+  private final long[] failedBytes;
   private final int[] files;
   private final long start = System.nanoTime();
   private long lastPlain = start;
@@ -26,12 +27,15 @@ final class ProgressView {
     this.totalBytes = totalBytes;
     this.totalFiles = totalFiles;
     this.bytes = new long[ranks];
+    this.failedBytes = new long[ranks];
     this.files = new int[ranks];
   }
 
-  void update(int rank, int filesDone, long bytesDone) {
+  /** {@code failed}: the part of {@code bytesDone} that belongs to files that failed. */
+  void update(int rank, int filesDone, long bytesDone, long failed) {
     files[rank] = filesDone;
     bytes[rank] = bytesDone;
+    failedBytes[rank] = failed;
   }
 
   void render() {
@@ -54,14 +58,18 @@ final class ProgressView {
     }
   }
 
-  private String line(long now) {
+  String line(long now) {
     long done = java.util.Arrays.stream(bytes).sum();
     int filesDone = java.util.Arrays.stream(files).sum();
     double seconds = (now - start) / 1e9;
-    double rate = seconds > 0 ? done / seconds : 0;
+    // the rate (and so the ETA) counts bytes that went out, not the sizes of files that failed: with every file
+    // failing there is no rate and no ETA
+    long sent = done - java.util.Arrays.stream(failedBytes).sum();
+    double rate = seconds > 0 ? sent / seconds : 0;
     double fraction = totalBytes > 0 ? Math.min(1, (double) done / totalBytes) : (double) filesDone / Math.max(1, totalFiles);
     int filled = (int) Math.round(fraction * BAR_WIDTH);
-    String eta = rate > 0 && done < totalBytes ? String.format("%.0f s", (totalBytes - done) / rate) : "-";
+    String eta = rate > 0 && done < totalBytes && filesDone < totalFiles
+        ? String.format("%.0f s", (totalBytes - done) / rate) : "-";
     return String.format("[%s%s] %3.0f%% %s of %s, %d/%d files, %.1f MB/s, ETA %s", "#".repeat(filled),
         ".".repeat(BAR_WIDTH - filled), fraction * 100, ReportTable.size(done), ReportTable.size(totalBytes), filesDone,
         totalFiles, rate / 1e6, eta);

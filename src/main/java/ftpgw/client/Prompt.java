@@ -1,6 +1,5 @@
 package ftpgw.client;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 final class Prompt {
   static final String PROMPT = "Enter a command (upload <path>... / status / help / quit): ";
   static final String USAGE = "Invalid command. Try 'upload <path>... [--to <remote folder>]', 'status', 'help' or 'quit'.";
+  static final String UPLOAD_USAGE = "Usage: upload <path>... [--to <remote folder>]  (files, folders or globs)";
 
   private final Coordinator coordinator;
   private final ClientOptions options;
@@ -28,11 +28,9 @@ final class Prompt {
     this.out = out;
   }
 
-  void run(BufferedReader in) throws IOException {
+  void run(CommandLines in) throws IOException {
     while (true) {
-      out.print(PROMPT);
-      out.flush();
-      String line = in.readLine();
+      String line = in.read(PROMPT);
       if (line == null) {
         out.println();
         break;
@@ -60,14 +58,17 @@ final class Prompt {
     List<String> paths = new ArrayList<>();
     String to = options.remoteFolder;
     for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--to") && i + 1 < args.size()) {
+      if (!args.get(i).equals("--to")) {
+        paths.add(args.get(i));
+      } else if (i + 1 < args.size()) {
         to = args.get(++i);
       } else {
-        paths.add(args.get(i));
+        out.println("--to needs a remote folder. " + UPLOAD_USAGE);
+        return;
       }
     }
     if (paths.isEmpty()) {
-      out.println(USAGE);
+      out.println(UPLOAD_USAGE);
       return;
     }
     coordinator.upload(paths, to);
@@ -75,7 +76,7 @@ final class Prompt {
 
   private void status() {
     out.printf("ranks: %d%n", ranks);
-    out.printf("gateway: %s (%s)%n", options.gateway, probe.health());
+    out.printf("gateway: %s (%s)%n", options.gatewayUri(), probe.health());
     out.printf("credentials: %s%n", options.credentials().describe());
     out.printf("remote folder: %s%n", options.remoteFolder.isEmpty() ? "/" : options.remoteFolder);
     out.println(coordinator.totals());

@@ -48,7 +48,7 @@ final class RankShare {
     long bytesDone = 0;
     for (PlannedFile file : mine) {
       UploadResult result = uploadOne(file, shareProgress);
-      shareProgress.fileFinished(file.bytes());
+      shareProgress.fileFinished(file.bytes(), result.ok());
       results.add(result);
       bytesDone += result.ok() ? result.bytes() : 0;
       if (!plainLines) {

@@ -70,7 +70,7 @@ final class Ranks {
   }
 
   /** A rank's progress as rank 0 receives it. */
-  record Progress(int rank, int filesDone, long bytes, boolean finished) {
+  record Progress(int rank, int filesDone, long bytes, long failedBytes, boolean finished) {
   }
 
   /**
@@ -78,7 +78,7 @@ final class Ranks {
    * which it only gathers; rank 0 reads them until every worker has finished.
    */
   void sendProgress(Progress progress) {
-    long[] message = {progress.filesDone(), progress.bytes(), progress.finished() ? 1 : 0};
+    long[] message = {progress.filesDone(), progress.bytes(), progress.failedBytes(), progress.finished() ? 1 : 0};
     MPI.COMM_WORLD.Send(message, 0, message.length, MPI.LONG, ROOT, PROGRESS_TAG);
   }
 
@@ -86,9 +86,9 @@ final class Ranks {
   List<Progress> pollProgress() {
     List<Progress> received = new ArrayList<>();
     for (mpi.Status status; (status = MPI.COMM_WORLD.Iprobe(MPI.ANY_SOURCE, PROGRESS_TAG)) != null; ) {
-      long[] message = new long[3];
+      long[] message = new long[4];
       MPI.COMM_WORLD.Recv(message, 0, message.length, MPI.LONG, status.source, PROGRESS_TAG);
-      received.add(new Progress(status.source, (int) message[0], message[1], message[2] == 1));
+      received.add(new Progress(status.source, (int) message[0], message[1], message[2], message[3] == 1));
     }
     return received;
   }

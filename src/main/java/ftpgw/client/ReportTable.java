@@ -21,8 +21,9 @@ final class ReportTable {
     long arrived = results.stream().filter(UploadResult::ok).count();
     long bytes = results.stream().filter(UploadResult::ok).mapToLong(UploadResult::bytes).sum();
     double rate = wallSeconds > 0 ? bytes / wallSeconds / 1e6 : 0;
-    out.printf("total: %d files, %d arrived, %d failed, %d bytes in %.2f s on %d ranks: %.1f MB/s aggregate%n",
-        results.size(), arrived, results.size() - arrived, bytes, wallSeconds, ranks, rate);
+    out.printf("total: %s, %d arrived, %d failed, %s in %.2f s on %s: %.1f MB/s aggregate%n",
+        Counted.of(results.size(), "file"), arrived, results.size() - arrived, Counted.of(bytes, "byte"), wallSeconds,
+        Counted.of(ranks, "rank"), rate);
   }
 
   /** A byte count for people: 1.5 MiB, 320 B. */

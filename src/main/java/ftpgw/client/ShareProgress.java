@@ -5,12 +5,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How far one rank is with its share, updated by its upload thread and read by its MPI thread: files finished,
- * bytes of finished files, and bytes of the file in flight (its current attempt: a retry starts again at 0).
+ * bytes of finished files, and bytes of the file in flight (its current attempt: a retry starts again at 0). The
+ * bytes of failed files count as finished (the bar reaches its end) and apart, so that no rate or ETA rests on them.
  */
 final class ShareProgress {
   private final AtomicInteger filesDone = new AtomicInteger();
   private final AtomicLong bytesDone = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong failedBytes = new AtomicLong();
 
   void attemptStarted() {
     inFlight.set(0);
@@ -20,8 +22,11 @@ final class ShareProgress {
     inFlight.addAndGet(bytes);
   }
 
-  void fileFinished(long bytes) {
+  void fileFinished(long bytes, boolean arrived) {
     inFlight.set(0);
+    if (!arrived) {
+      failedBytes.addAndGet(bytes);
+    }
     bytesDone.addAndGet(bytes);
     filesDone.incrementAndGet();
   }
@@ -32,5 +37,10 @@ final class ShareProgress {
 
   long bytes() {
     return bytesDone.get() + inFlight.get();
+  }
+
+  /** The part of {@link #bytes()} that belongs to files that failed. */
+  long failedBytes() {
+    return failedBytes.get();
   }
 }

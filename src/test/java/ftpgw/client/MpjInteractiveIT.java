@@ -40,6 +40,8 @@ class MpjInteractiveIT {
           + "upload notes.txt photos\n"
           + "upload nothing-here.txt\n"
           + "dance\n"
+          + "upload\n"
+          + "upload --to\n"
           + "status\n"
           + "quit\n", false);
       int exit = job.awaitExit(Duration.ofMinutes(2));
@@ -55,8 +57,11 @@ class MpjInteractiveIT {
           .contains("Invalid command. Try 'upload <path>... [--to <remote folder>]', 'status', 'help' or 'quit'.")
           .contains("ranks: 3")
           .contains("gateway: " + gateway.url("") + " (reachable, healthy)")
-          .contains("1 uploads this session: 3 files arrived")
-          .contains("Exiting Client.").contains("Rank 1 exiting.").contains("Rank 2 exiting.");
+          .contains("1 upload this session: 3 files arrived")
+          .contains("Exiting Client.").doesNotContain("exiting.");
+      assertThat(job.output()).filteredOn(l -> l.endsWith("Usage: upload <path>... [--to <remote folder>]  (files, folders or globs)"))
+          .hasSize(2);
+      assertThat(job.output()).filteredOn(l -> l.contains("Invalid command")).hasSize(1);
     }
   }
 
@@ -72,7 +77,7 @@ class MpjInteractiveIT {
 
       assertThat(exit).as(job.outputText()).isZero();
       assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("last.bin"))).isEqualTo(TestFiles.sha256(file));
-      assertThat(job.outputText()).contains("Exiting Client.").contains("Rank 1 exiting.").contains("Rank 2 exiting.");
+      assertThat(job.outputText()).contains("Uploading 1 file (10.0 KiB) with 3 ranks to /").contains("Exiting Client.");
     }
   }
 }

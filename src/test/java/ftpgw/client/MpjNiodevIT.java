@@ -55,7 +55,7 @@ class MpjNiodevIT {
       List<ReportRow> rows = ReportRow.parse(job.output());
       assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.status()).isEqualTo("OK"));
       assertThat(rows.stream().map(ReportRow::rank).collect(Collectors.toSet())).isEqualTo(Set.of(0, 1, 2));
-      assertThat(job.outputText()).contains("Rank 1 exiting.").contains("Rank 2 exiting.");
+      assertThat(job.outputText()).doesNotContain("exiting.");
     }
   }
 
@@ -74,7 +74,7 @@ class MpjNiodevIT {
       assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("typed/a.bin"))).isEqualTo(TestFiles.sha256(a));
       assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("typed/b.bin"))).isEqualTo(TestFiles.sha256(b));
       assertThat(job.outputText()).contains("total: 2 files, 2 arrived, 0 failed").contains("ranks: 2")
-          .contains("Exiting Client.").contains("Rank 1 exiting.");
+          .contains("Exiting Client.");
     }
   }
 }

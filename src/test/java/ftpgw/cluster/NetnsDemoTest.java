@@ -43,6 +43,7 @@ class NetnsDemoTest {
         .contains("the client cannot reach the FTP host 10.200.3.2:2121")
         .contains("HTTP 201")
         .contains("SHA-256 match")
+        .containsPattern("netns-demo: took \\d+ s\n")
         .endsWith("netns-demo: OK\n");
   }
 

@@ -2,7 +2,6 @@ package ftpgw.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -25,14 +24,37 @@ public final class MpjJob implements AutoCloseable {
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
+  /** Everything as it came, a line without its end (a prompt) included. */
+  private final StringBuffer raw = new StringBuffer();
   private final Thread reader;
 
   private MpjJob(Process process) {
     this.process = process;
     this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          output.add(line);
+      // lines end at \n, \r or \r\n, as BufferedReader.readLine has them (a live bar redrawn after \r is a line)
+      StringBuilder line = new StringBuilder();
+      boolean afterCr = false;
+      try (InputStreamReader in = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+        char[] chunk = new char[8192];
+        for (int n; (n = in.read(chunk)) > 0; ) {
+          raw.append(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            char c = chunk[i];
+            if (c == '\n' && afterCr) {
+              afterCr = false;
+              continue;
+            }
+            afterCr = c == '\r';
+            if (c == '\n' || c == '\r') {
+              output.add(line.toString());
+              line.setLength(0);
+            } else {
+              line.append(c);
+            }
+          }
+        }
+        if (line.length() > 0) {
+          output.add(line.toString());
         }
       } catch (IOException e) {
         output.add("(output broke off: " + e + ")");
@@ -58,12 +80,33 @@ public final class MpjJob implements AutoCloseable {
 
   /** {@code deploy/mpjrun <mpjrunArgs> -jar target/mpj-client.jar <clientArgs>} in {@code workDir}. */
   public static MpjJob start(Path workDir, List<String> mpjrunArgs, List<String> clientArgs) throws Exception {
+    return start(workDir, command(mpjrunArgs, clientArgs));
+  }
+
+  /**
+   * The same job on a terminal of its own, as a user at a shell runs it: util-linux {@code script} gives it a
+   * pseudo-terminal and passes what {@link #type} sends through it as keystrokes.
+   */
+  public static MpjJob startOnTerminal(Path workDir, List<String> mpjrunArgs, List<String> clientArgs)
+      throws Exception {
+    String line = String.join(" ", command(mpjrunArgs, clientArgs).stream()
+        .map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+    // an xterm's size and type: JLine reads its key sequences (Up in keypad mode is ESC O A) from TERM's terminfo
+    return start(workDir, List.of("script", "-q", "-f", "-e", "-c",
+        "export TERM=xterm-256color; stty rows 40 cols 200; exec " + line, "/dev/null"));
+  }
+
+  private static List<String> command(List<String> mpjrunArgs, List<String> clientArgs) {
     List<String> command = new ArrayList<>();
     command.add(MPJRUN.toString());
     command.addAll(mpjrunArgs);
     command.add("-jar");
     command.add(CLIENT_JAR.toString());
     command.addAll(clientArgs);
+    return command;
+  }
+
+  private static MpjJob start(Path workDir, List<String> command) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().put("MPJ_HOME", mpjHome().toString());
     builder.environment().put("MPJRUN_JAVA_OPTS", "-Xmx256m");
@@ -90,6 +133,20 @@ public final class MpjJob implements AutoCloseable {
     }
     reader.join(10_000);
     return process.exitValue();
+  }
+
+  /**
+   * Waits until the output so far, as it came (a prompt without its newline included), satisfies {@code done};
+   * fails with the output if it does not in time.
+   */
+  public void awaitOutput(java.util.function.Predicate<String> done, Duration within) throws InterruptedException {
+    long end = System.nanoTime() + within.toNanos();
+    while (!done.test(raw.toString())) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the expected output did not come within " + within + "; output:\n" + outputText());
+      }
+      Thread.sleep(50);
+    }
   }
 
   public List<String> output() {
