@@ -7,6 +7,7 @@ import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
+import ftpgw.files.FilesClient;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
@@ -30,6 +31,8 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
   private static final String FILES_PREFIX = "/files/";
   private static final int BODY_CHUNK_BYTES = 64 * 1024;
+  /** How long a read or change of the FTP tree (or one chunk of a download) may wait, a free connection included. */
+  private static final Duration FILES_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpConfig config;
   private final Spool spool;
@@ -73,7 +76,10 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     if (auth.config().protectOps()) {
       ops.mount(router);
     }
-    router.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
+    FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
+    FileTree tree = new FileTree(vertx, files);
+    router.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot).handler(uploads::put);
+    tree.mount(router);
     router.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
     router.get("/transfers").handler(transfers::list);
     router.get("/transfers/:id").handler(transfers::get);
@@ -117,13 +123,17 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    if (method == HttpMethod.PUT || method == HttpMethod.POST) {
+    if (FileTree.carriesXmlBody(method)) {
+      ctx.request().pause(); // WebDAV handlers read their (small) XML bodies once the caller is known
+    } else if (method == HttpMethod.PUT || method == HttpMethod.POST) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }
     String raw = ctx.request().path();
-    if (raw.startsWith(FILES_PREFIX)) {
+    if (method != HttpMethod.PUT && method != HttpMethod.POST && FileRoutes.isTree(raw)) {
+      FileRoutes.putPath(ctx, raw); // reads and WebDAV also name folders, with a trailing '/'
+    } else if (raw.startsWith(FILES_PREFIX)) {
       RemotePath path = RawPaths.after(FILES_PREFIX, raw);
       ctx.put(UploadHandler.REMOTE_PATH, path);
     }
