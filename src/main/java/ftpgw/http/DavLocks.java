@@ -26,16 +26,17 @@ final class DavLocks {
   static final long MAX_TIMEOUT_SECONDS = 3600;
   private static final String MAP = "ftpgw.dav.locks";
 
-  /** One lock: {@code root} is the FTP path it was taken on. */
-  record Lock(String token, String root, boolean infinite, String ownerXml, long timeoutSeconds, long expiresAt) {
+  /** One lock: {@code root} is the FTP path it was taken on, {@code href} the URL path the client used. */
+  record Lock(String token, String root, String href, boolean infinite, String ownerXml, long timeoutSeconds,
+              long expiresAt) {
     JsonObject toJson() {
-      return new JsonObject().put("token", token).put("root", root).put("infinite", infinite)
+      return new JsonObject().put("token", token).put("root", root).put("href", href).put("infinite", infinite)
           .put("owner", ownerXml).put("timeout", timeoutSeconds).put("expiresAt", expiresAt);
     }
 
     static Lock fromJson(JsonObject json) {
-      return new Lock(json.getString("token"), json.getString("root"), json.getBoolean("infinite"),
-          json.getString("owner"), json.getLong("timeout"), json.getLong("expiresAt"));
+      return new Lock(json.getString("token"), json.getString("root"), json.getString("href"),
+          json.getBoolean("infinite"), json.getString("owner"), json.getLong("timeout"), json.getLong("expiresAt"));
     }
 
     /** Whether it covers {@code path}: taken on it, or on a folder above it with Depth infinity. */
@@ -111,14 +112,14 @@ final class DavLocks {
   }
 
   /** Takes a new lock on {@code path}; 423 when it conflicts with one held. */
-  Future<Lock> lock(String path, boolean infinite, String ownerXml, long timeoutSeconds) {
+  Future<Lock> lock(String path, String href, boolean infinite, String ownerXml, long timeoutSeconds) {
     return all().compose(locks -> {
       for (Lock held : locks) {
         if (held.covers(path) || (infinite && (path.isEmpty() || held.root().startsWith(path + "/")))) {
           return Future.failedFuture(Failure.LOCKED.exception(path + " is already locked (exclusive locks only)"));
         }
       }
-      Lock lock = new Lock("opaquelocktoken:" + UUID.randomUUID(), path, infinite, ownerXml, timeoutSeconds,
+      Lock lock = new Lock("opaquelocktoken:" + UUID.randomUUID(), path, href, infinite, ownerXml, timeoutSeconds,
           System.currentTimeMillis() + timeoutSeconds * 1000);
       // putIfAbsent: of two nodes locking the same resource at once, one wins
       return map().compose(m -> m.putIfAbsent(path, lock.toJson(), timeoutSeconds * 1000)).compose(previous ->
@@ -135,8 +136,8 @@ final class DavLocks {
         return Future.failedFuture(Failure.PRECONDITION_FAILED.exception("no lock on " + path
             + " with the token in the If header"));
       }
-      Lock renewed = new Lock(held.token(), held.root(), held.infinite(), held.ownerXml(), timeoutSeconds,
-          System.currentTimeMillis() + timeoutSeconds * 1000);
+      Lock renewed = new Lock(held.token(), held.root(), held.href(), held.infinite(), held.ownerXml(),
+          timeoutSeconds, System.currentTimeMillis() + timeoutSeconds * 1000);
       return map().compose(m -> m.put(held.root(), renewed.toJson(), timeoutSeconds * 1000)).map(renewed);
     });
   }

@@ -56,7 +56,7 @@ final class LockRoutes {
         }
         return false;
       }).compose(exists -> checkParent(ctx, ftpPath, exists)
-          .compose(v -> locks.lock(ftpPath, infinite, ownerXml, timeout))
+          .compose(v -> locks.lock(ftpPath, ctx.request().path(), infinite, ownerXml, timeout))
           .map(lock -> new Granted(exists ? 200 : 201, lock)));
     }).onSuccess(granted -> {
       ctx.response().setStatusCode(granted.status()).putHeader("Lock-Token", "<" + granted.lock().token() + ">")
@@ -104,12 +104,11 @@ final class LockRoutes {
   }
 
   static String activeLock(DavLocks.Lock lock) {
-    String root = lock.root();
     return "<D:activelock><D:locktype><D:write/></D:locktype><D:lockscope><D:exclusive/></D:lockscope>"
         + "<D:depth>" + (lock.infinite() ? "infinity" : "0") + "</D:depth>" + lock.ownerXml()
         + "<D:timeout>Second-" + lock.timeoutSeconds() + "</D:timeout>"
         + "<D:locktoken><D:href>" + lock.token() + "</D:href></D:locktoken>"
-        + "<D:lockroot><D:href>" + DavXml.escape("/files/" + root) + "</D:href></D:lockroot>"
+        + "<D:lockroot><D:href>" + DavXml.escape(lock.href()) + "</D:href></D:lockroot>"
         + "</D:activelock>";
   }
 }
