@@ -63,7 +63,7 @@ final class Coordinator {
     long start = System.nanoTime();
     ranks.broadcast(Wire.encode(Wire.Command.upload(plan, liveProgress)));
     ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
-    byte[] mine = Wire.encode(uploadWatching(plan, view));
+    byte[] mine = Wire.encode(uploadWatching(plan, view, share::start));
     List<UploadResult> all = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
       all.addAll(Wire.decodeResults(fromRank));
@@ -79,9 +79,9 @@ final class Coordinator {
    * Rank 0's own share runs on its upload thread while this (MPI) thread collects every worker's progress and
    * redraws the view, until rank 0 is done and every worker has said it finished.
    */
-  private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view) {
+  private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view, OwnShare ownShare) {
     ShareProgress own = new ShareProgress();
-    CompletableFuture<List<UploadResult>> upload = share.start(plan, own, !liveProgress);
+    CompletableFuture<List<UploadResult>> upload = ownShare.start(plan, own, !liveProgress);
     boolean[] finished = new boolean[ranks.size()];
     int waitingFor = ranks.size() - 1;
     List<UploadResult> results = null;
@@ -109,6 +109,32 @@ final class Coordinator {
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("rank 0: upload thread failed", e);
     }
+  }
+
+  /** Rank 0's own part of a plan, started on a thread of its own. */
+  @FunctionalInterface
+  interface OwnShare {
+    CompletableFuture<List<UploadResult>> start(UploadPlan plan, ShareProgress progress, boolean plainLines);
+  }
+
+  /** A download planned by {@link RemoteTree}: shared, watched and reported as an upload is. */
+  Round download(UploadPlan plan, RankDownloads downloads) {
+    plan.notFound().forEach(p -> out.println("Not found on the gateway: " + p));
+    if (plan.files().isEmpty()) {
+      return new Round(List.of(), plan.notFound());
+    }
+    out.printf("Downloading %d files (%s) with %d ranks%n", plan.files().size(), ReportTable.size(plan.totalBytes()),
+        ranks.size());
+    long start = System.nanoTime();
+    ranks.broadcast(Wire.encode(Wire.Command.download(plan, liveProgress)));
+    ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+    byte[] mine = Wire.encode(uploadWatching(plan, view, downloads::start));
+    List<UploadResult> all = new ArrayList<>();
+    for (byte[] fromRank : ranks.gather(mine)) {
+      all.addAll(Wire.decodeResults(fromRank));
+    }
+    ReportTable.print(out, all, (System.nanoTime() - start) / 1e9, ranks.size());
+    return new Round(all, plan.notFound());
   }
 
   /** Tells every worker to exit. */
