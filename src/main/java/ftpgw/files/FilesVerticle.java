@@ -102,7 +102,10 @@ public final class FilesVerticle extends VerticleBase {
       });
       case MOVE -> blocking(request, ftp -> new JsonObject().put("replaced",
           files.move(ftp, remote(request.path()), remote(request.target()), request.overwrite())));
-      case COPY -> blocking(request, ftp -> new JsonObject().put("replaced", files.copy(
+      case COPY -> config.connections() < 2
+          ? Future.failedFuture(Failure.CONFLICT.exception("COPY streams from one FTP connection into another: it "
+              + "needs relay.connections >= 2, this relay has " + config.connections()))
+          : blocking(request, ftp -> new JsonObject().put("replaced", files.copy(
           relay.poolFor(request.ftpUser()), ftp, remote(request.path()), remote(request.target()),
           request.overwrite())));
       case READ -> openRead(request);

@@ -93,7 +93,13 @@ final class Downloads {
     long from = start;
     long bytes = length;
     files.read(ftpPath, from, bytes, FileRoutes.ftpUser(ctx))
-        .onSuccess(download -> stream(ctx, download, bytes))
+        .onSuccess(download -> {
+          if (ctx.response().closed()) { // the client left while the RETR was set up
+            download.cancel();
+          } else {
+            stream(ctx, download, bytes);
+          }
+        })
         .onFailure(ctx::fail);
   }
 
