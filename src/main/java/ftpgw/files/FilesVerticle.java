@@ -137,7 +137,8 @@ public final class FilesVerticle extends VerticleBase {
           lease.close();
           throw refused.replyCode() == 550 ? Failure.NOT_FOUND.exception("no file " + request.path()) : refused;
         }
-        return new ReadSession(UUID.randomUUID().toString(), lease, in, request.length());
+        return new ReadSession(vertx, ftpThreads, config.dataTimeout().toMillis(), ended -> sessions.remove(ended.id),
+            UUID.randomUUID().toString(), lease, in, request.length());
       } catch (IOException | RuntimeException e) {
         lease.discard();
         throw e;
@@ -171,7 +172,7 @@ public final class FilesVerticle extends VerticleBase {
     return base.isEmpty() ? path : path.isEmpty() ? base : base + "/" + path;
   }
 
-  private static Failure classify(Throwable error) {
+  static Failure classify(Throwable error) {
     if (error instanceof GatewayException e) {
       return e.failure();
     }
@@ -184,127 +185,5 @@ public final class FilesVerticle extends VerticleBase {
   @FunctionalInterface
   private interface FtpFileWork {
     JsonObject run(FTPClient ftp) throws IOException;
-  }
-
-  /** One download: its connection, the RETR stream and the chunk read ahead of the next pull. */
-  private final class ReadSession {
-    final String id;
-    final FtpConnectionPool.Lease lease;
-    final InputStream in;
-    long remaining;
-    Future<Buffer> ahead;
-    long idleTimer = -1;
-    boolean done;
-
-    ReadSession(String id, FtpConnectionPool.Lease lease, InputStream in, long length) {
-      this.id = id;
-      this.lease = lease;
-      this.in = in;
-      this.remaining = length < 0 ? Long.MAX_VALUE : length;
-    }
-
-    void readAhead() {
-      ahead = ftpThreads.executeBlocking(this::read, false);
-      armIdleTimer();
-    }
-
-    void next(Message<JsonObject> message) {
-      Future<Buffer> chunk = ahead;
-      chunk.onComplete(result -> {
-        if (result.failed()) {
-          sessions.remove(id);
-          abort();
-          Failure failure = classify(result.cause());
-          message.fail(failure.busCode(), result.cause().getMessage());
-          return;
-        }
-        Buffer buffer = result.result();
-        message.reply(buffer);
-        if (buffer.length() == 0) {
-          sessions.remove(id);
-          vertx.cancelTimer(idleTimer);
-        } else {
-          readAhead();
-        }
-      });
-    }
-
-    /** A chunk of up to {@link #CHUNK_BYTES}; empty once the file (or the range asked for) has been sent. */
-    private Buffer read() throws IOException {
-      if (remaining <= 0) {
-        finish(false);
-        return Buffer.buffer();
-      }
-      byte[] bytes = new byte[(int) Math.min(CHUNK_BYTES, remaining)];
-      int filled = 0;
-      while (filled < bytes.length) {
-        int n = in.read(bytes, filled, bytes.length - filled);
-        if (n < 0) {
-          break;
-        }
-        filled += n;
-      }
-      remaining -= filled;
-      if (filled == 0) {
-        finish(true);
-        return Buffer.buffer();
-      }
-      return Buffer.buffer(filled == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, filled));
-    }
-
-    /** At the file's end the transfer completes (226) and the connection is reused; before it, it is closed. */
-    private synchronized void finish(boolean atEnd) throws IOException {
-      if (done) {
-        return;
-      }
-      done = true;
-      if (!atEnd) {
-        closeQuietly();
-        lease.discard();
-        return;
-      }
-      in.close();
-      if (lease.ftp().completePendingCommand()) {
-        lease.close();
-      } else {
-        FtpReplyException refused = FtpFiles.refused(lease.ftp(), "RETR");
-        lease.discard();
-        throw refused;
-      }
-    }
-
-    void abort() {
-      vertx.cancelTimer(idleTimer);
-      // the RETR stream may be in a read on a worker: closing the connection ends that read too
-      ftpThreads.executeBlocking(() -> {
-        synchronized (this) {
-          if (!done) {
-            done = true;
-            closeQuietly();
-            lease.discard();
-          }
-        }
-        return null;
-      }, false);
-    }
-
-    private void armIdleTimer() {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = vertx.setTimer(config.dataTimeout().toMillis(), t -> {
-        if (sessions.remove(id) != null) {
-          log.info("Download {} not pulled for {} ms: ended, its FTP connection closed", id,
-              config.dataTimeout().toMillis());
-          abort();
-        }
-      });
-    }
-
-    private void closeQuietly() {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // the connection is being discarded
-      }
-    }
   }
 }

@@ -6,7 +6,6 @@ import ftpgw.transfer.Failure;
 import ftpgw.transfer.RemotePath;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
