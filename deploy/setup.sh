@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing the gateway needs on Debian 12, and nothing when it is already there:
 # curl, lftp, vsftpd and python3-requests (real clients, a third-party server and the seed's client library
-# for the tests), chromium and its driver (the web page's tests), iproute2 (network namespaces for deploy/netns-demo.sh), and MPJ Express.
+# for the tests), litmus, cadaver and rclone (WebDAV clients for the tests), chromium and its driver (the web
+# page's tests), iproute2 (network namespaces for deploy/netns-demo.sh), and MPJ Express.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(curl lftp vsftpd openssl python3-requests iproute2 chromium chromium-driver)
+packages=(curl lftp vsftpd openssl python3-requests iproute2 litmus cadaver rclone chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

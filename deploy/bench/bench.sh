@@ -5,6 +5,7 @@
 #   W1  one 1 GiB file
 #   W2  32 x 32 MiB files, 8 at a time
 #   W3  2000 x 4 KiB files, 16 at a time
+#   R1  W1's file read back: GET /files through the gateway against curl's own RETR from the same server
 # Every landed file is compared by SHA-256 with its source, so a broken transfer can never report a speed.
 # MB = 10^6 bytes.
 set -euo pipefail
@@ -27,13 +28,15 @@ usage: deploy/bench/bench.sh [--quick] [--target embedded|ftp-node|vsftpd] [--ru
   --http-instances N   http.instances for the gateway (default: the gateway's default)
   --xmx SIZE           gateway heap (default 128m, as the issue's RSS target says)
   --jar PATH           the gateway jar to measure (default target/gateway-fat.jar, built when missing)
+  --only upload|read   only the upload workloads (W1-W3) or only the download one (R1); default both
+  --w1-mib N           size of W1's (and R1's) file in MiB (default 1024, --quick 256)
 Needs: java 17, curl, openssl; mvn when target/gateway-fat.jar is missing.
 Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway, e.g. a JFR recording), BENCH_KEEP=1 (keep the
 temporary folder with the data, the logs and confs).
 EOF
 }
 
-quick=0 runs="" connections="" instances="" xmx=128m target=embedded jar=target/gateway-fat.jar
+quick=0 runs="" connections="" instances="" xmx=128m target=embedded jar=target/gateway-fat.jar only=all w1_mib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -43,6 +46,8 @@ while [ $# -gt 0 ]; do
     --http-instances) instances="$2"; shift ;;
     --xmx) xmx="$2"; shift ;;
     --jar) jar="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    --w1-mib) w1_mib="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -59,6 +64,8 @@ if [ "$quick" = 1 ]; then
 else
   w1_bytes=$((1024 * MiB)) w2_count=32 w2_bytes=$((32 * MiB)) w3_count=2000 runs=${runs:-3}
 fi
+[ -n "$w1_mib" ] && w1_bytes=$((w1_mib * MiB))
+case "$only" in all|upload|read) ;; *) echo "bench: --only is upload or read" >&2; exit 2 ;; esac
 w2_parallel=8 w3_parallel=16 w3_bytes=4096
 w3_login_count=$w3_count
 [ "$target" = vsftpd ] && w3_login_count=$((w3_count < 200 ? w3_count : 200))
@@ -119,6 +126,7 @@ src_of() { if [ "$1" = w3login ]; then echo "$work/src/w3"; else echo "$work/src
 make_data() {
   mkdir -p "$work/src/w1" "$work/src/w2" "$work/src/w3"
   random_bytes "$w1_bytes" w1 >"$work/src/w1/w1.bin"
+  [ "$only" = read ] && w2_count=1 w2_bytes=1 w3_count=1 w3_login_count=1 # R1 needs W1's file only
   random_bytes $((w2_count * w2_bytes)) w2 | (cd "$work/src/w2" && split -a 3 -d -b "$w2_bytes" --additional-suffix=.bin - w2-)
   random_bytes $((w3_count * w3_bytes)) w3 | (cd "$work/src/w3" && split -a 5 -d -b "$w3_bytes" --additional-suffix=.bin - w3-)
   for w in w1 w2 w3; do (cd "$work/src/$w" && ls >"$work/$w.names"); done
@@ -358,6 +366,29 @@ run_case() {
   printf '  %-14s run %d: %6d ms\n' "$name" "$run" $(((t1 - t0) / 1000000))
 }
 
+# R1: reads W1's file (placed once on the FTP server) with one curl, $2 = URL; prints "<status> <bytes>". The bytes
+# go to /dev/null: the warm-up checks them by SHA-256 once, the timed runs by size.
+read_once() {
+  curl -sS --fail --netrc-file "$work/netrc" -o /dev/null -w '%{response_code} %{size_download}\n' "$1"
+}
+
+# run_read_case NAME URL EXPECTED_CODE: as run_case, for a download
+run_read_case() {
+  local name=$1 url=$2 code=$3 t0 t1 c0 c1 kib
+  reset_peak_rss
+  c0=$(cpu_ticks)
+  t0=$(now_ns)
+  read_once "$url" >"$work/codes" || die "$name: the download failed (curl's messages above)"
+  t1=$(now_ns)
+  c1=$(cpu_ticks)
+  grep -qx "$code $w1_bytes" "$work/codes" || die "$name: expected '$code $w1_bytes', got '$(cat "$work/codes")'"
+  wall[$name]+="$(((t1 - t0) / 1000000)) "
+  cpu[$name]+="$((c1 - c0)) "
+  kib=$(peak_rss_kib)
+  [ -z "${peak[$name]:-}" ] || [ "$kib" -gt "${peak[$name]}" ] && peak[$name]=$kib
+  printf '  %-14s run %d: %6d ms\n' "$name" "$run" $(((t1 - t0) / 1000000))
+}
+
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # ---------------------------------------------------------------- run
@@ -376,6 +407,7 @@ sed 's/^/  /' "$work/gateway.json"
 # through the gateway 3 times: its CPU time per GiB kept falling over the first 3-4 large uploads (C2 and G1's sizing
 # of a 128 MiB heap under ~300 MB/s of allocation), from 5.6 to 3.7 s.
 echo "warming up (W3 and W2 once each way, W1 3 times through the gateway and once directly)"
+if [ "$only" != read ]; then
 for url in "$gw_url" "$ftp_url"; do
   per_connection w3 4 "$url/warm3" >/dev/null || die "the warm-up failed"
   per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed"
@@ -385,9 +417,23 @@ for url in "$gw_url" "$gw_url" "$gw_url" "$ftp_url"; do
   rm -rf "$ftp_root/bench"
 done
 rm -rf "$ftp_root/bench"
+fi
+read_gw_url="http://$host:$http_port/files/read/w1.bin" read_ftp_url="ftp://$host:$ftp_port/read/w1.bin"
+if [ "$only" != upload ]; then
+  curl -sS --fail --netrc-file "$work/netrc" --ftp-create-dirs -T "$work/src/w1/w1.bin" "$read_ftp_url" \
+    || die "cannot place R1's file on the FTP server"
+  got=$(curl -sS --fail "$read_gw_url" | openssl dgst -sha256 -r | cut -d' ' -f1)
+  [ "$got" = "$(cut -d' ' -f1 "$work/w1.sums")" ] || die "R1: the file read through the gateway differs"
+  for url in "$read_gw_url" "$read_gw_url" "$read_ftp_url"; do read_once "$url" >/dev/null; done
+fi
 sync
 
 for ((run = 1; run <= runs; run++)); do
+  if [ "$only" != upload ]; then
+    run_read_case r1.direct "$read_ftp_url" 226
+    run_read_case r1.gateway "$read_gw_url" 200
+  fi
+  [ "$only" != read ] || continue
   run_case w1.direct w1 bench/ftp/w1 226 per_file w1 1 "$ftp_url/w1"
   run_case w1.gateway w1 bench/gw/w1 201 per_file w1 1 "$gw_url/w1"
   run_case w2.direct w2 bench/ftp/w2 226 per_file w2 "$w2_parallel" "$ftp_url/w2"
@@ -406,6 +452,20 @@ fps() { awk -v n="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", n / (ms / 1000)}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 mib() { awk -v k="${peak[$1]}" 'BEGIN {printf "%.0f", k / 1024}'; }
 cpus() { awk -v t="$(median "${cpu[$1]}")" -v hz="$ticks" 'BEGIN {printf "%.1f", t / hz}'; }
+
+echo
+if [ "$only" != upload ]; then
+  r1_gw=$(mbs r1.gateway "$w1_bytes") r1_ftp=$(mbs r1.direct "$w1_bytes")
+  echo "Downloads, target $target (median of $runs; MB = 10^6 bytes):"
+  printf '%-42s %9s %12s %9s %9s %8s\n' "case" "wall ms" "speed" "gw/direct" "RSS MiB" "CPU s"
+  printf '%-42s %9s %12s %9s %9s %8s\n' "R1 direct   curl ftp:// RETR" "$(ms r1.direct)" "$r1_ftp MB/s" "" \
+    "$(mib r1.direct)" "$(cpus r1.direct)"
+  printf '%-42s %9s %12s %9s %9s %8s\n' "R1 gateway  curl GET /files" "$(ms r1.gateway)" "$r1_gw MB/s" \
+    "$(ratio "$r1_gw" "$r1_ftp")" "$(mib r1.gateway)" "$(cpus r1.gateway)"
+  awk "BEGIN {exit !($r1_gw >= 0.8 * $r1_ftp)}" && echo "  PASS  R1 gateway >= 0.8x direct RETR" \
+    || echo "  FAIL  R1 gateway >= 0.8x direct RETR: $r1_gw vs $r1_ftp MB/s"
+fi
+[ "$only" != read ] || exit 0
 
 w1_total=$w1_bytes w2_total=$((w2_count * w2_bytes))
 w1_gw=$(mbs w1.gateway $w1_total) w1_ftp=$(mbs w1.direct $w1_total)

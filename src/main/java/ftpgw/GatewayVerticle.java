@@ -14,6 +14,7 @@ import ftpgw.config.DeliveryConfig;
 import ftpgw.config.Role;
 import ftpgw.config.Secret;
 import ftpgw.delivery.DeliveryVerticle;
+import ftpgw.files.FilesVerticle;
 import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
@@ -170,7 +171,8 @@ public final class GatewayVerticle extends VerticleBase {
     relay = new FtpRelayVerticle(relayConfig, budget, clientLogins);
     gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);
     gauge("ftpgw.ftp.connections.open", relay, FtpRelayVerticle::connectionsOpen);
-    Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .compose(id -> deployStage(new FilesVerticle(relay, relayConfig), new DeploymentOptions()).map(id));
     if (!clustered) {
       return deployed.map(id -> id);
     }

@@ -14,6 +14,7 @@ import java.util.List;
     description = {
         "Uploads files to the ftpgw gateway from the ranks of an MPJ Express job, sharing the work.",
         "Batch:       mpj-client [options] upload <path>... --to <remote folder>",
+        "             mpj-client [options] download <remote>... --to <local folder>  |  ls [<remote folder>]",
         "Interactive: mpj-client [options]   (rank 0 prompts: upload <path>..., status, help, quit)"})
 final class ClientOptions {
   @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:FTPGW_GATEWAY:-http://127.0.0.1:6969}",
@@ -77,8 +78,15 @@ final class ClientOptions {
     if (interactive()) {
       return null;
     }
+    if (command.get(0).equals("ls")) {
+      return command.size() > 2 ? "ls takes at most one remote folder" : null;
+    }
+    if (command.get(0).equals("download")) {
+      return command.size() < 2 ? "download needs at least one remote path" : null;
+    }
     if (!command.get(0).equals("upload")) {
-      return "unknown command '" + command.get(0) + "': the only command is upload <path>...";
+      return "unknown command '" + command.get(0) + "': the commands are upload <path>..., download <remote>..."
+          + " and ls [<remote folder>]";
     }
     return command.size() < 2 ? "upload needs at least one path: " + Prompt.UPLOAD_USAGE : null;
   }

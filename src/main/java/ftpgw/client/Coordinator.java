@@ -74,7 +74,7 @@ final class Coordinator {
     long start = System.nanoTime();
     ranks.broadcast(RankMessages.encode(RankMessages.Command.upload(plan, liveProgress)));
     ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
-    byte[] mine = RankMessages.encode(uploadWatching(plan, view));
+    byte[] mine = RankMessages.encode(uploadWatching(plan, view, share::start));
     List<UploadResult> all = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
       all.addAll(RankMessages.decodeResults(fromRank));
@@ -90,9 +90,9 @@ final class Coordinator {
    * Rank 0's own share runs on its upload thread while this (MPI) thread collects every worker's progress and
    * redraws the view, until rank 0 is done and every worker has said it finished.
    */
-  private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view) {
+  private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view, OwnShare ownShare) {
     ShareProgress own = new ShareProgress();
-    CompletableFuture<List<UploadResult>> upload = share.start(plan, own, !liveProgress);
+    CompletableFuture<List<UploadResult>> upload = ownShare.start(plan, own, !liveProgress);
     boolean[] finished = new boolean[ranks.size()];
     int waitingFor = ranks.size() - 1;
     List<UploadResult> results = null;
@@ -120,6 +120,32 @@ final class Coordinator {
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("rank 0: upload thread failed", e);
     }
+  }
+
+  /** Rank 0's own part of a plan, started on a thread of its own. */
+  @FunctionalInterface
+  interface OwnShare {
+    CompletableFuture<List<UploadResult>> start(UploadPlan plan, ShareProgress progress, boolean plainLines);
+  }
+
+  /** A download planned by {@link RemoteTree}: shared, watched and reported as an upload is. */
+  Round download(UploadPlan plan, RankDownloads downloads) {
+    plan.notFound().forEach(p -> out.println("Not found on the gateway: " + p));
+    if (plan.files().isEmpty()) {
+      return new Round(List.of(), plan.notFound(), null);
+    }
+    out.printf("Downloading %s (%s) with %s%n", Counted.of(plan.files().size(), "file"),
+        ReportTable.size(plan.totalBytes()), Counted.of(ranks.size(), "rank"));
+    long start = System.nanoTime();
+    ranks.broadcast(RankMessages.encode(RankMessages.Command.download(plan, liveProgress)));
+    ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+    byte[] mine = RankMessages.encode(uploadWatching(plan, view, downloads::start));
+    List<UploadResult> all = new ArrayList<>();
+    for (byte[] fromRank : ranks.gather(mine)) {
+      all.addAll(RankMessages.decodeResults(fromRank));
+    }
+    ReportTable.print(out, all, (System.nanoTime() - start) / 1e9, ranks.size());
+    return new Round(all, plan.notFound(), null);
   }
 
   /** Tells every worker to exit. */

@@ -14,18 +14,22 @@ final class FollowerRank {
 
   private final Ranks ranks;
   private final RankShare share;
+  private final RankDownloads downloads;
   private final PrintStream out;
 
-  FollowerRank(Ranks ranks, RankShare share, PrintStream out) {
+  FollowerRank(Ranks ranks, RankShare share, RankDownloads downloads, PrintStream out) {
     this.ranks = ranks;
     this.share = share;
+    this.downloads = downloads;
     this.out = out;
   }
 
   /** Uploads this rank's share while telling rank 0 how far it is, a few times a second and when done. */
   private List<UploadResult> uploadReporting(RankMessages.Command command) {
     ShareProgress progress = new ShareProgress();
-    CompletableFuture<List<UploadResult>> upload = share.start(command.plan(), progress, !command.liveProgress());
+    CompletableFuture<List<UploadResult>> upload = command.kind() == RankMessages.DOWNLOAD
+        ? downloads.start(command.plan(), progress, !command.liveProgress())
+        : share.start(command.plan(), progress, !command.liveProgress());
     while (true) {
       try {
         List<UploadResult> results = upload.get(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import mpi.MPI;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -78,20 +79,31 @@ public final class MpjClient {
     }
     FileUploader uploader = new FileUploader(options.gatewayUri(), options.credentials(), options.backoff());
     RankShare share = new RankShare(ranks.rank(), uploader, out);
+    RankDownloads downloads = new RankDownloads(ranks.rank(),
+        new FileDownloader(options.gatewayUri(), options.credentials(), options.backoff()), out);
     if (!ranks.isRoot()) {
-      new FollowerRank(ranks, share, out).serve();
+      new FollowerRank(ranks, share, downloads, out).serve();
       return EXIT_OK;
     }
     // a live bar only where someone watches: System.console() is null when stdin or stdout is not a terminal
     boolean live = options.progress.equals("bar") || (options.progress.equals("auto") && System.console() != null);
     GatewayCheck check = new GatewayCheck(uploader, options.gatewayUri(), options.backoff(), out);
     Coordinator coordinator = new Coordinator(ranks, share, out, live, check);
+    ReadCommands reads = new ReadCommands(coordinator, new RemoteTree(options.gatewayUri(), options.credentials()),
+        downloads, ranks.size(), out);
     try {
       if (options.interactive()) {
         try (CommandLines in = CommandLines.open(out)) {
-          new Prompt(coordinator, options, uploader, ranks.size(), out).run(in);
+          new Prompt(coordinator, options, uploader, ranks.size(), out, reads).run(in);
         }
         return EXIT_OK;
+      }
+      if (!options.command.get(0).equals("upload")) { // download or ls
+        List<String> remotes = options.command.subList(1, options.command.size());
+        boolean ok = options.command.get(0).equals("ls") ? reads.ls(remotes.isEmpty() ? null : remotes.get(0))
+            : reads.download(remotes, options.remoteFolder.isEmpty() ? "." : options.remoteFolder);
+        coordinator.quit();
+        return ok ? EXIT_OK : EXIT_FILES_MISSING;
       }
       Coordinator.Round round = coordinator.upload(options.uploadPaths(), options.remoteFolder);
       coordinator.quit();

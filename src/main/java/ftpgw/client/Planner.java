@@ -68,7 +68,7 @@ public final class Planner {
     return planned;
   }
 
-  private static int leastLoaded(long[] load) {
+  static int leastLoaded(long[] load) {
     int best = 0;
     for (int r = 1; r < load.length; r++) {
       if (load[r] < load[best]) {

@@ -19,13 +19,16 @@ final class Prompt {
   private final FileUploader probe;
   private final int ranks;
   private final PrintStream out;
+  private final ReadCommands reads;
 
-  Prompt(Coordinator coordinator, ClientOptions options, FileUploader probe, int ranks, PrintStream out) {
+  Prompt(Coordinator coordinator, ClientOptions options, FileUploader probe, int ranks, PrintStream out,
+         ReadCommands reads) {
     this.coordinator = coordinator;
     this.options = options;
     this.probe = probe;
     this.ranks = ranks;
     this.out = out;
+    this.reads = reads;
   }
 
   void run(CommandLines in) throws IOException {
@@ -45,6 +48,7 @@ final class Prompt {
       }
       switch (command) {
         case "upload" -> upload(words.subList(1, words.size()));
+        case "download", "ls" -> reads.prompt(command, words.subList(1, words.size()), USAGE);
         case "status" -> status();
         case "help" -> help();
         default -> out.println(USAGE);
@@ -84,6 +88,8 @@ final class Prompt {
 
   private void help() {
     out.println("upload <path>... [--to <remote folder>]  files, folders (recursively) or globs, shared across the ranks");
+    out.println(ReadCommands.HELP_DOWNLOAD);
+    out.println(ReadCommands.HELP_LS);
     out.println("status                                   ranks, gateway health, what this session uploaded");
     out.println("help                                     this text");
     out.println("quit                                     every rank exits (so does end of input)");

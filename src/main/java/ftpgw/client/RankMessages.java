@@ -16,6 +16,8 @@ import java.util.List;
 final class RankMessages {
   static final int UPLOAD = 1;
   static final int QUIT = 2;
+  /** the plan's files are remote paths to fetch into their local paths */
+  static final int DOWNLOAD = 3;
 
   private RankMessages() {
   }
@@ -24,6 +26,10 @@ final class RankMessages {
   record Command(int kind, UploadPlan plan, boolean liveProgress) {
     static Command upload(UploadPlan plan, boolean liveProgress) {
       return new Command(UPLOAD, plan, liveProgress);
+    }
+
+    static Command download(UploadPlan plan, boolean liveProgress) {
+      return new Command(DOWNLOAD, plan, liveProgress);
     }
 
     static Command quit() {

@@ -7,6 +7,7 @@ import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
+import ftpgw.files.FilesClient;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
@@ -32,6 +33,8 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
   private static final String FILES_PREFIX = "/files/";
   private static final int BODY_CHUNK_BYTES = 64 * 1024;
+  /** How long a read or change of the FTP tree (or one chunk of a download) may wait, a free connection included. */
+  private static final Duration FILES_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpConfig config;
   private final Spool spool;
@@ -67,9 +70,12 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     WebSessions sessions = new WebSessions(WebSessions.DEFAULT_IDLE);
     AuthRoutes login = new AuthRoutes(auth, sessions);
 
+    FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
+    FileTree tree = new FileTree(vertx, files);
     Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
         transfers, failures, open -> new WebPageRoutes(auth, sessions, config.tls() != null).mount(open), own -> {
-          own.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
+          own.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot).handler(uploads::put);
+          tree.mount(own);
           own.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
           own.delete("/transfers/:id").handler(transfers::cancel);
         });
@@ -110,13 +116,17 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) {
+    if (FileTree.carriesXmlBody(method)) {
+      ctx.request().pause(); // WebDAV handlers read their (small) XML bodies once the caller is known
+    } else if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }
     String raw = ctx.request().path();
-    if (raw.startsWith(FILES_PREFIX)) {
+    if (method != HttpMethod.PUT && method != HttpMethod.POST && FileRoutes.isTree(raw)) {
+      FileRoutes.putPath(ctx, raw); // reads and WebDAV also name folders, with a trailing '/'
+    } else if (raw.startsWith(FILES_PREFIX)) {
       RemotePath path = RawPaths.after(FILES_PREFIX, raw);
       ctx.put(UploadHandler.REMOTE_PATH, path);
     }

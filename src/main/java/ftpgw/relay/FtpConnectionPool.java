@@ -77,6 +77,44 @@ public final class FtpConnectionPool implements AutoCloseable {
     }
   }
 
+  /** A connection borrowed for work that outlives one call (a download read chunk by chunk). */
+  public final class Lease implements AutoCloseable {
+    private final FTPClient ftp;
+    private boolean done;
+
+    private Lease(FTPClient ftp) {
+      this.ftp = ftp;
+    }
+
+    public FTPClient ftp() {
+      return ftp;
+    }
+
+    /** Gives the connection back for the next transfer. */
+    @Override
+    public synchronized void close() {
+      if (!done) {
+        done = true;
+        giveBack(ftp);
+      }
+    }
+
+    /** Closes the connection instead (a transfer broken off midway leaves it out of step). */
+    public synchronized void discard() {
+      if (!done) {
+        done = true;
+        invalidate(ftp);
+      }
+    }
+  }
+
+  /** Borrows a connection until the lease is closed or discarded. */
+  public Lease lease() throws IOException {
+    FTPClient ftp = borrow();
+    factory.takeFresh(ftp);
+    return new Lease(ftp);
+  }
+
   /** Opens one logged-in connection and keeps it idle in the pool: fails as the login fails (e.g. 530). */
   public void addIdleConnection() throws IOException {
     try {

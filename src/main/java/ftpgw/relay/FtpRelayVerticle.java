@@ -64,6 +64,26 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     return (current == null ? 0 : current.open()) + (clientLogins == null ? 0 : clientLogins.open());
   }
 
+  /**
+   * The pool that serves {@code ftpUser}'s requests (the relay's own login when null); refused (530) in passthrough
+   * mode for a user whose login this node does not know.
+   */
+  public FtpConnectionPool poolFor(String ftpUser) throws FtpReplyException {
+    if (ftpUser == null) {
+      return pool;
+    }
+    if (clientLogins == null) {
+      throw new FtpReplyException("login as \"" + ftpUser + "\"", 530,
+          "this relay does not log in as clients (auth mode is not passthrough)");
+    }
+    return clientLogins.of(ftpUser).pool();
+  }
+
+  /** The remote folder every client path is under ("" for the login's home). */
+  public String baseDir() {
+    return config.target().dir();
+  }
+
   @Override
   public Context stageContext() {
     return context;
@@ -128,7 +148,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
    * RFC 959: 4xx replies are transient (421 too many users, 425/426 data connection trouble, 450/451 local
    * trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the server is out of room.
    */
-  static Failure classify(Throwable error) {
+  public static Failure classify(Throwable error) {
     if (error instanceof FtpReplyException reply) {
       int code = reply.replyCode();
       if (code == 452 || code == 552) {

@@ -28,6 +28,20 @@ public final class Addresses {
   public static final String DELIVERY_CANCEL = "ftpgw.delivery.cancel";
 
   /**
+   * Cluster-wide, consumed by every relay node: request {@link ftpgw.files.FileRequest} → reply the operation's JSON
+   * (an entry, a listing, or for a read the session to pull chunks from); fails with a {@link Failure} bus code.
+   */
+  public static final String FILES = "ftpgw.files";
+
+  /**
+   * The download sessions of one relay node: request {@link ftpgw.files.ChunkPull} → reply the next
+   * {@link io.vertx.core.buffer.Buffer} of the file (empty at its end); a pull that cancels frees the FTP connection.
+   */
+  public static String fileChunks(String nodeId) {
+    return "ftpgw.files.chunks." + nodeId;
+  }
+
+  /**
    * The chunk source of one edge node: request {@link ChunkRequest} → reply a {@link io.vertx.core.buffer.Buffer}
    * holding exactly the bytes asked for; fails CONFLICT when the transfer is no longer offered under that lease.
    */

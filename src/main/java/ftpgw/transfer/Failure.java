@@ -36,7 +36,17 @@ public enum Failure {
   /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
-  TOO_MANY_UPLOADS(429);
+  TOO_MANY_UPLOADS(429),
+  /** a WebDAV request the gateway refuses by design (e.g. PROPFIND with Depth: infinity) */
+  FORBIDDEN(403),
+  /** the method does not apply to the resource (e.g. MKCOL on a path that exists) */
+  METHOD_NOT_ALLOWED(405),
+  /** a condition of the request does not hold (Overwrite: F onto an existing file, a failed If header) */
+  PRECONDITION_FAILED(412),
+  /** a Range outside the file (answered with Content-Range: bytes *&#47;size) */
+  RANGE_NOT_SATISFIABLE(416),
+  /** the resource is locked (WebDAV LOCK) and the request does not carry the lock's token */
+  LOCKED(423);
 
   private static final int BUS_CODE_BASE = 4000;
 

@@ -1,0 +1,46 @@
+package ftpgw.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real curl: its exit code, and its output (headers with -i / -D -). */
+record Curl(int exitCode, String output) {
+
+  static Curl run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "120"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(150, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("curl did not finish: " + command);
+    }
+    return new Curl(process.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
+  }
+
+  /** The value of the last response's header {@code name} in -D - output, or null. */
+  String header(String name) {
+    String value = null;
+    for (String line : output.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+        value = line.substring(colon + 1).trim();
+      }
+    }
+    return value;
+  }
+
+  /** The last status code in -D - output. */
+  int status() {
+    int status = -1;
+    for (String line : output.split("\r\n")) {
+      if (line.startsWith("HTTP/")) {
+        status = Integer.parseInt(line.split(" ")[1]);
+      }
+    }
+    return status;
+  }
+}

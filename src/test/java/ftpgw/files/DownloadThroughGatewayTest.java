@@ -1,0 +1,173 @@
+package ftpgw.files;
+
+import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.Http;
+import ftpgw.testing.TestFiles;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GET/HEAD /files/{path} with curl: whole files, Range, resume with -C -, conditional requests, 404 and 416. */
+@ExtendWith(VertxExtension.class)
+class DownloadThroughGatewayTest {
+  @TempDir
+  Path dir;
+  private GatewayUnderTest gateway;
+  private Http http;
+
+  @BeforeEach
+  void startGateway(Vertx vertx) {
+    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
+        new JsonObject().put("relay", new JsonObject().put("connections", 2)));
+    http = new Http(gateway.httpPort());
+  }
+
+  private Path onServer(String path, long bytes) throws Exception {
+    Path file = TestFiles.random(dir, "src-" + path.replace('/', '_'), bytes);
+    Path target = gateway.ftpRoot().resolve(path);
+    Files.createDirectories(target.getParent());
+    Files.copy(file, target);
+    return file;
+  }
+
+  @Test
+  void getStreamsTheWholeFileWithItsValidators() throws Exception {
+    Path file = onServer("out/big.bin", 30 * MiB + 17);
+    Path got = dir.resolve("got.bin");
+
+    Curl curl = Curl.run("-D", "-", "-o", got.toString(), gateway.url("/files/out/big.bin"));
+
+    assertThat(curl.exitCode()).as(curl.output()).isZero();
+    assertThat(curl.status()).isEqualTo(200);
+    assertThat(TestFiles.sha256(got)).isEqualTo(TestFiles.sha256(file));
+    assertThat(curl.header("Content-Length")).isEqualTo(String.valueOf(30 * MiB + 17));
+    assertThat(curl.header("Accept-Ranges")).isEqualTo("bytes");
+    assertThat(curl.header("ETag")).matches("\"[0-9a-f]+-[0-9a-f]+\"");
+    assertThat(curl.header("Last-Modified")).endsWith("GMT");
+    assertThat(curl.header("Content-Type")).isEqualTo("application/octet-stream");
+
+    Curl head = Curl.run("-I", gateway.url("/files/out/big.bin"));
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(30 * MiB + 17));
+    assertThat(head.header("ETag")).isEqualTo(curl.header("ETag"));
+  }
+
+  @Test
+  void contentTypeComesFromTheExtension() throws Exception {
+    Files.createDirectories(gateway.ftpRoot().resolve("docs"));
+    Files.writeString(gateway.ftpRoot().resolve("docs/readme.txt"), "hello\n");
+    HttpResponse<String> response = http.get("/files/docs/readme.txt");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("hello\n");
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+        .startsWith("text/plain"));
+  }
+
+  @Test
+  void aSingleRangeIsServedFromTheRestOffset() throws Exception {
+    Path file = onServer("r/data.bin", 5 * MiB);
+    byte[] all = Files.readAllBytes(file);
+
+    Curl middle = Curl.run("-D", "-", "-o", dir.resolve("mid").toString(), "-r", "1000000-1999999",
+        gateway.url("/files/r/data.bin"));
+    assertThat(middle.status()).isEqualTo(206);
+    assertThat(middle.header("Content-Range")).isEqualTo("bytes 1000000-1999999/" + 5 * MiB);
+    assertThat(Files.readAllBytes(dir.resolve("mid"))).isEqualTo(Arrays.copyOfRange(all, 1_000_000, 2_000_000));
+
+    HttpResponse<String> suffix = http.get("/files/r/data.bin", "Range", "bytes=-10");
+    assertThat(suffix.statusCode()).isEqualTo(206);
+    assertThat(suffix.headers().firstValue("Content-Range")).hasValue("bytes " + (5 * MiB - 10) + "-"
+        + (5 * MiB - 1) + "/" + 5 * MiB);
+    assertThat(suffix.headers().firstValue("Content-Length")).hasValue("10");
+
+    HttpResponse<String> beyond = http.get("/files/r/data.bin", "Range", "bytes=" + 5 * MiB + "-");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(new JsonObject(beyond.body()).getString("error")).isEqualTo("RANGE_NOT_SATISFIABLE");
+    assertThat(beyond.headers().firstValue("Content-Range")).hasValue("bytes */" + 5 * MiB);
+
+    HttpResponse<String> several = http.get("/files/r/data.bin", "Range", "bytes=0-1,5-6");
+    assertThat(several.statusCode()).as("several ranges: the whole file").isEqualTo(200);
+  }
+
+  @Test
+  void curlResumesABrokenDownload() throws Exception {
+    Path file = onServer("resume/f.bin", 8 * MiB + 3);
+    Path partial = dir.resolve("partial.bin");
+    Files.write(partial, Arrays.copyOf(Files.readAllBytes(file), 3 * (int) MiB));
+
+    Curl resumed = Curl.run("-D", "-", "-C", "-", "-o", partial.toString(), gateway.url("/files/resume/f.bin"));
+
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.status()).isEqualTo(206);
+    assertThat(TestFiles.sha256(partial)).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
+  void conditionalRequestsAnswerNotModifiedOrTheWholeFile() throws Exception {
+    Files.createDirectories(gateway.ftpRoot().resolve("c"));
+    Files.writeString(gateway.ftpRoot().resolve("c/f.bin"), "x".repeat(4096));
+    HttpResponse<String> first = http.get("/files/c/f.bin");
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    String lastModified = first.headers().firstValue("Last-Modified").orElseThrow();
+
+    assertThat(http.get("/files/c/f.bin", "If-None-Match", etag).statusCode()).isEqualTo(304);
+    assertThat(http.get("/files/c/f.bin", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    assertThat(http.get("/files/c/f.bin", "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
+    assertThat(http.get("/files/c/f.bin", "If-Modified-Since", "Thu, 01 Jan 2004 00:00:00 GMT").statusCode())
+        .isEqualTo(200);
+
+    HttpResponse<String> stale = http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", "\"stale\"");
+    assertThat(stale.statusCode()).as("If-Range with an old ETag: the whole file").isEqualTo(200);
+    assertThat(stale.body()).hasSize(4096);
+    HttpResponse<String> current = http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", etag);
+    assertThat(current.statusCode()).isEqualTo(206);
+    assertThat(current.body()).hasSize(10);
+  }
+
+  @Test
+  void aMissingFileIs404() throws Exception {
+    HttpResponse<String> response = http.get("/files/nothing/here.bin");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("NOT_FOUND");
+    HttpResponse<String> hostile = http.get("/files/a/%2e%2e/b");
+    assertThat(hostile.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(hostile.body()).getString("error")).isEqualTo("BAD_PATH");
+  }
+
+  @Test
+  void aClientThatGoesAwayFreesItsFtpConnection() throws Exception {
+    onServer("slow/big.bin", 200 * MiB);
+    Process curl = new ProcessBuilder("curl", "-sS", "--limit-rate", "2M", "-o", "/dev/null",
+        gateway.url("/files/slow/big.bin")).start();
+    awaitConnectionsInUse(1);
+    curl.destroy();
+    curl.waitFor();
+    awaitConnectionsInUse(0);
+  }
+
+  private void awaitConnectionsInUse(int expected) throws Exception {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    String line = null;
+    while (System.nanoTime() < deadline) {
+      line = http.get("/metrics").body().lines().filter(l -> l.startsWith("ftpgw_ftp_connections_in_use "))
+          .findFirst().orElse(null);
+      if (line != null && Double.parseDouble(line.split(" ")[1]) == expected) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("FTP connections in use never became " + expected + ": " + line);
+  }
+}
