@@ -102,7 +102,8 @@ cat > "$work/relay.json" <<EOF
   "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "passwordFile": "$work/ftp-password"}, "connections": 4},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.2", "members": ["10.200.2.1", "10.200.2.2"]} }
 EOF
-# the edge faces the client's network: it needs a login too, with its own random password (only its hash in the config)
+# the edge faces the client's network: it needs a login too, with its own random password (only its hash in the config);
+# plain HTTP is allowed because that network is a veth pair between two namespaces of this machine
 umask 077
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/http-password"
 "${hash_secret[@]}" < "$work/http-password" > "$work/http-user.hash"
@@ -110,7 +111,7 @@ printf 'machine 10.200.1.2 login demo password %s\n' "$(cat "$work/http-password
 umask 022
 cat > "$work/edge.json" <<EOF
 { "roles": ["http"],
-  "auth": {"mode": "users", "users": [{"name": "demo", "folder": "", "passwordHashFile": "$work/http-user.hash"}]},
+  "auth": {"mode": "users", "allowPlainHttp": true, "users": [{"name": "demo", "folder": "", "passwordHashFile": "$work/http-user.hash"}]},
   "http": {"host": "10.200.1.2", "port": 6969},
   "spool": {"dir": "$work/edge-spool"},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.1", "members": ["10.200.2.1", "10.200.2.2"]} }
