@@ -5,6 +5,7 @@ import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.relay.RelayClient;
+import ftpgw.spool.PrivateFiles;
 import ftpgw.spool.Spool;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpoolWriter;
@@ -150,7 +151,8 @@ final class UploadHandler {
     // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
     Promise<Void> brokenEarly = Promise.promise();
     body.exceptionHandler(brokenEarly::tryFail);
-    Future<SpooledBody> received = vertx.executeBlocking(() -> FileChannel.open(slot.file(), NEW_FILE), false)
+    Future<SpooledBody> received = vertx.executeBlocking(
+            () -> FileChannel.open(slot.file(), NEW_FILE, PrivateFiles.file()), false)
         .compose(file -> {
           if (brokenEarly.future().failed()) {
             Throwable why = brokenEarly.future().cause();

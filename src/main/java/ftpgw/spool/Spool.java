@@ -64,7 +64,7 @@ public final class Spool {
    */
   public static Spool open(SpoolConfig config) {
     try {
-      Files.createDirectories(config.dir());
+      PrivateFiles.folder(config.dir());
       List<Transfer> kept = new ArrayList<>();
       try (Stream<Path> files = Files.list(config.dir())) {
         for (Path entry : (Iterable<Path>) files.filter(p -> p.toString().endsWith(Journal.ENTRY_SUFFIX))::iterator) {
@@ -256,7 +256,7 @@ public final class Spool {
   }
 
   private static void quarantine(Path dir, Path entry, String why) throws IOException {
-    Path quarantine = Files.createDirectories(dir.resolve(QUARANTINE));
+    Path quarantine = PrivateFiles.folder(dir.resolve(QUARANTINE));
     Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     log.error("Journal entry {} is {}; moved to {} and not delivered", entry.getFileName(), why, quarantine);
   }
