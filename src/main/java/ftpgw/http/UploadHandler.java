@@ -25,6 +25,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
@@ -277,8 +278,12 @@ final class UploadHandler {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length == null) {
       String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-      if (encoding == null || !encoding.toLowerCase().contains("chunked")) {
-        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding");
+      // HTTP/2 frames the body itself (RFC 9113 8.1): no content-length means "length unknown", as chunked does
+      boolean framed = request.version() == HttpVersion.HTTP_2
+          || encoding != null && encoding.toLowerCase().contains("chunked");
+      if (!framed) {
+        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding"
+            + " (or over HTTP/2)");
       }
       return 0;
     }
