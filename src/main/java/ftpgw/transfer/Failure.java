@@ -34,7 +34,9 @@ public enum Failure {
   /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
-  TOO_MANY_UPLOADS(429);
+  TOO_MANY_UPLOADS(429),
+  /** the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot fix it */
+  FTP_UNTRUSTED(502);
 
   private static final int BUS_CODE_BASE = 4000;
 
