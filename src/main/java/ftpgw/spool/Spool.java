@@ -224,6 +224,12 @@ public final class Spool {
         String name = file.getFileName().toString();
         boolean orphanBody = name.endsWith(BODY_SUFFIX)
             && !reservations.containsKey(name.substring(0, name.length() - BODY_SUFFIX.length()));
+        if (orphanBody) {
+          // a synchronous upload whose client was never answered 201/202 (its connection broke off, or the gateway
+          // stopped before its delivery): nobody was promised this body, but an operator may be asked about it
+          log.warn("Removed spool body {} ({} bytes): its upload was never accepted (no journal entry)", name,
+              Files.size(file));
+        }
         if (orphanBody || Journal.isTemporary(file)) {
           Files.deleteIfExists(file);
         }
