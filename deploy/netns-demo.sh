@@ -125,7 +125,9 @@ ip netns exec "$ns_edge" "${gateway[@]}" -conf "$work/edge.json" -cluster > "$wo
 
 show_logs() { for f in "$work"/logs/*.log; do echo "--- $f"; tail -n 30 "$f"; done >&2; }
 deadline=$((SECONDS + 90))
-until in_ns "$ns_edge" curl -fsS --max-time 2 http://10.200.1.2:6969/ready 2>/dev/null | grep -q '"members":2' \
+# the edge asks for a login (auth users): without one, /ready shows only {"status"}, not the cluster's members
+until in_ns "$ns_edge" curl -fsS --max-time 2 --netrc-file "$work/netrc" http://10.200.1.2:6969/ready 2>/dev/null \
+     | grep -q '"members":2' \
    && in_ns "$ns_relay" curl -fsS --max-time 2 http://127.0.0.1:8080/ready 2>/dev/null | grep -q '"outcome":"UP"'; do
   [ $SECONDS -lt $deadline ] || { show_logs; die "the cluster did not become ready within 90 s"; }
   sleep 0.5
