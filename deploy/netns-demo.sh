@@ -104,7 +104,8 @@ cat > "$work/relay.json" <<EOF
   "relay": {"target": {"host": "10.200.3.2", "port": 2121, "user": "demo", "passwordFile": "$work/ftp-password"}, "connections": 4},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.2", "members": ["10.200.2.1", "10.200.2.2"]} }
 EOF
-# the edge faces the client's network: it needs a login too, with its own random password (only its hash in the config)
+# the edge faces the client's network: it needs a login too, with its own random password (only its hash in the config);
+# plain HTTP is allowed because that network is a veth pair between two namespaces of this machine
 umask 077
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/http-password"
 "${hash_secret[@]}" < "$work/http-password" > "$work/http-user.hash"
@@ -112,7 +113,7 @@ printf 'machine 10.200.1.2 login demo password %s\n' "$(cat "$work/http-password
 umask 022
 cat > "$work/edge.json" <<EOF
 { "roles": ["http"],
-  "auth": {"mode": "users", "users": [{"name": "demo", "folder": "", "passwordHashFile": "$work/http-user.hash"}]},
+  "auth": {"mode": "users", "allowPlainHttp": true, "users": [{"name": "demo", "folder": "", "passwordHashFile": "$work/http-user.hash"}]},
   "http": {"host": "10.200.1.2", "port": 6969},
   "spool": {"dir": "$work/edge-spool"},
   "cluster": {"name": "netns-demo-$run", "host": "10.200.2.1", "members": ["10.200.2.1", "10.200.2.2"]} }
@@ -126,7 +127,9 @@ ip netns exec "$ns_edge" "${gateway[@]}" -conf "$work/edge.json" -cluster > "$wo
 
 show_logs() { for f in "$work"/logs/*.log; do echo "--- $f"; tail -n 30 "$f"; done >&2; }
 deadline=$((SECONDS + 90))
-until in_ns "$ns_edge" curl -fsS --max-time 2 http://10.200.1.2:6969/ready 2>/dev/null | grep -q '"members":2' \
+# the edge asks for a login (auth users): without one, /ready shows only {"status"}, not the cluster's members
+until in_ns "$ns_edge" curl -fsS --max-time 2 --netrc-file "$work/netrc" http://10.200.1.2:6969/ready 2>/dev/null \
+     | grep -q '"members":2' \
    && in_ns "$ns_relay" curl -fsS --max-time 2 http://127.0.0.1:8080/ready 2>/dev/null | grep -q '"outcome":"UP"'; do
   [ $SECONDS -lt $deadline ] || { show_logs; die "the cluster did not become ready within 90 s"; }
   sleep 0.5

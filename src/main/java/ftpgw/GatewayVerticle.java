@@ -24,6 +24,7 @@ import ftpgw.ops.NodeMetrics;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.ops.Readiness;
 import ftpgw.relay.ConnectionBudget;
+import ftpgw.relay.FtpLoginProbe;
 import ftpgw.relay.PassthroughPools;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
@@ -83,9 +84,10 @@ public final class GatewayVerticle extends VerticleBase {
     return deployFtpServer()
         .compose(v -> config.has(Role.RELAY) ? deployRelay(relayConfig()) : Future.<Object>succeededFuture())
         .compose(v -> {
-          readiness = new Readiness(vertx, writableDirs(), relay == null ? null : relayConfig().target());
-          OpsRoutes ops = new OpsRoutes(readiness, metrics);
+          readiness = new Readiness(vertx, writableDirs(), relay == null ? null
+              : new FtpLoginProbe(relayConfig(), config.auth().mode() != AuthMode.PASSTHROUGH));
           auth = new Authenticator(vertx, config.auth(), clientLogins);
+          OpsRoutes ops = new OpsRoutes(readiness, metrics, auth);
           return auth.refuseGuessablePasswords(config.http().host())
               .compose(checked -> {
                 Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);

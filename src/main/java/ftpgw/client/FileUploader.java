@@ -25,8 +25,8 @@ import java.util.Set;
  * always a result, never an exception.
  */
 public final class FileUploader {
-  /** 502 codes that say the FTP server refused for good; every other 5xx may pass on a later attempt. */
-  private static final Set<String> PERMANENT_BAD_GATEWAY = Set.of("FTP_REFUSED");
+  /** 502 codes that say the FTP leg refused for good (a reply, an untrusted certificate); other 5xx may pass later. */
+  private static final Set<String> PERMANENT_BAD_GATEWAY = Set.of("FTP_REFUSED", "FTP_UNTRUSTED");
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
   static final String UNREACHABLE = "is not reachable";
 

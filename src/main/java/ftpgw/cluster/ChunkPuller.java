@@ -1,5 +1,6 @@
 package ftpgw.cluster;
 
+import ftpgw.spool.PrivateFiles;
 import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RemoteRelayRequest;
@@ -25,7 +26,7 @@ import java.util.function.LongConsumer;
  */
 final class ChunkPuller {
   private static final OpenOptions NEW_FILE = new OpenOptions().setWrite(true).setCreate(true)
-      .setTruncateExisting(true);
+      .setTruncateExisting(true).setPerms(PrivateFiles.FILE_MODE);
 
   private final Vertx vertx;
   private final RemoteRelayRequest request;

@@ -3,6 +3,7 @@ package ftpgw.cluster;
 import ftpgw.lifecycle.Stage;
 import ftpgw.relay.RelayClient;
 import ftpgw.spool.LiveBody;
+import ftpgw.spool.PrivateFiles;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
@@ -118,7 +119,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   }
 
   private void emptyInbound() throws IOException {
-    Files.createDirectories(inbound);
+    PrivateFiles.folder(inbound);
     try (Stream<Path> files = Files.list(inbound)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         Files.deleteIfExists(file);

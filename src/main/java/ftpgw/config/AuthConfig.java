@@ -24,11 +24,15 @@ import static ftpgw.config.ConfigReader.require;
  * @param protectOps    whether {@code /health}, {@code /ready} and {@code /metrics} need a login too
  * @param cacheFor      a verified login is remembered (as a keyed digest, in memory) this long: no slow hash or FTP
  *                      login per request
+ * @param allowPlainHttp whether users/passthrough logins may travel over plain HTTP on a non-loopback
+ *                      {@code http.host}: only for a network below that is trusted or already encrypted (a TLS
+ *                      terminating proxy, a service mesh, a private link); otherwise start-up refuses it
  */
 public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Duration failureDelay, int maxFailures,
-                         Duration failureWindow, Duration blockFor, boolean protectOps, Duration cacheFor) {
+                         Duration failureWindow, Duration blockFor, boolean protectOps, Duration cacheFor,
+                         boolean allowPlainHttp) {
   public static final AuthConfig DEFAULTS = new AuthConfig(AuthMode.NONE, List.of(), "ftpgw", Duration.ofMillis(300),
-      10, Duration.ofSeconds(60), Duration.ofMinutes(5), false, Duration.ofMinutes(5));
+      10, Duration.ofSeconds(60), Duration.ofMinutes(5), false, Duration.ofMinutes(5), false);
 
   public AuthConfig {
     users = List.copyOf(users);
@@ -60,7 +64,8 @@ public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Dura
         json.millis("failureWindowMs", DEFAULTS.failureWindow),
         json.millis("blockMs", DEFAULTS.blockFor),
         json.bool("protectOps", DEFAULTS.protectOps),
-        json.millis("cacheMs", DEFAULTS.cacheFor));
+        json.millis("cacheMs", DEFAULTS.cacheFor),
+        json.bool("allowPlainHttp", DEFAULTS.allowPlainHttp));
   }
 
   private static List<AuthUser> users(ConfigReader json) {

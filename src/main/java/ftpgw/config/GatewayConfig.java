@@ -23,6 +23,10 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
     ConfigReader.require(auth.mode() != AuthMode.NONE || isLoopback(http.host()),
         "auth.mode is \"none\" but http.host is " + http.host() + ": anyone who reaches it could write to the FTP"
             + " server. Bind http.host to 127.0.0.1, or set auth.mode to \"users\" or \"passthrough\"");
+    ConfigReader.require(auth.mode() == AuthMode.NONE || http.tls() != null || isLoopback(http.host()) || auth.allowPlainHttp(),
+        "auth.mode is \"" + auth.mode().apiName() + "\" over plain HTTP on " + http.host() + ": passwords and tokens"
+            + " would cross the network in clear. Set http.tls, bind http.host to 127.0.0.1, or set"
+            + " auth.allowPlainHttp to true if the network below is trusted (e.g. TLS ends at a proxy in front)");
     ConfigReader.require(auth.mode() != AuthMode.PASSTHROUGH || roles.contains(Role.RELAY),
         "auth.mode \"passthrough\" needs the \"relay\" role: logins are checked by logging in to the FTP server, and"
             + " the clients' FTP passwords stay in the process that checked them (they never cross the cluster)");

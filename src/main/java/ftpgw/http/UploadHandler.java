@@ -5,6 +5,7 @@ import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.relay.RelayClient;
+import ftpgw.spool.PrivateFiles;
 import ftpgw.spool.Spool;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpoolWriter;
@@ -24,6 +25,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
@@ -93,7 +95,7 @@ final class UploadHandler {
     CutThrough live = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !prefer.respondAsync()
         && deliveryConfig.cutsThrough(length)
         ? new CutThrough(vertx, relay, slot, path, caller.owner(), length, stallLimit.plusSeconds(5),
-            deliveryConfig.syncTimeout())
+            syncWait(prefer))
         : null;
     expectContinue(request);
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
@@ -102,10 +104,13 @@ final class UploadHandler {
         ? receive(tapped.get(), slot, digest, live, limit, TappedBody::giveBack)
         : receive(request, slot, digest, live, limit, NOTHING_LENT);
     received.onFailure(e -> notReceived(receiving, e))
-        .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
-            : live.published()
-                .compose(result -> publishedLive(ctx, slot, body, path, result, started))
-                .recover(e -> deliver(ctx, slot, body, path, started, false)))
+        .compose(body -> {
+          long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
+          return live == null ? deliver(ctx, slot, body, path, started, false, answerBy)
+              : live.published()
+                  .compose(result -> publishedLive(ctx, slot, body, path, result, started))
+                  .recover(e -> deliver(ctx, slot, body, path, started, false, answerBy));
+        })
         .onFailure(e -> (live == null ? Future.succeededFuture() : live.settled())
             .onComplete(settled -> failed(ctx, slot, e)));
   }
@@ -136,7 +141,8 @@ final class UploadHandler {
     form.received()
         .map(received -> new Received(received.body(), targetOf(received)))
         .onFailure(e -> notReceived(receiving, e))
-        .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request)))
+        .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request),
+            System.nanoTime() + syncWait(Preferences.of(request)).toNanos()))
         .onFailure(e -> failed(ctx, slot, e));
     request.resume();
   }
@@ -151,7 +157,8 @@ final class UploadHandler {
     // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
     Promise<Void> brokenEarly = Promise.promise();
     body.exceptionHandler(brokenEarly::tryFail);
-    Future<SpooledBody> received = vertx.executeBlocking(() -> FileChannel.open(slot.file(), NEW_FILE), false)
+    Future<SpooledBody> received = vertx.executeBlocking(
+            () -> FileChannel.open(slot.file(), NEW_FILE, PrivateFiles.file()), false)
         .compose(file -> {
           if (brokenEarly.future().failed()) {
             Throwable why = brokenEarly.future().cause();
@@ -185,21 +192,25 @@ final class UploadHandler {
         .map(recorded -> answer(ctx, recorded, started, false, false));
   }
 
+  private Duration syncWait(Preferences prefer) {
+    return SyncWait.of(prefer.syncWait(deliveryConfig.syncTimeout()), stallLimit);
+  }
+
   /**
    * Hands the spooled body to the delivery. Async: 202 once it is journalled. Sync: 201 once it is published,
-   * the failure once it failed for good, or 202 (now journalled) when it takes longer than the client waits.
+   * the failure once it failed for good, or 202 (now journalled) when it is not done by {@code answerBy}
+   * ({@link System#nanoTime()}).
    */
   private Future<Void> deliver(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
-                               long started, boolean plainText) {
+                               long started, boolean plainText, long answerBy) {
     Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString(),
         AuthRoutes.caller(ctx).owner());
     Preferences prefer = Preferences.of(ctx.request());
-    Duration syncTimeout = deliveryConfig.syncTimeout();
     if (prefer.respondAsync()) {
       return delivery.submitAsync(transfer)
           .map(accepted -> answer(ctx, accepted, started, plainText, true));
     }
-    return delivery.submitAndWait(transfer, prefer.syncWait(syncTimeout))
+    return delivery.submitAndWait(transfer, Duration.ofNanos(Math.max(0, answerBy - System.nanoTime())))
         .recover(e -> {
           if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
             return delivery.persist(transfer.id());
@@ -276,8 +287,12 @@ final class UploadHandler {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length == null) {
       String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-      if (encoding == null || !encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding");
+      // HTTP/2 frames the body itself (RFC 9113 8.1): no content-length means "length unknown", as chunked does
+      boolean framed = request.version() == HttpVersion.HTTP_2
+          || encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+      if (!framed) {
+        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding"
+            + " (or over HTTP/2)");
       }
       return 0;
     }

@@ -16,12 +16,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.file.NoSuchFileException;
 
 /**
  * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
@@ -144,57 +139,12 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     return new RelayResult(request.transferId(), published, request.bytes(), millis);
   }
 
-  /**
-   * RFC 959: 4xx replies are transient (421 too many users, 425/426 data connection trouble, 450/451 local
-   * trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the server is out of room.
-   */
+  /** @see FtpFailures#classify */
   public static Failure classify(Throwable error) {
-    if (error instanceof FtpReplyException reply) {
-      int code = reply.replyCode();
-      if (code == 452 || code == 552) {
-        return Failure.FTP_NO_SPACE;
-      }
-      return code >= 400 && code < 500 ? Failure.FTP_BUSY : Failure.FTP_REFUSED;
-    }
-    if (error instanceof NoSuchFileException) {
-      return Failure.INTERNAL;
-    }
-    if (timedOut(error)) {
-      return Failure.FTP_TIMEOUT;
-    }
-    if (error instanceof ConnectException || error instanceof UnknownHostException) {
-      return Failure.FTP_UNREACHABLE;
-    }
-    if (error instanceof IOException) {
-      return Failure.FTP_UNREACHABLE;
-    }
-    return Failure.INTERNAL;
-  }
-
-  /** Commons Net wraps some timeouts ("Timed out waiting for initial connect reply"), so look at the causes too. */
-  private static boolean timedOut(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause()) {
-      if (e instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
+    return FtpFailures.classify(error);
   }
 
   private String describe(Throwable error) {
-    String target = config.target().host() + ":" + config.target().port();
-    if (error instanceof FtpReplyException) {
-      return "FTP server " + target + ": " + error.getMessage();
-    }
-    if (error instanceof NoSuchFileException) {
-      return "the spooled body is gone: " + error.getMessage();
-    }
-    if (timedOut(error)) {
-      return "FTP server " + target + " did not answer in time: " + error.getMessage();
-    }
-    if (error instanceof SSLException) {
-      return "TLS with FTP server " + target + " failed (check relay.target.tls): " + error.getMessage();
-    }
-    return "FTP server " + target + " unreachable: " + error.getMessage();
+    return FtpFailures.describe(config.target(), error);
   }
 }

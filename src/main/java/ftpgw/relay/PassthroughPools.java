@@ -3,6 +3,8 @@ package ftpgw.relay;
 import ftpgw.auth.LoginCheck;
 import ftpgw.config.RelayConfig;
 import ftpgw.config.Secret;
+import ftpgw.transfer.Failure;
+import ftpgw.transfer.GatewayException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +57,11 @@ public final class PassthroughPools implements LoginCheck, AutoCloseable {
       if (e.replyCode() == NOT_LOGGED_IN) {
         return false;
       }
-      throw e;
-    } catch (IOException | RuntimeException e) {
+      throw checkFailed(e);
+    } catch (IOException e) {
+      pool.close();
+      throw checkFailed(e);
+    } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
@@ -66,6 +71,20 @@ public final class PassthroughPools implements LoginCheck, AutoCloseable {
       previous.pool.close(); // connections it has lent out are closed when they come back
     }
     return true;
+  }
+
+  /**
+   * The login could not be checked (the FTP server is down, busy, or its TLS handshake failed): an expected failure
+   * with the cause in plain words, answered 502 (504 for a timeout) without a stack trace. A certificate the relay
+   * does not trust is {@link Failure#FTP_UNREACHABLE} here: no FTP session can be had, whoever logs in.
+   */
+  private GatewayException checkFailed(IOException error) {
+    Failure failure = FtpFailures.classify(error);
+    if (failure == Failure.FTP_UNTRUSTED || failure == Failure.INTERNAL) {
+      failure = Failure.FTP_UNREACHABLE;
+    }
+    return failure.exception("cannot check the login with the FTP server: "
+        + FtpFailures.describe(config.target(), error));
   }
 
   /** The pool of {@code user}; refused (530, permanent) when its login is not known here. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * The spool's journal: one JSON entry beside each accepted body ({@code <id>.json} next to {@code <id>.body}),
@@ -38,8 +39,8 @@ public final class Journal {
   public void write(Transfer transfer) throws IOException {
     Path temp = dir.resolve(transfer.id() + TEMP_SUFFIX);
     byte[] json = transfer.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING), PrivateFiles.file())) {
       channel.write(ByteBuffer.wrap(json));
       channel.force(true);
     }

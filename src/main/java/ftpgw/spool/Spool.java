@@ -64,7 +64,7 @@ public final class Spool {
    */
   public static Spool open(SpoolConfig config) {
     try {
-      Files.createDirectories(config.dir());
+      PrivateFiles.folder(config.dir());
       List<Transfer> kept = new ArrayList<>();
       try (Stream<Path> files = Files.list(config.dir())) {
         for (Path entry : (Iterable<Path>) files.filter(p -> p.toString().endsWith(Journal.ENTRY_SUFFIX))::iterator) {
@@ -224,6 +224,12 @@ public final class Spool {
         String name = file.getFileName().toString();
         boolean orphanBody = name.endsWith(BODY_SUFFIX)
             && !reservations.containsKey(name.substring(0, name.length() - BODY_SUFFIX.length()));
+        if (orphanBody) {
+          // a synchronous upload whose client was never answered 201/202 (its connection broke off, or the gateway
+          // stopped before its delivery): nobody was promised this body, but an operator may be asked about it
+          log.warn("Removed spool body {} ({} bytes): its upload was never accepted (no journal entry)", name,
+              Files.size(file));
+        }
         if (orphanBody || Journal.isTemporary(file)) {
           Files.deleteIfExists(file);
         }
@@ -256,7 +262,7 @@ public final class Spool {
   }
 
   private static void quarantine(Path dir, Path entry, String why) throws IOException {
-    Path quarantine = Files.createDirectories(dir.resolve(QUARANTINE));
+    Path quarantine = PrivateFiles.folder(dir.resolve(QUARANTINE));
     Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     log.error("Journal entry {} is {}; moved to {} and not delivered", entry.getFileName(), why, quarantine);
   }

@@ -46,7 +46,9 @@ public enum Failure {
   /** a Range outside the file (answered with Content-Range: bytes *&#47;size) */
   RANGE_NOT_SATISFIABLE(416),
   /** the resource is locked (WebDAV LOCK) and the request does not carry the lock's token */
-  LOCKED(423);
+  LOCKED(423),
+  /** the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot fix it */
+  FTP_UNTRUSTED(502);
 
   private static final int BUS_CODE_BASE = 4000;
 

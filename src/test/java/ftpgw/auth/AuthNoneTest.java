@@ -79,10 +79,10 @@ class AuthNoneTest {
   void otherModesMayBindAnyAddress() {
     String hash = Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     JsonObject users = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0"))
-        .put("auth", new JsonObject().put("mode", "users")
+        .put("auth", new JsonObject().put("mode", "users").put("allowPlainHttp", true)
             .put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHash", hash))));
     JsonObject passthrough = new JsonObject().put("http", new JsonObject().put("host", "0.0.0.0"))
-        .put("auth", new JsonObject().put("mode", "passthrough"));
+        .put("auth", new JsonObject().put("mode", "passthrough").put("allowPlainHttp", true));
 
     assertThat(GatewayConfig.fromJson(users).auth().user("u").folder()).isEqualTo("u");
     assertThat(GatewayConfig.fromJson(passthrough).auth().mode()).isEqualTo(AuthMode.PASSTHROUGH);
@@ -93,7 +93,7 @@ class AuthNoneTest {
     String demoHash = Pbkdf2Hash.create("demo".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "0.0.0.0").put("port", 0))
-        .put("auth", new JsonObject().put("mode", "users")
+        .put("auth", new JsonObject().put("mode", "users").put("allowPlainHttp", true)
             .put("users", new JsonArray().add(new JsonObject().put("name", "demo").put("passwordHash", demoHash))))
         .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
         .put("ftpServer", new JsonObject().put("port", 0).put("root", dir.resolve("ftp").toString()));

@@ -170,6 +170,20 @@ public final class VsftpdServer implements AutoCloseable {
         .toList();
   }
 
+  /** Stops the server and its sessions, as an FTP outage: {@link #restart()} brings it back on the same port. */
+  public void stop() {
+    stopProcess();
+  }
+
+  /** Starts the server again with the same port, login and folders after {@link #stop()}. */
+  public void restart() throws IOException, InterruptedException {
+    process = new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("vsftpd.out").toFile())
+        .start();
+    awaitBanner();
+  }
+
   @Override
   public void close() {
     stopProcess();
