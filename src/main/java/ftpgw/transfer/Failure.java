@@ -34,7 +34,11 @@ public enum Failure {
   /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
-  TOO_MANY_UPLOADS(429);
+  TOO_MANY_UPLOADS(429),
+  /** the operator's pre-upload hook refused the upload (answered with the hook's own 4xx status) */
+  HOOK_REFUSED(403),
+  /** the pre-upload hook did not answer and hooks.preUploadOnTimeout is "deny" */
+  HOOK_UNAVAILABLE(503);
 
   private static final int BUS_CODE_BASE = 4000;
 
