@@ -48,12 +48,14 @@ public final class BridgeAccess {
     this.node = ClusterView.of(vertx).nodeId();
   }
 
-  public BridgeOptions options() {
-    return new BridgeOptions()
+  /** {@code options} (a bridge's own options type) with only our addresses permitted. */
+  public <T extends BridgeOptions> T permit(T options) {
+    options
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(
             java.util.regex.Pattern.quote(Addresses.TRANSFER_EVENTS) + "(\\..+)?"))
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TRANSFERS_GET))
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.TRANSFERS_CANCEL));
+    return options;
   }
 
   /** A SockJS bridge event; the HTTP router authenticated the caller already. */

@@ -39,7 +39,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.keyPath().toString())
           .setCertPath(config.certPath().toString()));
     }
-    bridge = TcpEventBusBridge.create(vertx, access.options(), options, access::tcp);
+    bridge = TcpEventBusBridge.create(vertx, access.permit(new io.vertx.ext.bridge.BridgeOptions()), options, access::tcp);
     return access.serveRequests()
         .compose(v -> bridge.listen(config.port(), config.host()))
         .onSuccess(b -> log.info("TCP event-bus bridge on {}:{}{}", config.host(), config.port(),

@@ -46,7 +46,7 @@ final class LiveRoutes {
     if (config.bridges().sockJs()) {
       access = new BridgeAccess(vertx, auth, status);
       router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx)
-          .bridge(new SockJSBridgeOptions(access.options().toJson()), event -> access.sockJs(event, AuthRoutes.caller(event.socket().routingContext()))));
+          .bridge(access.permit(new SockJSBridgeOptions()), event -> access.sockJs(event, AuthRoutes.caller(event.socket().routingContext()))));
     }
   }
 
