@@ -71,7 +71,7 @@ class ClientExamplesTest {
     Run wrong = run(command, "FTPGW_PASSWORD", "not-" + ALICE_PASSWORD);
     assertThat(wrong.exit()).as(wrong.err()).isEqualTo(1);
     // refused by the bridge or, if its answer comes later than the upload, by HTTP: the same login check
-    assertThat(wrong.err()).containsAnyOf("access_denied", "upload refused: 401");
+    assertThat(wrong.err()).containsAnyOf("blocked by bridgeEvent handler", "upload refused: 401");
     assertThat(Files.exists(gateway.ftpRoot().resolve("alice.bin"))).isFalse();
 
     Run right = run(command, "FTPGW_PASSWORD", ALICE_PASSWORD);
