@@ -126,6 +126,37 @@ class HooksTest {
     assertThat(second.strayFilesAfterAMoment()).isEmpty();
   }
 
+  @Test
+  void aFailedTransferIsToldToThePostFailedHook(Vertx vertx) throws Exception {
+    try (HookReceiver receiver = HookReceiver.start(vertx, 0, call -> new HookReceiver.Answer(204, ""))) {
+      // nothing listens on the FTP target's port, and one attempt is all a transfer gets
+      GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), hooks(new JsonObject()
+          .put("postFailed", "http://127.0.0.1:" + receiver.port() + "/failed")
+          .put("postDelivered", "http://127.0.0.1:" + receiver.port() + "/delivered"))
+          .put("relay", new JsonObject().put("target", new JsonObject().put("host", "127.0.0.1")
+              .put("port", FreePorts.one()).put("user", "u").put("password", "p")))
+          .put("delivery", new JsonObject().put("maxAttempts", 1)));
+
+      HttpResponse<String> failed = new Http(gateway.httpPort()).put("/files/f.txt", "f");
+
+      assertThat(failed.statusCode()).isEqualTo(502);
+      assertThat(new JsonObject(failed.body()).getString("error")).isEqualTo("FTP_UNREACHABLE");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (receiver.calls().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(receiver.calls()).singleElement().satisfies(call -> {
+        assertThat(call.hook()).isEqualTo("post-failed");
+        JsonObject event = call.body().getJsonObject("event");
+        assertThat(event.getString("state")).isEqualTo("failed");
+        assertThat(event.getString("path")).isEqualTo("f.txt");
+        assertThat(event.getString("error")).isNotBlank();
+        assertThat(SIGNATURE.verifies(Long.parseLong(call.timestamp()), call.rawBody(), call.signature())).isTrue();
+      });
+      assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+    }
+  }
+
   private void awaitJournalled(int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (journalled() != count && System.nanoTime() < deadline) {
