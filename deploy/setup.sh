@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(curl lftp vsftpd openssl python3-requests iproute2 litmus cadaver rclone chromium chromium-driver)
+packages=(curl lftp vsftpd openssl python3-requests iproute2 litmus cadaver rclone chromium chromium-driver nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,6 +22,13 @@ fi
 # Debian starts vsftpd on port 21 when it is installed; the tests run their own instances.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet vsftpd 2>/dev/null; then
   systemctl stop vsftpd || true
+fi
+# the Node example client (clients/node) runs in the tests: Debian's npm is its own package, NodeSource's nodejs has it
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+if [ ! -d clients/node/node_modules/@vertx/eventbus-bridge-client.js ]; then
+  npm ci --prefix clients/node --no-audit --no-fund --loglevel=error
 fi
 if [ -x deploy/setup-mpj.sh ]; then
   deploy/setup-mpj.sh

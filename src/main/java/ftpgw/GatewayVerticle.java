@@ -15,6 +15,8 @@ import ftpgw.config.Role;
 import ftpgw.config.Secret;
 import ftpgw.delivery.DeliveryVerticle;
 import ftpgw.files.FilesVerticle;
+import ftpgw.events.TcpBridgeVerticle;
+import ftpgw.hooks.PostHookVerticle;
 import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.http.HttpUploadVerticle;
@@ -91,7 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
           return auth.refuseGuessablePasswords(config.http().host())
               .compose(checked -> {
                 Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
-                return rest.mapEmpty();
+                return rest.compose(deployed -> deployLive()).mapEmpty();
               });
         });
   }
@@ -202,13 +204,13 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<?> deployHttp(Spool spool, OpsRoutes ops) {
     // only a node that relays itself can follow a body still arriving; an edge hands whole bodies on
     DeliveryConfig delivery = config.has(Role.RELAY) ? config.delivery() : config.delivery().withoutCutThrough();
-    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth);
+    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live());
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0 ? first : first.compose(id -> {
       Promise<String> deployed = Promise.promise();
       previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
-          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops, auth),
+          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live()),
           new DeploymentOptions().setInstances(more)).onComplete(deployed));
       return deployed.future();
     });
@@ -216,8 +218,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Future<?> deployOpsHttp(OpsRoutes ops) {
     opsHttp = new OpsHttpVerticle(config.http(), ops, config.delivery().retention(),
-        config.spool().retryAfterSeconds(), auth);
+        config.spool().retryAfterSeconds(), auth, config.live());
     return deployStage(opsHttp, new DeploymentOptions());
+  }
+
+  /** The TCP event-bus bridge and the post-upload hooks' queue, when configured; after HTTP, so events flow. */
+  private Future<?> deployLive() {
+    Future<?> hooks = config.hooks().hasPostHooks() && config.has(Role.HTTP)
+        ? deployStage(new PostHookVerticle(config.hooks(), config.spool().dir()), new DeploymentOptions())
+        : Future.succeededFuture();
+    return hooks.compose(v -> config.bridges().tcp() == null ? Future.succeededFuture()
+        : deployStage(new TcpBridgeVerticle(config.bridges().tcp(), auth, config.delivery().retention()),
+            new DeploymentOptions()));
   }
 
   private List<Path> writableDirs() {

@@ -145,25 +145,34 @@ public final class FileUploader {
   private Outcome awaitDelivery(HttpResponse<String> accepted) throws IOException, InterruptedException {
     String location = accepted.headers().firstValue("Location")
         .orElseThrow(() -> new IOException("202 without Location"));
+    // told by the event stream when the gateway has one; else (or if it broke off) polled
+    java.util.Optional<String> watched = new DeliveryWatch(http, this::request).awaitFinal(location);
+    if (watched.isPresent()) {
+      return finalOutcome(watched.get()).orElseThrow();
+    }
     while (true) {
       Thread.sleep(POLL_INTERVAL.toMillis());
       HttpResponse<String> status = http.send(request(location).GET().build(), HttpResponse.BodyHandlers.ofString());
       if (status.statusCode() != 200) {
         return Outcome.refused(status);
       }
-      String state = JsonFields.string(status.body(), "state").orElse("");
-      switch (state) {
-        case "delivered" -> {
-          return Outcome.success();
-        }
-        case "failed", "cancelled" -> {
-          return Outcome.failed("transfer " + state + ": " + JsonFields.string(status.body(), "lastError").orElse("?"));
-        }
-        default -> {
-          // receiving, queued, relaying: keep following
-        }
+      java.util.Optional<Outcome> outcome = finalOutcome(status.body());
+      if (outcome.isPresent()) {
+        return outcome.get();
       }
+      // receiving, queued, relaying: keep following
     }
+  }
+
+  /** The outcome of a transfer whose JSON (status or event) says it is final; empty while it is not. */
+  private static java.util.Optional<Outcome> finalOutcome(String transfer) {
+    String state = JsonFields.string(transfer, "state").orElse("");
+    return switch (state) {
+      case "delivered" -> java.util.Optional.of(Outcome.success());
+      case "failed", "cancelled" -> java.util.Optional.of(Outcome.failed("transfer " + state + ": "
+          + JsonFields.string(transfer, "lastError").or(() -> JsonFields.string(transfer, "error")).orElse("?")));
+      default -> java.util.Optional.empty();
+    };
   }
 
   private static Outcome checkDigest(String body, String sha256) {

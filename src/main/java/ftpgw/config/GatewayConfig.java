@@ -9,7 +9,7 @@ import java.util.Set;
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
 public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool, RelayConfig relay,
                             DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster,
-                            AuthConfig auth) {
+                            AuthConfig auth, EventsConfig events, BridgesConfig bridges, HooksConfig hooks) {
   /** An all-in-one node: it takes uploads, relays them and runs the FTP server. */
   public static final Set<Role> DEFAULT_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
 
@@ -39,6 +39,11 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
         || h.equals("0:0:0:0:0:0:0:1");
   }
 
+  /** The events, bridges and hooks sections together. */
+  public LiveConfig live() {
+    return new LiveConfig(events, bridges, hooks);
+  }
+
   public boolean has(Role role) {
     return roles.contains(role);
   }
@@ -59,7 +64,10 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
         FtpServerConfig.fromJson(ConfigReader.section(root.json(), "ftpServer", "ftpServer"),
             roles.contains(Role.FTP) && relay.target() == null),
         ClusterConfig.fromJson(ConfigReader.section(root.json(), "cluster", "cluster"), relay.connections()),
-        auth);
+        auth,
+        EventsConfig.fromJson(ConfigReader.section(root.json(), "events", "events")),
+        BridgesConfig.fromJson(ConfigReader.section(root.json(), "bridges", "bridges")),
+        HooksConfig.fromJson(ConfigReader.section(root.json(), "hooks", "hooks")));
   }
 
   private static Set<Role> roles(Object value) {

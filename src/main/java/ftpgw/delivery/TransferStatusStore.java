@@ -1,5 +1,6 @@
 package ftpgw.delivery;
 
+import ftpgw.events.TransferEvents;
 import ftpgw.transfer.Owner;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
@@ -15,24 +16,33 @@ import java.util.List;
 
 /**
  * What {@code /transfers} shows: every transfer's latest state, in a Vert.x shared map (local to the process, or
- * cluster-wide with backups when clustered). Finished transfers expire after the retention time.
+ * cluster-wide with backups when clustered). Finished transfers expire after the retention time. Every change put
+ * here is also published as a transfer event: this is the one path all state changes take.
  */
 public final class TransferStatusStore {
   static final String MAP_NAME = "ftpgw.transfers";
 
   private final Future<AsyncMap<String, JsonObject>> map;
   private final Duration retention;
+  private final TransferEvents events;
+
+  /** Progress events of bodies being spooled (they are not stored: only their final count matters). */
+  public TransferEvents events() {
+    return events;
+  }
 
   public TransferStatusStore(Vertx vertx, Duration retention) {
     this.map = vertx.sharedData().getAsyncMap(MAP_NAME);
     this.retention = retention;
+    this.events = new TransferEvents(vertx);
   }
 
   public Future<Void> put(Transfer transfer) {
     JsonObject json = transfer.toJson();
+    // published once stored: a client told of a change finds the same state at /transfers/{id}
     return map.compose(m -> transfer.state().isFinal()
         ? m.put(transfer.id(), json, retention.toMillis())
-        : m.put(transfer.id(), json));
+        : m.put(transfer.id(), json)).onSuccess(v -> events.changed(transfer));
   }
 
   /** The transfer, or null when it is unknown or expired. */

@@ -52,7 +52,9 @@ final class FailureResponder {
         ctx.response().headers().remove("WWW-Authenticate");
       }
     }
-    answer(ctx, failure.httpStatus(), failure.name(), message);
+    // a pre-upload hook's refusal carries the hook's own status
+    int status = failure == Failure.HOOK_REFUSED && ctx.statusCode() >= 400 ? ctx.statusCode() : failure.httpStatus();
+    answer(ctx, status, failure.name(), message);
   }
 
   private void answer(RoutingContext ctx, int status, String error, String message) {

@@ -5,6 +5,7 @@ import ftpgw.config.AuthMode;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.HttpConfig;
 import ftpgw.config.DeliveryConfig;
+import ftpgw.config.LiveConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.files.FilesClient;
@@ -41,10 +42,17 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final DeliveryConfig deliveryConfig;
   private final OpsRoutes ops;
   private final Authenticator auth;
+  private final LiveConfig live;
   private HttpServer server;
 
   public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
                             Authenticator auth) {
+    this(config, spool, deliveryConfig, ops, auth, LiveConfig.DEFAULTS);
+  }
+
+  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
+                            Authenticator auth, LiveConfig live) {
+    this.live = live;
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
@@ -63,7 +71,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
     TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
     UploadHandler uploads = new UploadHandler(vertx, spool, delivery, status, config.maxUploadBytes(),
-        deliveryConfig, Duration.ofSeconds(config.idleTimeoutSeconds()));
+        deliveryConfig, Duration.ofSeconds(config.idleTimeoutSeconds()), live.events().progressInterval());
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
@@ -72,11 +80,15 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
 
     FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
     FileTree tree = new FileTree(vertx, files);
+    LiveRoutes events = new LiveRoutes(vertx, live, auth);
     Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
         transfers, failures, open -> new WebPageRoutes(auth, sessions, config.tls() != null).mount(open), own -> {
-          own.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot).handler(uploads::put);
+          own.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot)
+              .handler(events::preUpload).handler(uploads::put);
           tree.mount(own);
-          own.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
+          own.post("/upload").handler(login::claimUploadSlot).handler(events::preUpload)
+              .handler(uploads::postMultipart);
+          events.mount(own, status);
           own.delete("/transfers/:id").handler(transfers::cancel);
         });
 
@@ -88,7 +100,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         // body chunks of up to 64 KiB instead of Netty's 8 KiB: each chunk is one spool write handed to a file
         // thread, so 8x fewer writes and thread hand-offs per byte (about a third of the receive CPU for 1 GiB)
         .setMaxChunkSize(BODY_CHUNK_BYTES);
-    return vertx.createHttpServer(options)
+    return events.start().compose(v -> vertx.createHttpServer(options)
         .connectionHandler(BodyTap::install)
         .requestHandler(router)
         .listen(config.port(), config.host())
@@ -98,7 +110,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
           log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
               config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
               spool.config().dir().toAbsolutePath());
-        });
+        }));
   }
 
   private void warnIfLoginsTravelInClear() {

@@ -3,6 +3,7 @@ package ftpgw.http;
 import ftpgw.lifecycle.Stage;
 import ftpgw.auth.Authenticator;
 import ftpgw.config.HttpConfig;
+import ftpgw.config.LiveConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.ops.OpsRoutes;
@@ -28,10 +29,17 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
   private final Duration retention;
   private final int retryAfterSeconds;
   private final Authenticator auth;
+  private final LiveConfig live;
   private HttpServer server;
 
   public OpsHttpVerticle(HttpConfig config, OpsRoutes ops, Duration retention, int retryAfterSeconds,
                          Authenticator auth) {
+    this(config, ops, retention, retryAfterSeconds, auth, LiveConfig.DEFAULTS);
+  }
+
+  public OpsHttpVerticle(HttpConfig config, OpsRoutes ops, Duration retention, int retryAfterSeconds,
+                         Authenticator auth, LiveConfig live) {
+    this.live = live;
     this.config = config;
     this.ops = ops;
     this.retention = retention;
@@ -46,19 +54,20 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> start() {
-    TransferRoutes transfers = new TransferRoutes(new TransferStatusStore(vertx, retention),
-        new DeliveryClient(vertx.eventBus()));
+    TransferStatusStore status = new TransferStatusStore(vertx, retention);
+    TransferRoutes transfers = new TransferRoutes(status, new DeliveryClient(vertx.eventBus()));
+    LiveRoutes events = new LiveRoutes(vertx, live, auth);
     FailureResponder failures = new FailureResponder(retryAfterSeconds);
     Router router = GatewayRouter.create(vertx, null, ops, auth.config().protectOps(), new AuthRoutes(auth),
-        transfers, failures, open -> { }, own -> { });
-    return vertx.createHttpServer(ListenerOptions.of(config))
+        transfers, failures, open -> { }, own -> events.mount(own, status));
+    return events.start().compose(v -> vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
           log.info("HTTP (ops and transfer status, no uploads) on {}://{}:{}", config.scheme(), config.host(),
               s.actualPort());
-        });
+        }));
   }
 
   /** The port actually bound (useful with port 0). */

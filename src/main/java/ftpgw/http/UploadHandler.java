@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
@@ -66,10 +67,11 @@ final class UploadHandler {
   private final DeliveryConfig deliveryConfig;
   private final Duration stallLimit;
   private final RelayClient relay;
+  private final Duration progressInterval;
 
   /** @param stallLimit how long a body may send nothing before the upload is dropped (HTTP idle timeout) */
   UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, TransferStatusStore status, long maxUploadBytes,
-                DeliveryConfig deliveryConfig, Duration stallLimit) {
+                DeliveryConfig deliveryConfig, Duration stallLimit, Duration progressInterval) {
     this.vertx = vertx;
     this.spool = spool;
     this.delivery = delivery;
@@ -77,6 +79,7 @@ final class UploadHandler {
     this.maxUploadBytes = maxUploadBytes;
     this.deliveryConfig = deliveryConfig;
     this.stallLimit = stallLimit;
+    this.progressInterval = progressInterval;
     this.relay = new RelayClient(vertx.eventBus(), deliveryConfig.syncTimeout());
   }
 
@@ -101,8 +104,8 @@ final class UploadHandler {
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
     tapped.ifPresent(body -> request.resume()); // only its end comes through Vert.x; the bytes wait in the body
     Future<SpooledBody> received = tapped.isPresent()
-        ? receive(tapped.get(), slot, digest, live, limit, TappedBody::giveBack)
-        : receive(request, slot, digest, live, limit, NOTHING_LENT);
+        ? receive(tapped.get(), slot, digest, live, progress(receiving, length), limit, TappedBody::giveBack)
+        : receive(request, slot, digest, live, progress(receiving, length), limit, NOTHING_LENT);
     received.onFailure(e -> notReceived(receiving, e))
         .compose(body -> {
           long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
@@ -135,7 +138,7 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     MultipartReceiver form = new MultipartReceiver(request,
-        upload -> receive(upload, slot, digest, null, limit, NOTHING_LENT));
+        upload -> receive(upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
     form.folder(request.getParam("path"));
     expectContinue(request);
     form.received()
@@ -152,7 +155,7 @@ final class UploadHandler {
    * {@code done} is given each chunk once it is written or dropped (a tapped body's chunks go back to Netty).
    */
   private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
-                                      CutThrough live, long limit, Consumer<Buffer> done) {
+                                      CutThrough live, LongConsumer progress, long limit, Consumer<Buffer> done) {
     body.pause(); // not one byte may be read before the spool file is open
     // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
     Promise<Void> brokenEarly = Promise.promise();
@@ -174,7 +177,7 @@ final class UploadHandler {
             live.start();
           }
           return SpoolWriter.write(vertx, body, file, slot, limit, stallLimit.multipliedBy(2),
-              live == null ? null : live::written, done);
+              live == null ? progress : progress.andThen(live::written), done);
         })
         .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
             ? Future.succeededFuture(spooled)
@@ -227,6 +230,11 @@ final class UploadHandler {
       default -> accepted(ctx, transfer, askedAsync);
     }
     return null;
+  }
+
+  /** Throttled progress events of a body being spooled; {@code declared} is its length when chunked is not. */
+  private LongConsumer progress(Transfer receiving, Long declared) {
+    return status.events().progress(receiving, declared != null && declared > 0 ? declared : null, progressInterval);
   }
 
   /** Shows the upload at {@code /transfers} while its body arrives. */

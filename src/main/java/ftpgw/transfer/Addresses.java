@@ -26,6 +26,20 @@ public final class Addresses {
   public static final String DELIVERY_PERSIST = "ftpgw.delivery.persist";
   /** request {@link TransferRef} → reply the cancelled {@link Transfer}; fails NOT_FOUND or CONFLICT. */
   public static final String DELIVERY_CANCEL = "ftpgw.delivery.cancel";
+  /**
+   * Published cluster-wide, never sent: every change of every transfer as a {@link ftpgw.events.TransferEvent}
+   * (state changes, and throttled progress while a body arrives). The bridges let clients receive it.
+   */
+  public static final String TRANSFER_EVENTS = "ftpgw.transfers.events";
+  /** Where one user's transfer events are published too: what a bridge client in a mode with users listens to. */
+  public static String transferEventsOf(String user) {
+    return TRANSFER_EVENTS + "." + user;
+  }
+
+  /** Bridge clients: request {@code {"id"}} → reply the transfer's event-schema JSON; fails NOT_FOUND. */
+  public static final String TRANSFERS_GET = "ftpgw.transfers.get";
+  /** Bridge clients: request {@code {"id"}} → reply the cancelled transfer's JSON; fails NOT_FOUND or CONFLICT. */
+  public static final String TRANSFERS_CANCEL = "ftpgw.transfers.cancel";
 
   /**
    * Cluster-wide, consumed by every relay node: request {@link ftpgw.files.FileRequest} → reply the operation's JSON

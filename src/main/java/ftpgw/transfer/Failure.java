@@ -48,7 +48,11 @@ public enum Failure {
   /** the resource is locked (WebDAV LOCK) and the request does not carry the lock's token */
   LOCKED(423),
   /** the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot fix it */
-  FTP_UNTRUSTED(502);
+  FTP_UNTRUSTED(502),
+  /** the operator's pre-upload hook refused the upload (answered with the hook's own 4xx status) */
+  HOOK_REFUSED(403),
+  /** the pre-upload hook did not answer and hooks.preUploadOnTimeout is "deny" */
+  HOOK_UNAVAILABLE(503);
 
   private static final int BUS_CODE_BASE = 4000;
 
