@@ -9,7 +9,7 @@ import java.util.Set;
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
 public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool, RelayConfig relay,
                             DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster,
-                            AuthConfig auth) {
+                            AuthConfig auth, TusConfig tus) {
   /** An all-in-one node: it takes uploads, relays them and runs the FTP server. */
   public static final Set<Role> DEFAULT_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
 
@@ -55,7 +55,8 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
         FtpServerConfig.fromJson(Json.section(root.json(), "ftpServer", "ftpServer"),
             roles.contains(Role.FTP) && relay.target() == null),
         ClusterConfig.fromJson(Json.section(root.json(), "cluster", "cluster"), relay.connections()),
-        auth);
+        auth,
+        TusConfig.fromJson(Json.section(root.json(), "tus", "tus")));
   }
 
   private static Set<Role> roles(Object value) {

@@ -10,6 +10,8 @@ import ftpgw.delivery.TransferStatusStore;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
+import ftpgw.tus.TusRoutes;
+import ftpgw.tus.TusStore;
 import ftpgw.Stage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,10 +38,13 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final DeliveryConfig deliveryConfig;
   private final OpsRoutes ops;
   private final Authenticator auth;
+  private final TusStore tusStore;
   private HttpServer server;
 
+  /** @param tusStore the tus uploads (one per spool, shared by every HTTP verticle) */
   public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
-                            Authenticator auth) {
+                            Authenticator auth, TusStore tusStore) {
+    this.tusStore = tusStore;
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
@@ -62,12 +67,15 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
     AuthRoutes login = new AuthRoutes(auth);
+    TusRoutes tus = new TusRoutes(vertx, tusStore, delivery, status, config.maxUploadBytes(),
+        deliveryConfig.syncTimeout(), AuthRoutes::caller);
 
     Router router = Router.router(vertx);
     router.route().handler(this::pauseAndCheckRawPath);
     if (!auth.config().protectOps()) {
       ops.mount(router);
     }
+    tus.mountBeforeLogin(router);
     // before any route that reads a body or shows a transfer: a client that is not let in never has its body read
     router.route().handler(login::authenticate);
     if (auth.config().protectOps()) {
@@ -75,6 +83,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     }
     router.put("/files/*").handler(login::claimUploadSlot).handler(uploads::put);
     router.post("/upload").handler(login::claimUploadSlot).handler(uploads::postMultipart);
+    tus.mount(router, login::claimUploadSlot);
     router.get("/transfers").handler(transfers::list);
     router.get("/transfers/:id").handler(transfers::get);
     router.delete("/transfers/:id").handler(transfers::cancel);
@@ -95,6 +104,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
+          tus.start();
           warnIfLoginsTravelInClear();
           log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
               config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
@@ -117,7 +127,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    if (method == HttpMethod.PUT || method == HttpMethod.POST) {
+    if (method == HttpMethod.PUT || method == HttpMethod.POST || method == HttpMethod.PATCH) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));

@@ -34,7 +34,15 @@ public enum Failure {
   /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
-  TOO_MANY_UPLOADS(429);
+  TOO_MANY_UPLOADS(429),
+  /** tus: the chunk's Upload-Checksum does not match what arrived (the chunk is dropped) */
+  CHECKSUM_MISMATCH(460),
+  /** tus: another PATCH of the same upload is in progress */
+  LOCKED(423),
+  /** tus: the request's Tus-Resumable names a protocol version the gateway does not speak */
+  UNSUPPORTED_VERSION(412),
+  /** tus: the request is not allowed on this upload (a PATCH to a final concatenation) */
+  FORBIDDEN(403);
 
   private static final int BUS_CODE_BASE = 4000;
 
