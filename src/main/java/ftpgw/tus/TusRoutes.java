@@ -78,6 +78,10 @@ public final class TusRoutes {
         })));
     for (TusStore.Entry entry : tus.store().awaitingHandover()) {
       if (!entry.upload.partial() && entry.busy.compareAndSet(false, true)) {
+        if (entry.upload.handedOver()) { // another HTTP verticle of this node was first
+          entry.busy.set(false);
+          continue;
+        }
         tus.handover().handOver(entry, null)
             .onComplete(done -> entry.busy.set(false))
             .onSuccess(transfer -> log.info("tus upload {} was whole at the crash; handed over", transfer.id()))
