@@ -206,9 +206,9 @@ final class TusCreation {
     return encoding != null && encoding.toLowerCase().contains("chunked");
   }
 
-  private static void created(RoutingContext ctx, TusUpload upload) {
-    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, TusEndpoint.location(ctx.request(),
-        upload.id()));
+  private void created(RoutingContext ctx, TusUpload upload) {
+    tus.owners().hold(upload.id());
+    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, tus.location(ctx.request(), upload.id()));
     if (upload.partial() || upload.isFinal()) {
       ctx.response().putHeader("Upload-Concat", upload.isFinal() ? finalConcat(upload) : TusUpload.PARTIAL);
     }

@@ -21,7 +21,7 @@ import java.util.function.Function;
 
 /** What the tus handlers share: the store, the delivery, the limits, and how an answer names an upload. */
 record TusEndpoint(Vertx vertx, TusStore store, Handover handover, DeliveryClient delivery,
-                   TransferStatusStore status, long maxUploadBytes, Duration syncTimeout,
+                   TransferStatusStore status, TusOwners owners, long maxUploadBytes, Duration syncTimeout,
                    Function<RoutingContext, Caller> callers) {
   static final String PREFIX = "/tus/";
   /** RFC 9110 IMF-fixdate, as the spec asks of Upload-Expires. */
@@ -43,8 +43,12 @@ record TusEndpoint(Vertx vertx, TusStore store, Handover handover, DeliveryClien
     return rest.isEmpty() ? null : rest;
   }
 
-  /** An absolute URL on the node that holds the upload (the one this request reached). */
-  static String location(HttpServerRequest request, String id) {
+  /** An absolute URL on the node that holds the upload: its tus.publicUrl, else the Host this request reached. */
+  String location(HttpServerRequest request, String id) {
+    String publicUrl = store.config().publicUrl();
+    if (publicUrl != null) {
+      return publicUrl + PREFIX + id;
+    }
     String host = request.getHeader("Host");
     return host == null ? PREFIX + id : request.scheme() + "://" + host + PREFIX + id;
   }

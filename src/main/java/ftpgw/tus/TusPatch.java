@@ -139,6 +139,7 @@ final class TusPatch {
       }
       return after;
     }, false).onSuccess(committed -> {
+      tus.owners().hold(committed.id());
       if (!committed.complete()) {
         tus.showReceiving(committed, committed.createdAt());
       }

@@ -42,8 +42,9 @@ public final class TusRoutes {
   /** @param callers the authenticated caller of a request (the router's authentication puts it there) */
   public TusRoutes(Vertx vertx, TusStore store, DeliveryClient delivery, TransferStatusStore status,
                    long maxUploadBytes, Duration syncTimeout, Function<RoutingContext, Caller> callers) {
-    this.tus = new TusEndpoint(vertx, store, new Handover(vertx, store, delivery), delivery, status, maxUploadBytes,
-        syncTimeout, callers);
+    this.tus = new TusEndpoint(vertx, store, new Handover(vertx, store, delivery), delivery, status,
+        new TusOwners(vertx, store.config().publicUrl(), store.config().expireAfter()), maxUploadBytes, syncTimeout,
+        callers);
     this.patch = new TusPatch(tus);
     this.creation = new TusCreation(tus, patch);
   }
@@ -72,6 +73,7 @@ public final class TusRoutes {
     tus.vertx().setPeriodic(config.sweepInterval().toMillis(), t -> tus.vertx()
         .executeBlocking(() -> tus.store().sweep(), false)
         .onSuccess(removed -> removed.forEach(upload -> {
+          tus.owners().drop(upload.id());
           log.info("tus upload {} expired after {} of {} bytes; removed", upload.id(), upload.offset(),
               upload.length());
           tus.showRemoved(upload, "expired: no byte arrived for " + config.expireAfter().toSeconds() + " s");
@@ -146,6 +148,10 @@ public final class TusRoutes {
       }
       return;
     }
+    if (tus.store().get(id).isEmpty()) {
+      redirectToHolder(ctx, id);
+      return;
+    }
     if (method.equals(HttpMethod.HEAD)) {
       head(ctx, id);
     } else if (method.equals(HttpMethod.PATCH)) {
@@ -155,6 +161,25 @@ public final class TusRoutes {
     } else {
       ctx.fail(405);
     }
+  }
+
+  /**
+   * Behind a load balancer without sticky sessions a request may reach a node that does not hold the upload: 307 to
+   * the one that does (307 keeps the method and body), or 404 when no node does.
+   */
+  private void redirectToHolder(RoutingContext ctx, String id) {
+    tus.owners().elsewhere(id).onComplete(found -> {
+      if (found.failed() || found.result() == null) {
+        ctx.fail(Failure.NOT_FOUND.exception("no tus upload " + id + " (unknown, expired or terminated)"));
+        return;
+      }
+      HttpServerResponse response = ctx.response().setStatusCode(307)
+          .putHeader("Location", found.result() + TusEndpoint.PREFIX + id);
+      if (!ctx.request().isEnded()) {
+        response.putHeader("Connection", "close"); // its body is not read: the connection cannot carry another
+      }
+      response.end();
+    });
   }
 
   /**
@@ -192,6 +217,7 @@ public final class TusRoutes {
             tus.store().remove(entry);
             return null;
           }, false))
+          .compose(v -> tus.owners().drop(id))
           .onSuccess(v -> ctx.response().setStatusCode(204).end())
           .onFailure(ctx::fail);
       return;
@@ -204,6 +230,7 @@ public final class TusRoutes {
       return null;
     }, false).onComplete(done -> entry.busy.set(false))
         .onSuccess(v -> {
+          tus.owners().drop(id);
           tus.showRemoved(entry.upload, "terminated by the client");
           ctx.response().setStatusCode(204).end();
         })
