@@ -1,5 +1,6 @@
 package ftpgw.tus;
 
+import ftpgw.testing.CuttableProxy;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;

@@ -1,4 +1,4 @@
-package ftpgw.tus;
+package ftpgw.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay on loopback whose connections a test can cut at once, as a flaky network does: the client sees its
  * upload break, the gateway sees its connection end mid-body. New connections go through again afterwards.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   /** Bytes the clients sent through the relay (request bodies and heads). */
-  final AtomicLong upstreamBytes = new AtomicLong();
+  public final AtomicLong upstreamBytes = new AtomicLong();
 
-  CuttableProxy(int targetPort) throws IOException {
+  public CuttableProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "cuttable-proxy");
@@ -29,12 +29,12 @@ final class CuttableProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Closes every connection in flight (both sides). */
-  void cut() {
+  public void cut() {
     for (Socket socket : open) {
       try {
         socket.close();
