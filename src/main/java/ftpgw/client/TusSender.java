@@ -98,7 +98,8 @@ final class TusSender {
             throw new java.io.UncheckedIOException(e);
           }
         }), size - from);
-    HttpResponse<String> patched = http.send(tus(url)
+    // 100-continue: a PATCH the gateway refuses (409/423 while it still closes a broken one) costs no body bytes
+    HttpResponse<String> patched = http.send(tus(url).expectContinue(true)
         .header("Upload-Offset", String.valueOf(from))
         .header("Content-Type", "application/offset+octet-stream")
         .method("PATCH", progress.count(rest)).build(), HttpResponse.BodyHandlers.ofString());

@@ -97,6 +97,10 @@ final class TusPatch {
         digests.add(checksum.digest());
       }
       TusUpload before = upload;
+      // only now, with the lock held and the offset right: a client that waits for 100 sends no byte in vain
+      if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        request.response().writeContinue();
+      }
       return PatchWriter.write(tus.vertx(), request, tus.store().body(upload.id()), offset, room,
               received -> entry.reservation.ensure(offset + received), digests)
           .compose(written -> commit(entry, before, written, checksum, running))
