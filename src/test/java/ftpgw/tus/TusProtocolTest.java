@@ -164,6 +164,16 @@ class TusProtocolTest {
   }
 
   @Test
+  void anEmptyFileIsDeliveredWhenItIsCreated() throws Exception {
+    HttpResponse<String> created = tus.create(0, TusRequests.metadata("filename", "empty.txt"));
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Upload-Offset")).hasValue("0");
+    assertThat(created.headers().firstValue("Ftpgw-Transfer")).isPresent();
+    assertThat(gateway.ftpRoot().resolve("empty.txt")).exists().isEmptyFile();
+    assertNothingStray();
+  }
+
+  @Test
   void theDeclaredLengthIsReservedAndTerminationGivesItBack() throws Exception {
     String first = created(12 * MiB, "filename", "a.bin");
     assertThat(tus.patch(first, 0, bytes(MiB)).statusCode()).isEqualTo(204);
