@@ -30,6 +30,7 @@ import ftpgw.relay.FtpLoginProbe;
 import ftpgw.relay.PassthroughPools;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.spool.Spool;
+import ftpgw.tus.TusStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -192,7 +193,9 @@ public final class GatewayVerticle extends VerticleBase {
           Future<?> edge = config.has(Role.RELAY) ? Future.succeededFuture()
               : deployStage(new EdgeRelayVerticle(config.cluster(), config.relay().relayTimeout()),
                   new DeploymentOptions());
-          return edge.compose(v -> deployDelivery(spool)).compose(v -> deployHttp(spool, ops));
+          return edge.compose(v -> deployDelivery(spool))
+              .compose(v -> vertx.executeBlocking(() -> TusStore.open(spool, config.tus())))
+              .compose(tus -> deployHttp(spool, tus, ops));
         });
   }
 
@@ -201,16 +204,16 @@ public final class GatewayVerticle extends VerticleBase {
         config.relay().connections(), metrics), new DeploymentOptions());
   }
 
-  private Future<?> deployHttp(Spool spool, OpsRoutes ops) {
+  private Future<?> deployHttp(Spool spool, TusStore tus, OpsRoutes ops) {
     // only a node that relays itself can follow a body still arriving; an edge hands whole bodies on
     DeliveryConfig delivery = config.has(Role.RELAY) ? config.delivery() : config.delivery().withoutCutThrough();
-    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live());
+    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live(), tus);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0 ? first : first.compose(id -> {
       Promise<String> deployed = Promise.promise();
       previousStage.stageContext().runOnContext(v -> vertx.deployVerticle(
-          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live()),
+          () -> new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live(), tus),
           new DeploymentOptions().setInstances(more)).onComplete(deployed));
       return deployed.future();
     });

@@ -42,6 +42,14 @@ final class ClientOptions {
       description = "wait before the 2nd attempt, doubled each time up to 8 s (±25 %% jitter); default ${DEFAULT-VALUE}")
   long retryDelayMs;
 
+  @Option(names = "--resume-above", paramLabel = "BYTES", defaultValue = "67108864",
+      description = "files larger than this go through tus and resume where a broken upload stopped; default ${DEFAULT-VALUE}")
+  long resumeAbove;
+
+  @Option(names = "--resume-state", paramLabel = "DIR", defaultValue = ".ftpgw-resume",
+      description = "where unfinished resumable uploads are remembered (a job run again resumes them); default ${DEFAULT-VALUE}")
+  String resumeState;
+
   @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
       description = "auto (default): a live bar on a terminal, plain lines otherwise")
   String progress;

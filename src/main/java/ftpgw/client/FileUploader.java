@@ -37,11 +37,22 @@ public final class FileUploader {
   private final RetryBackoff backoff;
   /** Set once a file used up its attempts because the gateway could not be reached: later files try once. */
   private boolean gatewayUnreachable;
+  /** Large files go through tus and resume at the gateway's offset; null: every file is one PUT. */
+  private TusSender tus;
 
   public FileUploader(URI gateway, GatewayLogin credentials, RetryBackoff backoff) {
     this.gateway = gateway;
     this.credentials = credentials;
     this.backoff = backoff;
+  }
+
+  /**
+   * Files larger than {@code resumeAbove} bytes go through the gateway's tus endpoint: an attempt that breaks resumes
+   * at the gateway's offset, and a job started again resumes them too (their upload URLs wait in {@code stateDir}).
+   */
+  public FileUploader resumingAbove(long resumeAbove, Path stateDir) {
+    tus = new TusSender(http, gateway, credentials, resumeAbove, stateDir);
+    return this;
   }
 
   public UploadResult upload(PlannedFile file) {
@@ -118,6 +129,9 @@ public final class FileUploader {
         .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256)) + ":")
         .header("Content-Type", "application/octet-stream");
     try {
+      if (tus != null && tus.takes(file.bytes())) {
+        return viaTus(tus.send(local, file.remotePath(), body -> new CountingBodyPublisher(body, progress)), sha256);
+      }
       HttpRequest.BodyPublisher body = new CountingBodyPublisher(HttpRequest.BodyPublishers.ofFile(local), progress);
       HttpResponse<String> response = http.send(put.PUT(body).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 202) {
@@ -141,11 +155,29 @@ public final class FileUploader {
     }
   }
 
+  /** The tus upload is whole: delivered with our SHA-256, or followed at /transfers until it is final. */
+  private Outcome viaTus(TusSender.Sent sent, String sha256) throws IOException, InterruptedException {
+    if (sent.refusal() != null) {
+      return Outcome.refused(sent.refusal());
+    }
+    if ("delivered".equals(sent.state()) && sent.sha256() != null) {
+      return sent.sha256().equalsIgnoreCase(sha256) ? Outcome.success()
+          : Outcome.failed("the gateway stored SHA-256 " + sent.sha256() + ", the local file has " + sha256);
+    }
+    if (sent.transfer() == null) {
+      return Outcome.failed("the gateway finished the tus upload without naming its transfer");
+    }
+    return follow(sent.transfer());
+  }
+
   /** A 202 (the gateway journalled the body and delivers later): follow its Location until the transfer is final. */
   private Outcome awaitDelivery(HttpResponse<String> accepted) throws IOException, InterruptedException {
-    String location = accepted.headers().firstValue("Location")
-        .orElseThrow(() -> new IOException("202 without Location"));
-    // told by the event stream when the gateway has one; else (or if it broke off) polled
+    return follow(accepted.headers().firstValue("Location")
+        .orElseThrow(() -> new IOException("202 without Location")));
+  }
+
+  /** Follows a transfer until it is final: told by the event stream when the gateway has one, else polled. */
+  private Outcome follow(String location) throws IOException, InterruptedException {
     java.util.Optional<String> watched = new DeliveryWatch(http, this::request).awaitFinal(location);
     if (watched.isPresent()) {
       return finalOutcome(watched.get()).orElseThrow();

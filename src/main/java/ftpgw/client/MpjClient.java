@@ -77,7 +77,8 @@ public final class MpjClient {
     if (options.badCommand() != null) {
       return usage(ranks, err, options.badCommand(), cli);
     }
-    FileUploader uploader = new FileUploader(options.gatewayUri(), options.credentials(), options.backoff());
+    FileUploader uploader = new FileUploader(options.gatewayUri(), options.credentials(), options.backoff())
+        .resumingAbove(options.resumeAbove, java.nio.file.Path.of(options.resumeState));
     RankShare share = new RankShare(ranks.rank(), uploader, out);
     RankDownloads downloads = new RankDownloads(ranks.rank(),
         new FileDownloader(options.gatewayUri(), options.credentials(), options.backoff()), out);

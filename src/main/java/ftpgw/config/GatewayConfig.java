@@ -9,7 +9,7 @@ import java.util.Set;
 /** The whole gateway configuration, parsed and validated once at start-up from the {@code -conf} JSON. */
 public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool, RelayConfig relay,
                             DeliveryConfig delivery, FtpServerConfig ftpServer, ClusterConfig cluster,
-                            AuthConfig auth, EventsConfig events, BridgesConfig bridges, HooksConfig hooks) {
+                            AuthConfig auth, EventsConfig events, BridgesConfig bridges, HooksConfig hooks, TusConfig tus) {
   /** An all-in-one node: it takes uploads, relays them and runs the FTP server. */
   public static final Set<Role> DEFAULT_ROLES = Set.copyOf(EnumSet.allOf(Role.class));
 
@@ -67,7 +67,8 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
         auth,
         EventsConfig.fromJson(ConfigReader.section(root.json(), "events", "events")),
         BridgesConfig.fromJson(ConfigReader.section(root.json(), "bridges", "bridges")),
-        HooksConfig.fromJson(ConfigReader.section(root.json(), "hooks", "hooks")));
+        HooksConfig.fromJson(ConfigReader.section(root.json(), "hooks", "hooks")),
+        TusConfig.fromJson(ConfigReader.section(root.json(), "tus", "tus")));
   }
 
   private static Set<Role> roles(Object value) {

@@ -15,6 +15,8 @@ import ftpgw.transfer.RemotePath;
 import ftpgw.lifecycle.Stage;
 import ftpgw.web.WebPageRoutes;
 import ftpgw.web.WebSessions;
+import ftpgw.tus.TusRoutes;
+import ftpgw.tus.TusStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,16 +45,14 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final OpsRoutes ops;
   private final Authenticator auth;
   private final LiveConfig live;
+  private final TusStore tusStore;
   private HttpServer server;
 
+  /** @param tusStore the tus uploads (one per spool, shared by every HTTP verticle) */
   public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
-                            Authenticator auth) {
-    this(config, spool, deliveryConfig, ops, auth, LiveConfig.DEFAULTS);
-  }
-
-  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
-                            Authenticator auth, LiveConfig live) {
+                            Authenticator auth, LiveConfig live, TusStore tusStore) {
     this.live = live;
+    this.tusStore = tusStore;
     this.config = config;
     this.spool = spool;
     this.deliveryConfig = deliveryConfig;
@@ -77,17 +77,23 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
 
     WebSessions sessions = new WebSessions(WebSessions.DEFAULT_IDLE);
     AuthRoutes login = new AuthRoutes(auth, sessions);
+    TusRoutes tus = new TusRoutes(vertx, tusStore, delivery, status, config.maxUploadBytes(),
+        deliveryConfig.syncTimeout(), AuthRoutes::caller);
 
     FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
     FileTree tree = new FileTree(vertx, files);
     LiveRoutes events = new LiveRoutes(vertx, live, auth);
     Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
-        transfers, failures, open -> new WebPageRoutes(auth, sessions, config.tls() != null).mount(open), own -> {
+        transfers, failures, open -> {
+          new WebPageRoutes(auth, sessions, config.tls() != null).mount(open);
+          tus.mountBeforeLogin(open);
+        }, own -> {
           own.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot)
               .handler(events::preUpload).handler(uploads::put);
           tree.mount(own);
           own.post("/upload").handler(login::claimUploadSlot).handler(events::preUpload)
               .handler(uploads::postMultipart);
+          tus.mount(own, login::claimUploadSlot);
           events.mount(own, status);
           own.delete("/transfers/:id").handler(transfers::cancel);
         });
@@ -106,6 +112,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .listen(config.port(), config.host())
         .onSuccess(s -> {
           server = s;
+          tus.start();
           warnIfLoginsTravelInClear();
           log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
               config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
@@ -130,7 +137,8 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     HttpMethod method = ctx.request().method();
     if (FileTree.carriesXmlBody(method)) {
       ctx.request().pause(); // WebDAV handlers read their (small) XML bodies once the caller is known
-    } else if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)) {
+    } else if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)
+        || HttpMethod.PATCH.equals(method)) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));

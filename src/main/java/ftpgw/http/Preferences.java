@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The RFC 7240 preferences an upload honours: {@code respond-async} and {@code wait=<seconds>}. */
-record Preferences(boolean respondAsync, Optional<Duration> waitAtMost) {
+public record Preferences(boolean respondAsync, Optional<Duration> waitAtMost) {
 
-  static Preferences of(HttpServerRequest request) {
+  public static Preferences of(HttpServerRequest request) {
     boolean async = false;
     Optional<Duration> wait = Optional.empty();
     for (String header : request.headers().getAll("Prefer")) {
@@ -30,7 +30,7 @@ record Preferences(boolean respondAsync, Optional<Duration> waitAtMost) {
   }
 
   /** How long a synchronous upload waits for delivery before it is answered 202. */
-  Duration syncWait(Duration configured) {
+  public Duration syncWait(Duration configured) {
     return waitAtMost.filter(w -> w.compareTo(configured) < 0).orElse(configured);
   }
 }

@@ -203,9 +203,20 @@ public final class Spool {
     reserved.addAndGet(-bytes);
   }
 
-  private void adopt(String id, long bytes) {
+  /**
+   * Takes back, without checking the quota, the room of a body an earlier run left: a journalled transfer, or a
+   * resumable upload that was not finished (its room was reserved when it was created).
+   */
+  public SpoolReservation adopt(String id, long bytes) {
     reserved.addAndGet(bytes);
-    reservations.put(id, new SpoolReservation(this, id, bodyOf(id), bytes));
+    SpoolReservation reservation = new SpoolReservation(this, id, bodyOf(id), bytes);
+    reservations.put(id, reservation);
+    return reservation;
+  }
+
+  /** Whether the transfer {@code id} has a journal entry (it was accepted and is not final yet). */
+  public boolean journalled(String id) {
+    return Files.exists(journal.entry(id));
   }
 
   private Path bodyOf(String id) {

@@ -45,14 +45,18 @@ public enum Failure {
   PRECONDITION_FAILED(412),
   /** a Range outside the file (answered with Content-Range: bytes *&#47;size) */
   RANGE_NOT_SATISFIABLE(416),
-  /** the resource is locked (WebDAV LOCK) and the request does not carry the lock's token */
+  /** the resource is locked (WebDAV LOCK) without the lock's token in the request, or another tus PATCH of the same upload is in progress */
   LOCKED(423),
   /** the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot fix it */
   FTP_UNTRUSTED(502),
   /** the operator's pre-upload hook refused the upload (answered with the hook's own 4xx status) */
   HOOK_REFUSED(403),
   /** the pre-upload hook did not answer and hooks.preUploadOnTimeout is "deny" */
-  HOOK_UNAVAILABLE(503);
+  HOOK_UNAVAILABLE(503),
+  /** tus: the chunk's Upload-Checksum does not match what arrived (the chunk is dropped) */
+  CHECKSUM_MISMATCH(460),
+  /** tus: the request's Tus-Resumable names a protocol version the gateway does not speak */
+  UNSUPPORTED_VERSION(412);
 
   private static final int BUS_CODE_BASE = 4000;
 

@@ -1,0 +1,93 @@
+package ftpgw.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP relay on loopback whose connections a test can cut at once, as a flaky network does: the client sees its
+ * upload break, the gateway sees its connection end mid-body. New connections go through again afterwards.
+ */
+public final class CuttableProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final int targetPort;
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  /** Bytes the clients sent through the relay (request bodies and heads). */
+  public final AtomicLong upstreamBytes = new AtomicLong();
+
+  public CuttableProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::accept, "cuttable-proxy");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Closes every connection in flight (both sides). */
+  public void cut() {
+    for (Socket socket : open) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing is all we want
+      }
+    }
+    open.clear();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    cut();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        open.add(target);
+        pump(client, target, true);
+        pump(target, client, false);
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean upstream) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[64 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          out.write(buffer, 0, n);
+          if (upstream) {
+            upstreamBytes.addAndGet(n);
+          }
+        }
+      } catch (IOException ignored) {
+        // cut, or closed by one side
+      } finally {
+        try {
+          to.close();
+          from.close();
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
+    }, "cuttable-proxy-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+}
