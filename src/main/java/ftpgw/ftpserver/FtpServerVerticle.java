@@ -140,7 +140,8 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setFileSystem(new NoTruncateFileSystem());
     // a mutable map: FtpServer clears it when it stops
     factory.setFtplets(new HashMap<>(Map.of("policy",
-        new SessionPolicy(config.tls() != null && config.tls().required(), fileNames))));
+        new SessionPolicy(config.tls() != null && config.tls().required(), fileNames),
+        "features", new HonestFeatures(tls != null))));
     return factory.createServer();
   }
 
