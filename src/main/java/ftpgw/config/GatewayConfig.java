@@ -41,8 +41,15 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
 
   /** Parses {@code json}; an invalid value throws {@link IllegalArgumentException} naming its key. */
   public static GatewayConfig fromJson(JsonObject json) {
-    Json root = new Json(json == null ? new JsonObject() : json, "");
-    Set<Role> roles = roles(root.json().getValue("roles"));
+    JsonObject input = json == null ? new JsonObject() : json;
+    Set<String> read = KeysRead.newSet();
+    GatewayConfig config = KeysRead.recording(read, () -> parse(new Json(input, "")));
+    UnknownKeys.refuse(input, read);
+    return config;
+  }
+
+  private static GatewayConfig parse(Json root) {
+    Set<Role> roles = roles(root.value("roles"));
     AuthConfig auth = AuthConfig.fromJson(Json.section(root.json(), "auth", "auth"));
     RelayConfig relay = RelayConfig.fromJson(Json.section(root.json(), "relay", "relay"),
         auth.mode() == AuthMode.PASSTHROUGH);

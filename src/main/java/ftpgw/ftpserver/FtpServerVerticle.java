@@ -90,6 +90,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     return vertx.executeBlocking(() -> {
       if (server != null) {
         server.stop();
+        log.info("Embedded FTP server stopped");
       }
       return null;
     });

@@ -93,13 +93,23 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
         .connectionHandler(BodyTap::install)
         .requestHandler(router)
         .listen(config.port(), config.host())
+        .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {
           server = s;
           warnIfLoginsTravelInClear();
-          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
-              config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
-              spool.config().dir().toAbsolutePath());
+          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} per upload, spool {})", config.scheme(),
+              config.host(), s.actualPort(), auth.config().mode().apiName(),
+              ftpgw.ops.ByteCount.readable(config.maxUploadBytes()),
+              spool.config().dir().toAbsolutePath() + ", quota "
+                  + ftpgw.ops.ByteCount.readable(spool.config().maxBytes()));
         });
+  }
+
+  /** Closes the listener first, so that shutdown (which stops HTTP before the delivery) takes no new uploads. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close()
+        .onComplete(v -> log.info("HTTP on {}:{} closed: no new uploads", config.host(), server.actualPort()));
   }
 
   private void warnIfLoginsTravelInClear() {

@@ -64,6 +64,7 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
     return vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
         .listen(config.port(), config.host())
+        .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {
           server = s;
           log.info("HTTP (ops and transfer status, no uploads) on {}://{}:{}", config.scheme(), config.host(),
