@@ -92,6 +92,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     return vertx.createHttpServer(options)
         .connectionHandler(BodyTap::install)
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::answer)
         .listen(config.port(), config.host())
         .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {

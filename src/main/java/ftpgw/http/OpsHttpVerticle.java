@@ -63,6 +63,7 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
     router.route().failureHandler(failures::handle);
     return vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::answer)
         .listen(config.port(), config.host())
         .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {

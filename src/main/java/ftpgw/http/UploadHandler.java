@@ -252,7 +252,7 @@ final class UploadHandler {
     if (plainText) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(SEED_SUCCESS_LINE + "\n");
     } else {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode());
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode() + "\n");
     }
   }
 
@@ -264,7 +264,7 @@ final class UploadHandler {
     ctx.response().setStatusCode(202)
         .putHeader(HttpHeaders.LOCATION, "/transfers/" + transfer.id())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(transfer.toApiJson().encode());
+        .end(transfer.toApiJson().encode() + "\n");
   }
 
   private static RemotePath targetOf(MultipartReceiver.Received received) {

@@ -1,0 +1,147 @@
+package ftpgw.http;
+
+import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.RawHttp;
+import ftpgw.testing.TestFiles;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a new user's first bad requests get: JSON answers, always ending with a newline, and names kept as sent. */
+@ExtendWith(VertxExtension.class)
+class FirstTouchHttpTest {
+  @TempDir
+  Path dir;
+  private GatewayUnderTest gateway;
+
+  @BeforeEach
+  void startGateway(Vertx vertx) {
+    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+  }
+
+  @AfterEach
+  void nothingStrayRemains() throws Exception {
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+  }
+
+  @Test
+  void aHugeHeaderLineIs431WithJson() throws IOException {
+    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
+        + "\r\nContent-Length: 1\r\n\r\nx");
+
+    assertJsonError(response, 431, "HEADERS_TOO_LARGE");
+  }
+
+  @Test
+  void twoThousandHeadersAre431WithJson() throws IOException {
+    StringBuilder request = new StringBuilder("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 2000; i++) {
+      request.append("X-H").append(i).append(": v\r\n");
+    }
+    RawHttp.Response response = exchange(request.append("Content-Length: 1\r\n\r\nx").toString());
+
+    assertJsonError(response, 431, "HEADERS_TOO_LARGE");
+  }
+
+  @Test
+  void aNegativeContentLengthIs400WithJson() throws IOException {
+    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\nx");
+
+    assertJsonError(response, 400, "BAD_REQUEST");
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void invalidChunkedEncodingIs400WithJson() throws IOException {
+    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5\r\nhello\r\nzz-not-hex\r\nworld\r\n0\r\n\r\n");
+
+    assertJsonError(response, 400, "BAD_REQUEST");
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void tenThousandFormFieldsAreAPrecise413() throws IOException {
+    String boundary = "b0undary";
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"f").append(i)
+          .append("\"\r\n\r\nv\r\n");
+    }
+    body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"")
+        .append("\r\n\r\nhello\r\n--").append(boundary).append("--\r\n");
+    RawHttp.Response response = exchange("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+        + "boundary=" + boundary + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+
+    assertJsonError(response, 413, "TOO_LARGE");
+    assertThat(new JsonObject(response.body()).getString("message")).contains("too many fields");
+    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+  }
+
+  @Test
+  void successAndErrorBodiesEndWithANewline() throws IOException {
+    RawHttp.Response created = exchange("PUT /files/n.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body()).endsWith("}\n");
+
+    RawHttp.Response missing = exchange("GET /transfers/nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body()).endsWith("}\n");
+
+    assertThat(exchange("GET /transfers HTTP/1.1\r\nHost: x\r\n\r\n").body()).endsWith("\n");
+    assertThat(exchange("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").body()).endsWith("}\n");
+  }
+
+  @Test
+  void rawUtf8InThePathIsReadAsUtf8() throws IOException {
+    byte[] head = "PUT /files/caf\u00e9-\u65e5.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+        .getBytes(StandardCharsets.UTF_8);
+    RawHttp.Response response;
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      response = raw.send(head).read();
+    }
+
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("caf\u00e9-\u65e5.txt");
+    assertThat(Files.readString(gateway.ftpRoot().resolve("caf\u00e9-\u65e5.txt"))).isEqualTo("hi");
+  }
+
+  @Test
+  void rawBytesThatAreNotUtf8AreABadPath() throws IOException {
+    byte[] request = "PUT /files/a\u00ff.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    RawHttp.Response response;
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      response = raw.send(request).read();
+    }
+
+    assertJsonError(response, 400, "BAD_PATH");
+  }
+
+  private RawHttp.Response exchange(String request) throws IOException {
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      return raw.send(request).read();
+    }
+  }
+
+  private static void assertJsonError(RawHttp.Response response, int status, String error) {
+    assertThat(response.status()).as(response.head() + response.body()).isEqualTo(status);
+    assertThat(response.head().toLowerCase()).contains("content-type: application/json");
+    assertThat(response.body()).endsWith("}\n");
+    JsonObject json = new JsonObject(response.body());
+    assertThat(json.getString("error")).isEqualTo(error);
+    assertThat(json.getString("message")).isNotBlank();
+  }
+}
