@@ -159,7 +159,7 @@ final class UploadHandler {
             } catch (IOException ignored) {
               // the body is refused anyway; the spool file is discarded with the reservation
             }
-            return Future.failedFuture(Failure.CLIENT_ABORTED.exception(
+            return Future.failedFuture(why instanceof GatewayException known ? known : Failure.CLIENT_ABORTED.exception(
                 "the upload broke off before its body was spooled: " + why.getMessage()));
           }
           if (live != null) {
