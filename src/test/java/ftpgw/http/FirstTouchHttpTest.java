@@ -130,6 +130,26 @@ class FirstTouchHttpTest {
     assertJsonError(response, 400, "BAD_PATH");
   }
 
+  /** The quota (here 1 PiB) is not the disk: a body larger than the spool disk's free space is refused unread. */
+  @Test
+  void expectContinueIsRefusedWhenTheSpoolDiskCannotHoldTheBody(Vertx vertx) throws IOException {
+    long huge = 1L << 50;
+    GatewayUnderTest roomy = GatewayUnderTest.start(vertx, dir.resolve("roomy"), new JsonObject()
+        .put("http", new JsonObject().put("maxUploadBytes", huge))
+        .put("spool", new JsonObject().put("maxBytes", huge)));
+    long free = Files.getFileStore(roomy.spoolDir()).getUsableSpace();
+    RawHttp.Response response;
+    try (RawHttp raw = new RawHttp(roomy.httpPort())) {
+      response = raw.send("PUT /files/big.iso HTTP/1.1\r\nHost: x\r\nContent-Length: " + (free + (1L << 30))
+          + "\r\nExpect: 100-continue\r\n\r\n").read();
+    }
+
+    assertJsonError(response, 503, "SPOOL_FULL");
+    assertThat(new JsonObject(response.body()).getString("message")).contains("the spool disk has");
+    assertThat(response.head()).containsIgnoringCase("Retry-After");
+    assertThat(roomy.strayFilesAfterAMoment()).isEmpty();
+  }
+
   private RawHttp.Response exchange(String request) throws IOException {
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
       return raw.send(request).read();
