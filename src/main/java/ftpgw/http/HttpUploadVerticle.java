@@ -130,6 +130,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     HttpMethod method = ctx.request().method();
     if (method == HttpMethod.PUT || method == HttpMethod.POST) {
       ctx.request().pause(); // uploads resume it once their spool file is open
+      AccessLog.track(ctx); // before anything can refuse it
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }

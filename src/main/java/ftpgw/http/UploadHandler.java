@@ -86,6 +86,7 @@ final class UploadHandler {
     long length = declaredLength(request, limit);
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(length);
+    ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
@@ -100,7 +101,8 @@ final class UploadHandler {
     Future<SpooledBody> received = tapped.isPresent()
         ? receive(tapped.get(), slot, digest, live, limit, TappedBody::giveBack)
         : receive(request, slot, digest, live, limit, NOTHING_LENT);
-    received.onFailure(e -> notReceived(receiving, e))
+    received.onSuccess(body -> ctx.put(AccessLog.BYTES, body.bytes()))
+        .onFailure(e -> notReceived(receiving, e))
         .compose(body -> live == null ? deliver(ctx, slot, body, path, started, false)
             : live.published()
                 .compose(result -> publishedLive(ctx, slot, body, path, result, started))
@@ -126,6 +128,7 @@ final class UploadHandler {
     }
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
+    ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     MultipartReceiver form = new MultipartReceiver(request,
@@ -134,6 +137,7 @@ final class UploadHandler {
     expectContinue(request);
     form.received()
         .map(received -> new Received(received.body(), targetOf(received)))
+        .onSuccess(received -> ctx.put(AccessLog.BYTES, received.body().bytes()).put(AccessLog.PATH, received.path()))
         .onFailure(e -> notReceived(receiving, e))
         .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request)))
         .onFailure(e -> failed(ctx, slot, e));

@@ -132,7 +132,7 @@ class FirstTouchHttpTest {
 
   /** The quota (here 1 PiB) is not the disk: a body larger than the spool disk's free space is refused unread. */
   @Test
-  void expectContinueIsRefusedWhenTheSpoolDiskCannotHoldTheBody(Vertx vertx) throws IOException {
+  void expectContinueIsRefusedWhenTheSpoolDiskCannotHoldTheBody(Vertx vertx) throws Exception {
     long huge = 1L << 50;
     GatewayUnderTest roomy = GatewayUnderTest.start(vertx, dir.resolve("roomy"), new JsonObject()
         .put("http", new JsonObject().put("maxUploadBytes", huge))
@@ -148,6 +148,26 @@ class FirstTouchHttpTest {
     assertThat(new JsonObject(response.body()).getString("message")).contains("the spool disk has");
     assertThat(response.head()).containsIgnoringCase("Retry-After");
     assertThat(roomy.strayFilesAfterAMoment()).isEmpty();
+  }
+
+  @Test
+  void everyUploadGetsOneAccessLine() throws Exception {
+    try (ftpgw.testing.LogCapture logs = ftpgw.testing.LogCapture.start()) {
+      RawHttp.Response created = exchange("PUT /files/in%20it.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+      String id = new JsonObject(created.body()).getString("id");
+      exchange("PUT /files/a/../b HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
+
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (logs.lines().stream().filter(line -> line.contains("ftpgw.access")).count() < 2
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      java.util.List<String> access = logs.lines().stream().filter(line -> line.contains("ftpgw.access")).toList();
+      assertThat(access).hasSize(2);
+      assertThat(access.get(0)).contains("transfer=" + id, "user=-", "method=PUT", "path=\"in it.txt\"", "bytes=5",
+          "status=201", "outcome=delivered").containsPattern("ms=\\d+");
+      assertThat(access.get(1)).contains("method=PUT", "status=400", "outcome=BAD_PATH");
+    }
   }
 
   private RawHttp.Response exchange(String request) throws IOException {
