@@ -129,6 +129,13 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
    * trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the server is out of room.
    */
   static Failure classify(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ftpgw.spool.BodyNotAccepted notAccepted) {
+        // the upload's failure (a client gone, a full spool disk), not the FTP server's
+        Failure upload = Failure.of(notAccepted.reason());
+        return upload == Failure.INTERNAL ? Failure.CLIENT_ABORTED : upload;
+      }
+    }
     if (error instanceof FtpReplyException reply) {
       int code = reply.replyCode();
       if (code == 452 || code == 552) {
@@ -165,6 +172,11 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     String target = config.target().host() + ":" + config.target().port();
     if (error instanceof FtpReplyException) {
       return "FTP server " + target + ": " + error.getMessage();
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ftpgw.spool.BodyNotAccepted) {
+        return cause.getMessage();
+      }
     }
     if (error instanceof NoSuchFileException) {
       return "the spooled body is gone: " + error.getMessage();
