@@ -72,6 +72,21 @@ class FirstTouchLauncherTest {
   }
 
   @Test
+  void aBusyFtpPortIsOneLineToo() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Result result = run("-conf", """
+          {"http": {"port": 0}, "spool": {"dir": "%s"},
+           "ftpServer": {"port": %d, "root": "%s", "passivePorts": "%s"}}"""
+          .formatted(dir.resolve("spool"), busy.getLocalPort(), dir.resolve("ftp"), FreePorts.range(5)));
+
+      assertThat(result.exitCode()).isEqualTo(2);
+      assertThat(result.output()).contains("ftpgw: cannot start: ftpServer.port " + busy.getLocalPort()
+          + " on 127.0.0.1 is already in use");
+      assertThat(result.output().lines().filter(line -> line.startsWith("\tat "))).isEmpty();
+    }
+  }
+
+  @Test
   void startUpEndsWithAReadyLineAndShutdownReportsProgress() throws Exception {
     int httpPort = FreePorts.one();
     String config = """
