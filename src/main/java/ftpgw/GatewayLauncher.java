@@ -13,6 +13,9 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.launcher.application.HookContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
  * instead of running on {@code {}} or failing with a stack trace.
  */
 public final class GatewayLauncher extends VertxApplication implements VertxApplicationHooks {
+
+  private static final Logger shutdownLog = LoggerFactory.getLogger("ftpgw.Shutdown");
 
   private GatewayConfig config = GatewayConfig.fromJson(new JsonObject());
 
@@ -51,6 +56,11 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     if (System.getProperty(NETTY_ALLOCATOR_PROPERTY) == null) {
       System.setProperty(NETTY_ALLOCATOR_PROPERTY, "pooled");
     }
+    String asked = Usage.request(args);
+    if (asked != null) {
+      System.out.print(asked.equals("help") ? Usage.help() : "ftpgw " + Usage.version() + System.lineSeparator());
+      System.exit(0);
+    }
     String problem = confProblem(args);
     if (problem != null) {
       System.err.println("ftpgw: " + problem);
@@ -70,6 +80,28 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
       System.exit(2);
     }
     return config;
+  }
+
+  /** An expected start-up failure (a port in use, say) is one line and exit code 2; anything else keeps its trace. */
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable error) {
+    String problem = StartupProblem.explain(error);
+    if (problem != null) {
+      System.err.println("ftpgw: cannot start: " + problem);
+      System.exit(2);
+    }
+  }
+
+  /** Shutdown progress (SIGTERM): the stages then log what they wait for, in the order they stop. */
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    shutdownLog.info("Shutting down: HTTP stops taking uploads, deliveries in progress finish, then the relay and the"
+        + " embedded FTP server stop");
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    shutdownLog.info("Stopped");
   }
 
   /**

@@ -96,7 +96,8 @@ public final class GatewayVerticle extends VerticleBase {
                 Future<?> rest = config.has(Role.HTTP) ? deployUploads(ops) : deployOpsHttp(ops);
                 return rest.compose(deployed -> deployLive()).mapEmpty();
               });
-        });
+        })
+        .onSuccess(v -> log.info(ReadyLine.of(config, httpPort())));
   }
 
   @Override

@@ -68,7 +68,7 @@ class GatewayLauncherTest {
         .formatted(httpPort, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10));
     Process gateway = start("-conf", conf);
     try {
-      awaitLine(gateway, "Succeeded in deploying verticle");
+      awaitLine(gateway, ReadyLine.PREFIX);
       HttpResponse<String> response = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/files/hello.txt"))
               .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());

@@ -86,8 +86,8 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     return Future.all(
             bus.<JsonObject>localConsumer(Addresses.RELAY_FILE, this::relay).completion(),
             bus.<JsonObject>consumer(source, this::serveChunk).completion())
-        .onSuccess(v -> log.info("Edge: transfers go to relay nodes in chunks of {} bytes (source {})",
-            config.chunkBytes(), source));
+        .onSuccess(v -> log.info("Edge: transfers go to relay nodes in chunks of {} (source {})",
+            ftpgw.ops.ByteCount.readable(config.chunkBytes()), source));
   }
 
   @Override

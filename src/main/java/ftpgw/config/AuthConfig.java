@@ -69,7 +69,7 @@ public record AuthConfig(AuthMode mode, List<AuthUser> users, String realm, Dura
   }
 
   private static List<AuthUser> users(ConfigReader json) {
-    Object value = json.json().getValue("users");
+    Object value = json.value("users");
     if (value == null) {
       return List.of();
     }

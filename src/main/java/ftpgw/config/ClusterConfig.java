@@ -50,7 +50,7 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
   }
 
   private static List<String> members(ConfigReader json) {
-    Object value = json.json().getValue("members");
+    Object value = json.value("members");
     if (value == null) {
       return DEFAULTS.members;
     }

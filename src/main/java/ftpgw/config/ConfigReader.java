@@ -8,6 +8,7 @@ import java.time.Duration;
 record ConfigReader(JsonObject json, String where) {
 
   static ConfigReader section(JsonObject parent, String key, String where) {
+    KeysRead.note("", where);
     Object value = parent.getValue(key);
     if (value == null) {
       return new ConfigReader(new JsonObject(), where);
@@ -22,11 +23,18 @@ record ConfigReader(JsonObject json, String where) {
     return section(json, key, where + "." + key);
   }
 
+  /** The raw value under {@code key} (a list, say), noted as read. */
+  Object value(String key) {
+    KeysRead.note(where, key);
+    return json.getValue(key);
+  }
+
   boolean has(String key) {
     return json.containsKey(key);
   }
 
   String string(String key, String fallback) {
+    KeysRead.note(where, key);
     Object value = json.getValue(key, fallback);
     if (value != null && !(value instanceof String)) {
       throw new IllegalArgumentException(where + "." + key + " must be a string, got " + value);
@@ -39,6 +47,7 @@ record ConfigReader(JsonObject json, String where) {
   }
 
   long number(String key, long fallback) {
+    KeysRead.note(where, key);
     Object value = json.getValue(key, fallback);
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new IllegalArgumentException(where + "." + key + " must be a whole number, got " + value);
@@ -52,6 +61,7 @@ record ConfigReader(JsonObject json, String where) {
   }
 
   boolean bool(String key, boolean fallback) {
+    KeysRead.note(where, key);
     Object value = json.getValue(key, fallback);
     if (!(value instanceof Boolean b)) {
       throw new IllegalArgumentException(where + "." + key + " must be true or false, got " + value);
@@ -60,6 +70,9 @@ record ConfigReader(JsonObject json, String where) {
   }
 
   Secret secret(String key) {
+    for (String variant : new String[] {key, key + "Env", key + "File"}) {
+      KeysRead.note(where, variant);
+    }
     return Secret.fromJson(json, key, where);
   }
 

@@ -75,7 +75,7 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
 
     static FtpsConfig fromJson(ConfigReader json) {
       List<String> protocols = new ArrayList<>();
-      Object value = json.json().getValue("protocols");
+      Object value = json.value("protocols");
       if (value == null) {
         protocols.add("TLSv1.2");
       } else if (value instanceof io.vertx.core.json.JsonArray array) {

@@ -50,8 +50,15 @@ public record GatewayConfig(Set<Role> roles, HttpConfig http, SpoolConfig spool,
 
   /** Parses {@code json}; an invalid value throws {@link IllegalArgumentException} naming its key. */
   public static GatewayConfig fromJson(JsonObject json) {
-    ConfigReader root = new ConfigReader(json == null ? new JsonObject() : json, "");
-    Set<Role> roles = roles(root.json().getValue("roles"));
+    JsonObject input = json == null ? new JsonObject() : json;
+    Set<String> read = KeysRead.newSet();
+    GatewayConfig config = KeysRead.recording(read, () -> parse(new ConfigReader(input, "")));
+    UnknownKeys.refuse(input, read);
+    return config;
+  }
+
+  private static GatewayConfig parse(ConfigReader root) {
+    Set<Role> roles = roles(root.value("roles"));
     AuthConfig auth = AuthConfig.fromJson(ConfigReader.section(root.json(), "auth", "auth"));
     RelayConfig relay = RelayConfig.fromJson(ConfigReader.section(root.json(), "relay", "relay"),
         auth.mode() == AuthMode.PASSTHROUGH);

@@ -36,7 +36,7 @@ public record TusConfig(Duration expireAfter, Duration sweepInterval, List<Strin
   }
 
   static TusConfig fromJson(ConfigReader json) {
-    Object origins = json.json().getValue("allowedOrigins");
+    Object origins = json.value("allowedOrigins");
     List<String> allowed = new ArrayList<>();
     if (origins != null) {
       if (!(origins instanceof JsonArray array)) {

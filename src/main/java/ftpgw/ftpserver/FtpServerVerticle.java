@@ -87,6 +87,7 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     return vertx.executeBlocking(() -> {
       if (server != null) {
         server.stop();
+        log.info("Embedded FTP server stopped");
       }
       return null;
     });
@@ -137,7 +138,8 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setFileSystem(new NoTruncateFileSystem());
     // a mutable map: FtpServer clears it when it stops
     factory.setFtplets(new HashMap<>(Map.of("policy",
-        new SessionPolicy(config.tls() != null && config.tls().required(), fileNames))));
+        new SessionPolicy(config.tls() != null && config.tls().required(), fileNames),
+        "features", new HonestFeatures(tls != null))));
     return factory.createServer();
   }
 

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import ftpgw.transfer.Failure;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
@@ -107,8 +108,14 @@ final class BodyTap extends ChannelDuplexHandler {
       TappedBody body = receiving;
       boolean last = msg instanceof LastHttpContent;
       if (!content.decoderResult().isSuccess()) {
+        // the client's mistake, answered as such: Vert.x, given the broken chunk, would drop the connection unanswered;
+        // it gets the request's end instead, and the answer closes the connection (Netty reads nothing more of it)
         receiving = null;
-        body.fail(new IOException("the request body is malformed: " + content.decoderResult().cause()));
+        Throwable cause = content.decoderResult().cause();
+        content.release();
+        body.fail(Failure.BAD_REQUEST.exception("the request body is malformed (invalid chunked encoding?): "
+            + (cause == null ? "unknown" : cause.getMessage())).withHeader("Connection", "close"));
+        msg = LastHttpContent.EMPTY_LAST_CONTENT;
       } else {
         if (content.content().isReadable()) {
           if (connection != null) {

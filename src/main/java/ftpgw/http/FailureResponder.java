@@ -57,6 +57,11 @@ final class FailureResponder {
     answer(ctx, status, failure.name(), message);
   }
 
+  /** The JSON error body, ending with a newline so that a shell prompt or the next line does not run into it. */
+  static String body(String error, String message) {
+    return new JsonObject().put("error", error).put("message", message).encode() + "\n";
+  }
+
   private void answer(RoutingContext ctx, int status, String error, String message) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
@@ -75,7 +80,7 @@ final class FailureResponder {
     if (unreadBody && !http2) {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.end(new JsonObject().put("error", error).put("message", message).encode())
+    response.end(body(error, message))
         .onComplete(done -> {
           if (unreadBody && http2) {
             cancelStreamAfterLingering(ctx);

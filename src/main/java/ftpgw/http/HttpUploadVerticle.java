@@ -109,15 +109,26 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     return events.start().compose(v -> vertx.createHttpServer(options)
         .connectionHandler(BodyTap::install)
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::answer)
         .listen(config.port(), config.host())
+        .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {
           server = s;
           tus.start();
           warnIfLoginsTravelInClear();
-          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} bytes per upload, spool {})", config.scheme(),
-              config.host(), s.actualPort(), auth.config().mode().apiName(), config.maxUploadBytes(),
-              spool.config().dir().toAbsolutePath());
+          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} per upload, spool {})", config.scheme(),
+              config.host(), s.actualPort(), auth.config().mode().apiName(),
+              ftpgw.ops.ByteCount.readable(config.maxUploadBytes()),
+              spool.config().dir().toAbsolutePath() + ", quota "
+                  + ftpgw.ops.ByteCount.readable(spool.config().maxBytes()));
         }));
+  }
+
+  /** Closes the listener first, so that shutdown (which stops HTTP before the delivery) takes no new uploads. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close()
+        .onComplete(v -> log.info("HTTP on {}:{} closed: no new uploads", config.host(), server.actualPort()));
   }
 
   private void warnIfLoginsTravelInClear() {
@@ -140,6 +151,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     } else if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)
         || HttpMethod.PATCH.equals(method)) {
       ctx.request().pause(); // uploads resume it once their spool file is open
+      AccessLog.track(ctx); // before anything can refuse it
       // a paused request reports a lost connection once and at once: kept for the upload, which may start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }

@@ -15,6 +15,18 @@ final class ListenerOptions {
   private ListenerOptions() {
   }
 
+  /** A port already in use is the operator's to fix: one line naming http.port and the address, no trace. */
+  static Throwable explainBindFailure(Throwable error, HttpConfig config) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException) {
+        return new ftpgw.StartupProblem("http.port " + config.port() + " on " + config.host()
+            + " is already in use (or not bindable): " + cause.getMessage()
+            + ". Stop what holds it or choose another http.port", error);
+      }
+    }
+    return error;
+  }
+
   static HttpServerOptions of(HttpConfig config) {
     HttpServerOptions options = new HttpServerOptions().setIdleTimeout(config.idleTimeoutSeconds());
     HttpTlsConfig tls = config.tls();

@@ -5,7 +5,10 @@ import ftpgw.transfer.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerFileUpload;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import ftpgw.transfer.GatewayException;
 
 import java.util.function.Function;
 
@@ -42,7 +45,7 @@ final class MultipartReceiver {
       file = receiver.apply(upload);
       file.onFailure(this::fail);
     });
-    request.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off: " + e.getMessage())));
+    request.exceptionHandler(e -> fail(failureOf(e)));
     request.endHandler(v -> {
       if (file == null) {
         fail(Failure.MISSING_FILE_FIELD.exception("the multipart form has no file field named \"file\""));
@@ -51,6 +54,32 @@ final class MultipartReceiver {
       String folder = request.getFormAttribute(FOLDER_FIELD);
       file.onSuccess(body -> result.tryComplete(new Received(body, fileName, folder != null ? folder : queryFolder)));
     });
+  }
+
+  /**
+   * Netty's form decoder fails with exceptions that have no message: a form over the limits or malformed is the
+   * client's mistake and is answered as such, not as an upload that "broke off: null".
+   */
+  static GatewayException failureOf(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
+        return Failure.TOO_LARGE.exception("the form has too many fields: at most "
+            + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS + " are read; send the file and the path field only");
+      }
+      if (cause instanceof HttpPostRequestDecoder.TooLongFormFieldException) {
+        return Failure.TOO_LARGE.exception("a form field other than the file is too long: at most "
+            + HttpServerOptions.DEFAULT_MAX_FORM_BUFFERED_SIZE + " bytes");
+      }
+      if (cause instanceof HttpPostRequestDecoder.ErrorDataDecoderException
+          || cause instanceof io.netty.handler.codec.DecoderException) {
+        return Failure.BAD_REQUEST.exception("the request body is not valid: " + describe(cause));
+      }
+    }
+    return Failure.CLIENT_ABORTED.exception("the upload broke off: " + describe(error));
+  }
+
+  private static String describe(Throwable error) {
+    return error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
   }
 
   /** A folder given as a query parameter ({@code ?path=}); the form field wins. */

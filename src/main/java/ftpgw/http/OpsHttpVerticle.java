@@ -62,7 +62,9 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
         transfers, failures, open -> { }, own -> events.mount(own, status));
     return events.start().compose(v -> vertx.createHttpServer(ListenerOptions.of(config))
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::answer)
         .listen(config.port(), config.host())
+        .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
         .onSuccess(s -> {
           server = s;
           log.info("HTTP (ops and transfer status, no uploads) on {}://{}:{}", config.scheme(), config.host(),

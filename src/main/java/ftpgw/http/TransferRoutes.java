@@ -23,20 +23,26 @@ final class TransferRoutes {
   }
 
   void get(RoutingContext ctx) {
-    visible(ctx).onSuccess(transfer -> ctx.json(transfer.toApiJson())).onFailure(ctx::fail);
+    visible(ctx).onSuccess(transfer -> json(ctx, transfer.toApiJson())).onFailure(ctx::fail);
   }
 
   void list(RoutingContext ctx) {
     TransferState state = state(ctx.request().getParam("state"));
     int limit = integer(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     int offset = integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    store.list(AuthRoutes.caller(ctx).owner(), state, limit, offset).onSuccess(ctx::json).onFailure(ctx::fail);
+    store.list(AuthRoutes.caller(ctx).owner(), state, limit, offset).onSuccess(page -> json(ctx, page)).onFailure(ctx::fail);
+  }
+
+  /** As {@code ctx.json}, with a final newline (see {@link FailureResponder#body}). */
+  static void json(RoutingContext ctx, Object body) {
+    ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(io.vertx.core.json.Json.encode(body) + "\n");
   }
 
   void cancel(RoutingContext ctx) {
     visible(ctx)
         .compose(transfer -> delivery.cancel(transfer.id()))
-        .onSuccess(t -> ctx.json(t.toApiJson())).onFailure(ctx::fail);
+        .onSuccess(t -> json(ctx, t.toApiJson())).onFailure(ctx::fail);
   }
 
   /** The transfer named in the path, if the caller may see it; another user's is as unknown as a missing one. */

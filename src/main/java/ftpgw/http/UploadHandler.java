@@ -92,6 +92,7 @@ final class UploadHandler {
     long length = declaredLength(request, limit);
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(length);
+    ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
@@ -106,7 +107,8 @@ final class UploadHandler {
     Future<SpooledBody> received = tapped.isPresent()
         ? receive(tapped.get(), slot, digest, live, progress(receiving, length), limit, TappedBody::giveBack)
         : receive(request, slot, digest, live, progress(receiving, length), limit, NOTHING_LENT);
-    received.onFailure(e -> notReceived(receiving, e))
+    received.onSuccess(body -> ctx.put(AccessLog.BYTES, body.bytes()))
+        .onFailure(e -> notReceived(receiving, e))
         .compose(body -> {
           long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
           return live == null ? deliver(ctx, slot, body, path, started, false, answerBy)
@@ -135,6 +137,7 @@ final class UploadHandler {
     }
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
+    ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     MultipartReceiver form = new MultipartReceiver(request,
@@ -143,6 +146,7 @@ final class UploadHandler {
     expectContinue(request);
     form.received()
         .map(received -> new Received(received.body(), targetOf(received)))
+        .onSuccess(received -> ctx.put(AccessLog.BYTES, received.body().bytes()).put(AccessLog.PATH, received.path()))
         .onFailure(e -> notReceived(receiving, e))
         .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request),
             System.nanoTime() + syncWait(Preferences.of(request)).toNanos()))
@@ -170,7 +174,7 @@ final class UploadHandler {
             } catch (IOException ignored) {
               // the body is refused anyway; the spool file is discarded with the reservation
             }
-            return Future.failedFuture(Failure.CLIENT_ABORTED.exception(
+            return Future.failedFuture(why instanceof GatewayException known ? known : Failure.CLIENT_ABORTED.exception(
                 "the upload broke off before its body was spooled: " + why.getMessage()));
           }
           if (live != null) {
@@ -272,7 +276,7 @@ final class UploadHandler {
     if (plainText) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(SEED_SUCCESS_LINE + "\n");
     } else {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode());
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode() + "\n");
     }
   }
 
@@ -284,7 +288,7 @@ final class UploadHandler {
     ctx.response().setStatusCode(202)
         .putHeader(HttpHeaders.LOCATION, "/transfers/" + transfer.id())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(transfer.toApiJson().encode());
+        .end(transfer.toApiJson().encode() + "\n");
   }
 
   private static RemotePath targetOf(MultipartReceiver.Received received) {

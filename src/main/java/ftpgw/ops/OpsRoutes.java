@@ -31,7 +31,8 @@ public final class OpsRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("status", "UP").encode() + "\n"));
     router.get("/ready").handler(ready(HealthCheckHandler.createWithHealthChecks(readiness.checks())));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }

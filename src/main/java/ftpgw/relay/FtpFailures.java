@@ -28,6 +28,13 @@ public final class FtpFailures {
    * certificate the relay does not trust is permanent too: no retry makes it trusted.
    */
   public static Failure classify(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ftpgw.spool.BodyNotAccepted notAccepted) {
+        // the upload's failure (a client gone, a full spool disk), not the FTP server's
+        Failure upload = Failure.of(notAccepted.reason());
+        return upload == Failure.INTERNAL ? Failure.CLIENT_ABORTED : upload;
+      }
+    }
     if (error instanceof FtpReplyException reply) {
       int code = reply.replyCode();
       if (code == 452 || code == 552) {
@@ -52,6 +59,11 @@ public final class FtpFailures {
     String server = "FTP server " + target.host() + ":" + target.port();
     if (error instanceof FtpReplyException) {
       return server + ": " + error.getMessage();
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ftpgw.spool.BodyNotAccepted) {
+        return cause.getMessage();
+      }
     }
     if (error instanceof NoSuchFileException) {
       return "the spooled body is gone: " + error.getMessage();

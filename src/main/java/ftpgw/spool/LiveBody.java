@@ -124,7 +124,7 @@ public final class LiveBody {
       }
     }
     if (failure != null) {
-      throw new IOException("upload " + id + " was not accepted: " + failure.getMessage());
+      throw new BodyNotAccepted(id, failure);
     }
     return written;
   }

@@ -98,6 +98,7 @@ public final class Spool {
     if (reservations.size() >= config.maxFiles()) {
       throw full(config.maxFiles() + " uploads are spooled or in flight");
     }
+    refuseWhatTheDiskCannotHold(bytes);
     take(bytes);
     String id = newId();
     SpoolReservation reservation = new SpoolReservation(this, id, bodyOf(id), bytes);
@@ -221,6 +222,26 @@ public final class Spool {
 
   private Path bodyOf(String id) {
     return config.dir().resolve(id + BODY_SUFFIX).toAbsolutePath();
+  }
+
+  /**
+   * The quota can be larger than the disk's free space (other files share it), so a body of known length must also fit
+   * on the disk: else {@code Expect: 100-continue} would be answered 100 and the body fail half-way. One statfs call.
+   */
+  private void refuseWhatTheDiskCannotHold(long bytes) {
+    if (bytes <= 0) {
+      return;
+    }
+    long free;
+    try {
+      free = Files.getFileStore(config.dir()).getUsableSpace();
+    } catch (IOException e) {
+      return; // the write itself will then say what is wrong with the disk
+    }
+    if (bytes > free) {
+      throw full("the spool disk has " + ftpgw.ops.ByteCount.readable(free) + " free and the body is "
+          + ftpgw.ops.ByteCount.readable(bytes));
+    }
   }
 
   private RuntimeException full(String why) {

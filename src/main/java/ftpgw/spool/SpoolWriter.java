@@ -60,8 +60,9 @@ public final class SpoolWriter {
 
   private Future<SpooledBody> start() {
     sink.outcome().onFailure(this::fail);
-    body.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off after " + received
-        + " bytes: " + e.getMessage())));
+    // a body that failed for a reason of its own (malformed, say) keeps it; any other failure means it broke off
+    body.exceptionHandler(e -> fail(e instanceof ftpgw.transfer.GatewayException known ? known
+        : Failure.CLIENT_ABORTED.exception("the upload broke off after " + received + " bytes: " + e.getMessage())));
     body.endHandler(v -> sink.finish()
         .onSuccess(hex -> result.tryComplete(new SpooledBody(received, hex)))
         .onFailure(this::fail));

@@ -78,22 +78,31 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
 
   /** Everything, for the journal and the event bus. */
   public JsonObject toJson() {
-    return toApiJson().put("error", error).put("spoolFile", spoolFile).put("durable", durable)
+    return toApiJson().put("lastError", lastError).put("error", error).put("spoolFile", spoolFile)
+        .put("durable", durable)
         .put("owner", owner == null ? null : owner.toJson());
   }
 
-  /** What clients see at {@code GET /transfers/{id}}. */
+  /**
+   * What clients see at {@code GET /transfers/{id}}. A delivered transfer has no {@code lastError}: the failures of
+   * the attempts before the one that worked are history, in {@code earlierAttempts}, not a problem of the transfer.
+   */
   public JsonObject toApiJson() {
-    return new JsonObject()
+    boolean delivered = state == TransferState.DELIVERED;
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("path", path)
         .put("state", state.apiName())
         .put("bytes", bytes)
         .put("sha256", sha256)
         .put("attempts", attempts)
-        .put("lastError", lastError)
+        .put("lastError", delivered ? null : lastError)
         .put("createdAt", createdAt.toString())
         .put("updatedAt", updatedAt.toString());
+    if (delivered && lastError != null) {
+      json.put("earlierAttempts", new JsonObject().put("failed", attempts - 1).put("lastError", lastError));
+    }
+    return json;
   }
 
   public static Transfer fromJson(JsonObject json) {

@@ -89,6 +89,9 @@ class AsyncTransfersTest {
       JsonObject done = http.awaitJson(locations.get(i), t -> t.getString("state").equals("delivered"),
           Duration.ofSeconds(20));
       assertThat(done.getInteger("attempts")).isGreaterThan(1);
+      assertThat(done.getString("lastError")).as("a delivered transfer has no error").isNull();
+      assertThat(done.getJsonObject("earlierAttempts").getInteger("failed")).isEqualTo(done.getInteger("attempts") - 1);
+      assertThat(done.getJsonObject("earlierAttempts").getString("lastError")).contains("127.0.0.1:" + port);
       assertThat(TestFiles.sha256(dir.resolve("target-root/outage/q" + i + ".bin")))
           .isEqualTo(TestFiles.sha256(files.get(i)));
     }

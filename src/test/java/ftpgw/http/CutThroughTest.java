@@ -80,12 +80,21 @@ class CutThroughTest {
 
   @Test
   void aLiveUploadThatBreaksOffLeavesNothingOnTheFtpServer() throws Exception {
-    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      raw.send(head("/files/cut/live.bin", "")).send(slice(0, FIRST_PART));
-      awaitLivePart(1 << 20);
+    try (ftpgw.testing.LogCapture logs = ftpgw.testing.LogCapture.start()) {
+      try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+        raw.send(head("/files/cut/live.bin", "")).send(slice(0, FIRST_PART));
+        awaitLivePart(1 << 20);
+      }
+      awaitGone();
+      assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+      // the client broke off: not the FTP server's fault, and logged as what it was
+      Poll.settle(Duration.ofSeconds(10), logs::lines, lines -> lines.stream()
+          .anyMatch(line -> line.contains("FtpRelayVerticle") && line.contains(" failed (")));
+      assertThat(logs.lines()).noneMatch(line -> line.contains("FTP_UNREACHABLE"));
+      assertThat(logs.lines()).anyMatch(line -> line.contains("failed (CLIENT_ABORTED)"));
+      assertThat(logs.lines()).anyMatch(line -> line.contains("ftpgw.access") && line.contains("path=\"cut/live.bin\"")
+          && line.contains("outcome=CLIENT_"));
     }
-    awaitGone();
-    assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
   }
 
   @Test

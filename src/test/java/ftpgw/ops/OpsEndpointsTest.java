@@ -45,7 +45,7 @@ class OpsEndpointsTest {
             "ftpgw_queue_depth 0.0", "ftpgw_spool_bytes 0.0", "ftpgw_cluster_members 1.0")
         .anyMatch(line -> line.startsWith("ftpgw_ftp_connections_in_use "))
         .anyMatch(line -> line.startsWith("ftpgw_ftp_connections_open 1.0"));
-    assertThat(http.get("/health").body()).isEqualTo("{\"status\":\"UP\"}");
+    assertThat(http.get("/health").body()).isEqualTo("{\"status\":\"UP\"}\n");
   }
 
   @Test

@@ -69,7 +69,7 @@ public final class GatewayProcess implements AutoCloseable {
       }
     });
     GatewayProcess gateway = new GatewayProcess(builder.start());
-    gateway.awaitOutput("Succeeded in deploying verticle");
+    gateway.awaitOutput(ftpgw.ReadyLine.PREFIX);
     return gateway;
   }
 
