@@ -90,7 +90,7 @@
   function showLogin(message) {
     state.csrf = null;
     state.user = null;
-    if (state.bus) state.bus.close();
+    closeLive();
     $('app-view').hidden = true;
     $('who').hidden = true;
     $('login-view').hidden = false;
@@ -395,18 +395,35 @@
     } catch (e) {
       showError(e);
     }
-    connectBus(1000);
+    connectLive();
+  }
+
+  /**
+   * Live events: through the SockJS event-bus bridge when the gateway has it on (`bridges.sockjs.enabled`), else
+   * through its Server-Sent Events at /events. Either way the page's own user's events only.
+   */
+  async function connectLive() {
+    let bridged = false;
+    try {
+      bridged = (await fetch('/eventbus/info', { headers: headers(), credentials: 'same-origin' })).ok;
+    } catch (ignored) { /* no bridge */ }
+    if (bridged) connectBus(1000);
+    else connectEventStream();
+  }
+
+  function eventsAddress() {
+    return state.user ? EVENTS_ADDRESS + '.' + state.user : EVENTS_ADDRESS;
   }
 
   /** The event-bus bridge's frames over SockJS: register once open, ping to stay open, reconnect when closed. */
   function connectBus(backoff) {
-    if (state.bus) state.bus.close();
+    closeLive();
     const socket = new window.SockJS('/eventbus');
     let pinger = null;
     state.bus = socket;
     socket.onopen = () => {
       $('live-status').textContent = '(live)';
-      socket.send(JSON.stringify({ type: 'register', address: EVENTS_ADDRESS, headers: {} }));
+      socket.send(JSON.stringify({ type: 'register', address: eventsAddress(), headers: {} }));
       pinger = setInterval(() => socket.send(JSON.stringify({ type: 'ping' })), 5000);
       backoff = 1000;
     };
@@ -421,6 +438,21 @@
       $('live-status').textContent = '(reconnecting…)';
       setTimeout(() => connectBus(Math.min(backoff * 2, 30000)), backoff);
     };
+  }
+
+  /** Server-Sent Events: the browser reconnects by itself and resumes with Last-Event-ID. */
+  function connectEventStream() {
+    closeLive();
+    const stream = new EventSource('/events');
+    state.bus = stream;
+    stream.onopen = () => { $('live-status').textContent = '(live)'; };
+    stream.addEventListener('transfer', (message) => showTransfer(JSON.parse(message.data)));
+    stream.onerror = () => { $('live-status').textContent = '(reconnecting…)'; };
+  }
+
+  function closeLive() {
+    if (state.bus) state.bus.close();
+    state.bus = null;
   }
 
   function showTransfer(t) {

@@ -34,7 +34,9 @@ class WebPageBrowserTest {
 
   @BeforeEach
   void startGatewayAndBrowser(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject().put("auth", new JsonObject()
+    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
+        .put("bridges", new JsonObject().put("sockjs", new JsonObject().put("enabled", true)))
+        .put("auth", new JsonObject()
         .put("mode", "users").put("failureDelayMs", 0)
         .put("users", new JsonArray()
             .add(new JsonObject().put("name", "alice")

@@ -44,7 +44,8 @@ class WebPageUploadsBrowserTest {
         .put("http", new JsonObject().put("port", port))
         .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
         .put("ftpServer", new JsonObject().put("port", FreePorts.one()).put("root", ftpRoot().toString())
-            .put("passivePorts", FreePorts.range(20)));
+            .put("passivePorts", FreePorts.range(20)))
+        .put("bridges", new JsonObject().put("sockjs", new JsonObject().put("enabled", true)));
     gateway = GatewayProcess.start(config, dir.resolve("gateway.json"));
     browser = Browser.start(dir.resolve("downloads"));
     browser.open(base + "/");
