@@ -128,7 +128,7 @@ final class UploadHandler {
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
-    MultipartReceiver form = new MultipartReceiver(request,
+    MultipartReceiver form = new MultipartReceiver(vertx, request,
         upload -> receive(upload, slot, digest, null, limit, NOTHING_LENT));
     form.folder(request.getParam("path"));
     expectContinue(request);
