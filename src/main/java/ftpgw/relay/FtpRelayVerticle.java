@@ -136,6 +136,9 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
       }
       return code >= 400 && code < 500 ? Failure.FTP_BUSY : Failure.FTP_REFUSED;
     }
+    if (error instanceof FtpSessionLost) {
+      return Failure.FTP_BUSY;
+    }
     if (error instanceof NoSuchFileException) {
       return Failure.INTERNAL;
     }
@@ -163,7 +166,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   private String describe(Throwable error) {
     String target = config.target().host() + ":" + config.target().port();
-    if (error instanceof FtpReplyException) {
+    if (error instanceof FtpReplyException || error instanceof FtpSessionLost) {
       return "FTP server " + target + ": " + error.getMessage();
     }
     if (error instanceof NoSuchFileException) {
