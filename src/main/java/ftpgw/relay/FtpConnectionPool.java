@@ -65,6 +65,9 @@ public final class FtpConnectionPool implements AutoCloseable {
         T result = work.run(ftp);
         giveBack(ftp);
         return result;
+      } catch (PublishFence.Superseded e) {
+        giveBack(ftp);
+        throw e;
       } catch (FtpReplyException e) {
         if (sessionAlive(ftp, e)) {
           giveBack(ftp);

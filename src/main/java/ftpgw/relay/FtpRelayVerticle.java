@@ -22,6 +22,8 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
@@ -33,6 +35,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
   private final RelayConfig config;
   private final ConnectionBudget budget;
   private final FtpLogins clientLogins;
+  private final TempFileLedger ledger;
   private volatile FtpConnectionPool pool;
   private FtpPublisher publisher;
   private WorkerExecutor ftpThreads;
@@ -47,9 +50,18 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
    * @param clientLogins the clients' own FTP logins (auth mode passthrough), or null
    */
   public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, FtpLogins clientLogins) {
+    this(config, budget, clientLogins, null);
+  }
+
+  /**
+   * @param tempRecords local folder where each temporary FTP file is recorded while it exists; on start, those an
+   *                    earlier run left (a killed process) are deleted from the FTP server. Null: none recorded
+   */
+  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, FtpLogins clientLogins, Path tempRecords) {
     this.config = config;
     this.budget = budget;
     this.clientLogins = clientLogins;
+    this.ledger = new TempFileLedger(tempRecords);
   }
 
   /** FTP connections carrying a transfer now. */
@@ -72,13 +84,36 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
   @Override
   public Future<?> start() {
     pool = new FtpConnectionPool(config, budget);
-    publisher = new FtpPublisher(config.target().dir());
+    publisher = new FtpPublisher(config.target().dir(), ledger);
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-relay", config.connections());
     // local: the request names a file on this host (edges reach relay nodes through RELAY_REMOTE)
     consumer = vertx.eventBus().localConsumer(Addresses.RELAY_FILE, this::relay);
     return consumer.completion()
         .onSuccess(v -> log.info("Relaying to {} with up to {} connections{}", config.target(),
-            config.connections(), clientLogins == null ? "" : ", logging in as each client (passthrough)"));
+            config.connections(), clientLogins == null ? "" : ", logging in as each client (passthrough)"))
+        .onSuccess(v -> ftpThreads.executeBlocking(this::removeLeftoverTempFiles, false)
+            .onFailure(e -> log.warn("Cannot remove temporary FTP files an earlier run left (tried again at the next"
+                + " start): {}", e.getMessage())));
+  }
+
+  /** The janitor: deletes the temporary files a killed earlier run left on the FTP server (see TempFileLedger). */
+  private Integer removeLeftoverTempFiles() throws IOException {
+    List<TempFileLedger.Entry> leftovers = ledger.leftovers();
+    if (leftovers.isEmpty()) {
+      return 0;
+    }
+    int removed = pool.withConnection(ftp -> {
+      int gone = 0;
+      for (TempFileLedger.Entry entry : leftovers) {
+        if (FtpPublisher.deleteQuietly(ftp, entry.remotePath())) {
+          ledger.forget(entry);
+          gone++;
+        }
+      }
+      return gone;
+    });
+    log.info("Removed {} temporary file(s) an earlier run left on the FTP server", removed);
+    return removed;
   }
 
   @Override
@@ -103,6 +138,8 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
           log.warn("Transfer {} to {} failed ({}): {}", request.transferId(), request.remotePath(), failure,
               error.getMessage());
           message.fail(failure.busCode(), describe(error));
+          // a temporary file whose delete failed with its connection: try again on a fresh one
+          ftpThreads.executeBlocking(this::removeLeftoverTempFiles, false);
         });
   }
 
@@ -138,6 +175,9 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     }
     if (error instanceof FtpSessionLost) {
       return Failure.FTP_BUSY;
+    }
+    if (error instanceof PublishFence.Superseded) {
+      return Failure.RELAY_UNAVAILABLE;
     }
     if (error instanceof NoSuchFileException) {
       return Failure.INTERNAL;
