@@ -70,6 +70,8 @@ final class FtpPublisher {
     } catch (IOException | RuntimeException e) {
       if (deleteQuietly(ftp, tempPath)) {
         ledger.forget(recorded);
+      } else {
+        ledger.abandon(recorded);
       }
       throw e;
     }
@@ -201,10 +203,16 @@ final class FtpPublisher {
     }
   }
 
-  /** Whether the file is gone: deleted, or never created (550); false when the connection failed. */
+  /**
+   * Whether the file is gone: deleted, or not there (a DELE refusal, 550 from vsftpd, 450 from Apache FtpServer,
+   * then checked with SIZE); false when it may still be there or the connection failed.
+   */
   static boolean deleteQuietly(FTPClient ftp, String path) {
     try {
-      return ftp.deleteFile(path) || FTPReply.isNegativePermanent(ftp.getReplyCode());
+      if (ftp.deleteFile(path) || FTPReply.isNegativePermanent(ftp.getReplyCode())) {
+        return true;
+      }
+      return ftp.sendCommand("SIZE", path) == FTPReply.FILE_UNAVAILABLE;
     } catch (IOException ignored) {
       // the connection failed; the ledger keeps the name for the janitor (and it is hidden: .ftpgw-*.part)
       return false;

@@ -108,11 +108,15 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
         if (FtpPublisher.deleteQuietly(ftp, entry.remotePath())) {
           ledger.forget(entry);
           gone++;
+        } else {
+          log.warn("Cannot remove the temporary file {} yet: {}", entry.remotePath(), ftp.getReplyString());
         }
       }
       return gone;
     });
-    log.info("Removed {} temporary file(s) an earlier run left on the FTP server", removed);
+    if (removed > 0) {
+      log.info("Removed {} temporary file(s) left on the FTP server by a killed run or a broken connection", removed);
+    }
     return removed;
   }
 

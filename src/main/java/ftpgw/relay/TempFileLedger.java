@@ -65,6 +65,16 @@ final class TempFileLedger {
     live.remove(entry.record());
   }
 
+  /**
+   * The attempt ended but could not delete its file (its connection failed): the record stays, now a leftover for
+   * the janitor.
+   */
+  void abandon(Entry entry) {
+    if (entry != null) {
+      live.remove(entry.record());
+    }
+  }
+
   /** Records of temporary files no attempt of this process is working on: an earlier run's, or failed deletes. */
   List<Entry> leftovers() throws IOException {
     List<Entry> found = new ArrayList<>();

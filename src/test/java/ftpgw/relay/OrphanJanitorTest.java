@@ -63,7 +63,7 @@ class OrphanJanitorTest {
 
     try (GatewayProcess restarted = GatewayProcess.start(config, dir.resolve("gw.json"))) {
       awaitTemporaryFiles(ftpRoot, false);
-      assertThat(restarted.output()).anyMatch(l -> l.contains("Removed 1 temporary file(s) an earlier run left"));
+      assertThat(restarted.output()).anyMatch(l -> l.contains("Removed 1 temporary file(s) left on the FTP server"));
     }
     assertThat(TestFiles.filesUnder(ftpRoot)).isEmpty();
     assertThat(TestFiles.filesUnder(dir.resolve("spool"))).as("no body, no record").isEmpty();
