@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 400, unit = TimeUnit.SECONDS)
 class ClusterFailoverRaceTest {
   /** Per FTP session: a 6 MiB STOR takes about 1.5 s, long enough to interrupt it. */
   private static final long FTP_BYTES_PER_SECOND = 4_000_000;
@@ -71,8 +71,8 @@ class ClusterFailoverRaceTest {
     try {
       Future<?> b = starters.submit(() -> start("relay-b"));
       Future<?> edge = starters.submit(() -> start("edge"));
-      b.get(90, TimeUnit.SECONDS);
-      edge.get(90, TimeUnit.SECONDS);
+      b.get(240, TimeUnit.SECONDS);
+      edge.get(240, TimeUnit.SECONDS);
     } finally {
       starters.shutdownNow();
     }
