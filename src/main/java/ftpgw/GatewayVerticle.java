@@ -56,8 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
   static final String RELAY_ACCOUNT = "ftpgw-relay";
   /** Under spool.dir: bodies a relay node is receiving from edges. */
   static final String RELAY_INBOUND = "relay-inbound";
-  /** Under spool.dir: the relay's records of its temporary files on the FTP server (the janitor's list). */
-  static final String FTP_TEMP_RECORDS = "ftp-temps";
+
 
   private GatewayConfig config;
   private FtpAccount relayAccount;
@@ -169,7 +168,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().mode() == AuthMode.PASSTHROUGH) {
       clientLogins = new FtpLogins(relayConfig, budget, config.auth().cacheFor());
     }
-    relay = new FtpRelayVerticle(relayConfig, budget, clientLogins, config.spool().dir().resolve(FTP_TEMP_RECORDS));
+    relay = new FtpRelayVerticle(relayConfig, budget, clientLogins, config.spool().dir());
     gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);
     gauge("ftpgw.ftp.connections.open", relay, FtpRelayVerticle::connectionsOpen);
     Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class TempFileLedger {
   private static final Logger log = LoggerFactory.getLogger(TempFileLedger.class);
-  private static final String SUFFIX = ".temp";
+  /** Records live in the spool folder, next to the bodies, as {@code .ftpgw-<id>.<random>.part.ftp-temp}. */
+  private static final String SUFFIX = ".ftp-temp";
   /** No ledger: nothing recorded (the clients' own logins in passthrough mode, which a restart cannot log in as). */
   static final TempFileLedger NONE = new TempFileLedger(null);
 
