@@ -63,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Under spool.dir: bodies a relay node is receiving from edges. */
   static final String RELAY_INBOUND = "relay-inbound";
 
+
   private GatewayConfig config;
   private FtpAccount relayAccount;
   private FtpServerVerticle ftpServer;
@@ -174,7 +175,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (config.auth().mode() == AuthMode.PASSTHROUGH) {
       clientLogins = new PassthroughPools(relayConfig, budget, config.auth().cacheFor());
     }
-    relay = new FtpRelayVerticle(relayConfig, budget, clientLogins);
+    relay = new FtpRelayVerticle(relayConfig, budget, clientLogins, config.spool().dir());
     gauge("ftpgw.ftp.connections.in.use", relay, FtpRelayVerticle::connectionsInUse);
     gauge("ftpgw.ftp.connections.open", relay, FtpRelayVerticle::connectionsOpen);
     Future<String> deployed = deployStage(relay, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))

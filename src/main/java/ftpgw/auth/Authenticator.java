@@ -41,6 +41,8 @@ public final class Authenticator {
   private final AuthConfig config;
   private final LoginCheck ftpLogins;
   private final FailedLogins failures;
+  /** Failures per user name: an address with one valid account must not guess another user's secret for ever. */
+  private final FailedLogins userFailures;
   private final Map<String, Pbkdf2Hash> hashes = new ConcurrentHashMap<>();
   /** Logins verified lately, keyed by an HMAC (with a per-process key) of user and secret: never the secret itself. */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
@@ -54,7 +56,8 @@ public final class Authenticator {
     this.vertx = vertx;
     this.config = config;
     this.ftpLogins = ftpLogins;
-    this.failures = new FailedLogins(config.maxFailures(), config.failureWindow(), config.blockFor());
+    this.failures = new FailedLogins("", config.maxFailures(), config.failureWindow(), config.blockFor());
+    this.userFailures = new FailedLogins("user", config.maxFailures(), config.failureWindow(), config.blockFor());
     new SecureRandom().nextBytes(cacheKey);
     if (config.mode() == AuthMode.PASSTHROUGH && ftpLogins == null) {
       throw new IllegalStateException("auth mode passthrough needs the relay's FTP login check");
@@ -98,16 +101,22 @@ public final class Authenticator {
     if (config.mode() == AuthMode.NONE) {
       return Future.succeededFuture(Caller.ANONYMOUS);
     }
+    HeaderCredentials credentials = authorization == null || authorization.isBlank() ? null
+        : HeaderCredentials.parse(authorization);
+    String user = credentials == null ? null : FailedLogins.key(credentials.user());
     long blocked = failures.blockedSeconds(address);
-    if (blocked > 0) {
-      return Future.failedFuture(Failure.LOGIN_BLOCKED.exception("too many failed logins from " + address
-          + "; try again in " + blocked + " s").withHeader("Retry-After", String.valueOf(blocked)));
+    long userBlocked = userFailures.blockedSeconds(user);
+    if (blocked > 0 || userBlocked > 0) {
+      long seconds = Math.max(blocked, userBlocked);
+      return Future.failedFuture(Failure.LOGIN_BLOCKED.exception((blocked > 0
+              ? "too many failed logins from " + address
+              : "too many failed logins as \"" + printable(user) + "\"") + "; try again in " + seconds + " s")
+          .withHeader("Retry-After", String.valueOf(seconds)));
     }
     if (authorization == null || authorization.isBlank()) {
       return Future.failedFuture(unauthorized("this gateway needs a login: send HTTP Basic credentials"
           + (config.mode() == AuthMode.USERS ? " or a bearer token" : " (your FTP user name and password)")));
     }
-    HeaderCredentials credentials = HeaderCredentials.parse(authorization);
     Future<Caller> checked = credentials == null
         ? Future.failedFuture(unauthorized("the Authorization header is neither Basic nor Bearer credentials"))
         : check(credentials);
@@ -116,10 +125,11 @@ public final class Authenticator {
         return Future.failedFuture(e);
       }
       failures.failed(address);
+      userFailures.failed(user);
       log.info("Failed login{} from {}", credentials == null ? "" : " as \"" + printable(credentials.user()) + "\"",
           address);
       return later(e);
-    }).onSuccess(caller -> failures.succeeded(address));
+    }).onSuccess(caller -> userFailures.succeeded(user)); // only this user's count: not the address's
   }
 
   private Future<Caller> check(HeaderCredentials credentials) {

@@ -54,10 +54,12 @@ final class ChunkPuller {
    *
    * @param onOpened  runs once {@code target} exists, before the first chunk is asked for
    * @param onWritten told how many leading bytes of {@code target} are written, each time that grows
+   * @param stop      failing it stops the pull at once with its cause (the edge left the cluster)
    */
   static Future<Void> pull(Vertx vertx, RemoteRelayRequest request, String relayNode, Path target,
-                           Duration chunkTimeout, Runnable onOpened, LongConsumer onWritten) {
+                           Duration chunkTimeout, Runnable onOpened, LongConsumer onWritten, Future<Void> stop) {
     ChunkPuller puller = new ChunkPuller(vertx, request, relayNode, chunkTimeout, onWritten);
+    stop.onFailure(puller.done::tryFail);
     return vertx.fileSystem().open(target.toString(), NEW_FILE).compose(file -> {
       puller.file = file;
       onOpened.run();

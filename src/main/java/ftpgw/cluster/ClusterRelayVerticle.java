@@ -1,10 +1,12 @@
 package ftpgw.cluster;
 
 import ftpgw.lifecycle.Stage;
+import ftpgw.relay.PublishFence;
 import ftpgw.relay.RelayClient;
 import ftpgw.spool.LiveBody;
 import ftpgw.spool.PrivateFiles;
 import ftpgw.transfer.Addresses;
+import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
@@ -13,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +26,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -40,9 +49,20 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private final Path inbound;
   private final Duration relayTimeout;
   private final Duration chunkTimeout;
+  /** How often the edges of pulls in progress are looked for among the cluster's members. */
+  private static final long MEMBERSHIP_CHECK_MILLIS = 500;
+
   private RelayClient localRelay;
   private String nodeId;
+  private ClusterView cluster;
   private MessageConsumer<JsonObject> consumer;
+  /** Pulls in progress, by inbound file: failing one's promise stops it (its edge left the cluster). */
+  private final Map<Path, Pull> pulls = new HashMap<>();
+  private long membershipTimer = -1;
+
+  /** A pull in progress from one edge. */
+  private record Pull(String edgeNode, Promise<Void> stop) {
+  }
 
   /**
    * @param inbound      folder for bodies being received (emptied at start: what a crash left is useless)
@@ -61,7 +81,9 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> start() {
-    nodeId = ClusterView.of(vertx).nodeId();
+    cluster = ClusterView.of(vertx);
+    nodeId = cluster.nodeId();
+    membershipTimer = vertx.setPeriodic(MEMBERSHIP_CHECK_MILLIS, t -> stopPullsFromLostEdges());
     localRelay = new RelayClient(vertx.eventBus(), relayTimeout);
     return vertx.executeBlocking(() -> {
       emptyInbound();
@@ -74,6 +96,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(membershipTimer);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -90,7 +113,10 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
       relayStarted.set(true);
       localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
     };
-    ChunkPuller.pull(vertx, request, nodeId, body, chunkTimeout, startRelay, live::written)
+    Pull pull = new Pull(edgeOf(request), Promise.promise());
+    pulls.put(body, pull);
+    PublishFence.register(body, () -> stillCurrent(request));
+    ChunkPuller.pull(vertx, request, nodeId, body, chunkTimeout, startRelay, live::written, pull.stop().future())
         .andThen(pulled -> {
           if (pulled.succeeded()) {
             log.debug("Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked", request.transferId(),
@@ -106,6 +132,8 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
                 ? published.future().transform(relayed -> Future.failedFuture(pullFailed))
                 : Future.failedFuture(pullFailed))
         .eventually(() -> {
+          pulls.remove(body, pull);
+          PublishFence.remove(body);
           live.release();
           return vertx.fileSystem().delete(body.toString()).otherwiseEmpty();
         })
@@ -116,6 +144,49 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
               error.getMessage());
           message.fail(failure.busCode(), error.getMessage());
         });
+  }
+
+  /**
+   * An edge that left the cluster (crashed, partitioned, stopped) will never send another chunk: stop its pulls now
+   * instead of after a chunk timeout, so that the relay's FTP session, cluster budget slot and worker thread are free
+   * (the live body is refused, the FTP upload broken off and its temporary file removed).
+   */
+  private void stopPullsFromLostEdges() {
+    if (pulls.isEmpty()) {
+      return;
+    }
+    List<String> members = cluster.members();
+    for (Pull pull : List.copyOf(pulls.values())) {
+      if (!members.contains(pull.edgeNode())) {
+        pull.stop().tryFail(Failure.RELAY_UNAVAILABLE.exception("edge node " + pull.edgeNode()
+            + " left the cluster; the transfer is retried from its spool when it is back"));
+      }
+    }
+  }
+
+  /** Asks the edge, blocking (an FTP thread asks), whether this pull's lease is still its current attempt. */
+  private boolean stillCurrent(RemoteRelayRequest request) throws IOException {
+    ChunkRequest ask = new ChunkRequest(request.transferId(), request.lease(), nodeId, 0, 0);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(chunkTimeout.toMillis())
+        .addHeader(EdgeRelayVerticle.ACTION, EdgeRelayVerticle.FENCE);
+    try {
+      vertx.eventBus().request(request.source(), ask.toJson(), options).toCompletionStage().toCompletableFuture()
+          .get(chunkTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Transfer {}: not publishing, the edge does not confirm this attempt ({})", request.transferId(),
+          e.getCause() == null ? e.toString() : e.getCause().getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while asking the edge about transfer " + request.transferId(), e);
+    }
+  }
+
+  /** The node id in a chunk source address ({@link Addresses#chunkSource}). */
+  private static String edgeOf(RemoteRelayRequest request) {
+    String source = request.source();
+    return source.substring(source.lastIndexOf('.') + 1);
   }
 
   private void emptyInbound() throws IOException {

@@ -40,6 +40,12 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(EdgeRelayVerticle.class);
   private static final OpenOptions READ_ONLY = new OpenOptions().setRead(true).setWrite(false).setCreate(false);
   private static final long MEMBERSHIP_CHECK_MILLIS = 500;
+  /**
+   * A message header on the chunk source: {@code fence} asks, without a chunk, whether the request's lease is still
+   * the current attempt (see {@link ftpgw.relay.PublishFence}); answered {@code {"current":true}} or CONFLICT.
+   */
+  static final String ACTION = "action";
+  static final String FENCE = "fence";
 
   /** One attempt at relaying one transfer. */
   private static final class Offer {
@@ -149,6 +155,11 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     if (offer == null || !offer.lease.equals(chunk.lease())) {
       message.fail(Failure.CONFLICT.busCode(), "transfer " + chunk.transferId()
           + " is not offered under this lease (finished, or given to another relay node)");
+      return;
+    }
+    if (FENCE.equals(message.headers().get(ACTION))) {
+      // the relay is about to publish: its attempt is the current one (a superseded one was answered above)
+      message.reply(new JsonObject().put("current", true));
       return;
     }
     long bytes = offer.request.bytes();

@@ -8,7 +8,9 @@ import static ftpgw.config.ConfigReader.require;
  * How accepted uploads are delivered: retries, waiting clients, status retention, shutdown.
  *
  * @param syncTimeout    a client that did not ask for async gets 202 + Location after waiting this long
- * @param maxAttempts    attempts per transfer before it fails (transient FTP failures only; permanent ones fail at once)
+ * @param maxAttempts    attempts of a synchronous upload not yet accepted before its client is told the failure
+ *                       (transient FTP failures only; permanent ones fail at once). An accepted (202, journalled)
+ *                       upload is retried until {@code maxAge}, a cancel or a permanent refusal
  * @param initialBackoff wait before the second attempt; doubled each time (with jitter) up to {@code maxBackoff}
  * @param maxBackoff     longest wait between attempts
  * @param maxAge         a transfer not delivered this long after it was accepted fails

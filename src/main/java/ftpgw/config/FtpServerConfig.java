@@ -1,6 +1,7 @@
 package ftpgw.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import static ftpgw.config.ConfigReader.require;
@@ -54,9 +55,17 @@ public record FtpServerConfig(boolean enabled, String host, int port, Path root,
         json.has("tls") ? FtpTlsConfig.fromJson(json.section("tls")) : null);
   }
 
-  /** Explicit FTPS (AUTH TLS) from a PKCS#12 or JKS keystore. */
-  public record FtpTlsConfig(Path keystore, Secret keystorePassword, boolean required) {
+  /**
+   * Explicit FTPS (AUTH TLS) from a PKCS#12 or JKS keystore; {@code cipherSuites}: offered suites, by default
+   * {@link TlsSuites#FORWARD_SECRET_AEAD}.
+   */
+  public record FtpTlsConfig(Path keystore, Secret keystorePassword, boolean required, List<String> cipherSuites) {
+    public FtpTlsConfig(Path keystore, Secret keystorePassword, boolean required) {
+      this(keystore, keystorePassword, required, TlsSuites.FORWARD_SECRET_AEAD);
+    }
+
     public FtpTlsConfig {
+      cipherSuites = cipherSuites == null ? TlsSuites.FORWARD_SECRET_AEAD : List.copyOf(cipherSuites);
       require(keystore != null, "ftpServer.tls.keystore must be set when ftpServer.tls is present");
     }
 
@@ -68,7 +77,7 @@ public record FtpServerConfig(boolean enabled, String host, int port, Path root,
     static FtpTlsConfig fromJson(ConfigReader json) {
       String keystore = json.string("keystore", null);
       return new FtpTlsConfig(keystore == null ? null : Path.of(keystore), json.secret("keystorePassword"),
-          json.bool("required", false));
+          json.bool("required", false), TlsSuites.fromJson(json, "ftpServer.tls.cipherSuites"));
     }
   }
 }

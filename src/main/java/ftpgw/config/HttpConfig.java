@@ -47,10 +47,17 @@ public record HttpConfig(String host, int port, int instances, long maxUploadByt
    * ({@code keystore} + {@code keystorePassword}); HTTP/2 is offered through ALPN when {@code http2} is true. Off by
    * default: Java's HttpClient (17) waits forever when an HTTP/2 answer comes before the end of its upload (a 401
    * or 413 refuses a body unread) and the rest of the body is declined with RST_STREAM; curl copes.
+   * {@code cipherSuites}: offered suites, by default {@link TlsSuites#FORWARD_SECRET_AEAD}.
    */
   public record HttpTlsConfig(Path keyPath, Path certPath, Path keystore, Secret keystorePassword,
-                              String keystoreType, boolean http2) {
+                              String keystoreType, boolean http2, List<String> cipherSuites) {
+    public HttpTlsConfig(Path keyPath, Path certPath, Path keystore, Secret keystorePassword, String keystoreType,
+                         boolean http2) {
+      this(keyPath, certPath, keystore, keystorePassword, keystoreType, http2, TlsSuites.FORWARD_SECRET_AEAD);
+    }
+
     public HttpTlsConfig {
+      cipherSuites = cipherSuites == null ? TlsSuites.FORWARD_SECRET_AEAD : List.copyOf(cipherSuites);
       boolean pem = keyPath != null || certPath != null;
       require(pem != (keystore != null),
           "http.tls needs either keyPath + certPath (PEM) or keystore (PKCS#12/JKS), not both and not neither");
@@ -62,7 +69,8 @@ public record HttpConfig(String host, int port, int instances, long maxUploadByt
 
     static HttpTlsConfig fromJson(ConfigReader json) {
       return new HttpTlsConfig(path(json, "keyPath"), path(json, "certPath"), path(json, "keystore"),
-          json.secret("keystorePassword"), json.string("keystoreType", "PKCS12"), json.bool("http2", false));
+          json.secret("keystorePassword"), json.string("keystoreType", "PKCS12"), json.bool("http2", false),
+          TlsSuites.fromJson(json, "http.tls.cipherSuites"));
     }
   }
 

@@ -16,10 +16,15 @@ final class RetryPolicy {
     this.config = config;
   }
 
-  /** Whether {@code transfer}, which just failed its latest attempt with {@code failure}, gets another one. */
+  /**
+   * Whether {@code transfer}, which just failed its latest attempt with {@code failure}, gets another one. An accepted
+   * (journalled, answered 202) transfer is ended only by its age, a cancel or a permanent refusal: transient failures
+   * retry it however many attempts that takes. {@code delivery.maxAttempts} bounds only a synchronous upload that
+   * was never accepted: its waiting client gets the failure, and nothing the gateway promised is lost.
+   */
   boolean retries(Transfer transfer, Failure failure) {
     return failure.retryable()
-        && transfer.attempts() < config.maxAttempts()
+        && (transfer.durable() || transfer.attempts() < config.maxAttempts())
         && Duration.between(transfer.createdAt(), Instant.now()).compareTo(config.maxAge()) < 0;
   }
 

@@ -183,6 +183,8 @@ public final class FtpServerVerticle extends VerticleBase implements Stage {
     factory.setKeystorePassword(tls.keystorePassword().reveal());
     factory.setKeyPassword(tls.keystorePassword().reveal());
     factory.setSslProtocol(protocols);
+    // forward-secret AEAD suites only, unless configured otherwise (the JDK's defaults include static RSA)
+    factory.setEnabledCipherSuites(tls.cipherSuites().toArray(String[]::new));
     return factory.createSslConfiguration();
   }
 

@@ -34,6 +34,8 @@ final class ListenerOptions {
       return options;
     }
     options.setSsl(true);
+    // forward-secret AEAD suites only, unless configured otherwise (the JDK's defaults include static RSA)
+    tls.cipherSuites().forEach(options::addEnabledCipherSuite);
     if (tls.keyPath() != null) {
       options.setKeyCertOptions(new PemKeyCertOptions().setKeyPath(tls.keyPath().toString())
           .setCertPath(tls.certPath().toString()));

@@ -4,11 +4,13 @@ import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpServerFileUpload;
+import ftpgw.transfer.GatewayException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import ftpgw.transfer.GatewayException;
+import io.vertx.core.streams.ReadStream;
 
 import java.util.function.Function;
 
@@ -26,10 +28,14 @@ final class MultipartReceiver {
 
   private final Promise<Received> result = Promise.promise();
   private Future<SpooledBody> file;
+  private FilePart part;
+  /** Why the form is refused whatever its file part reports (a truncated body: the part's reader fails too). */
+  private Throwable verdict;
   private String fileName;
   private String queryFolder;
 
-  MultipartReceiver(HttpServerRequest request, Function<HttpServerFileUpload, Future<SpooledBody>> receiver) {
+  MultipartReceiver(Vertx vertx, HttpServerRequest request,
+                    Function<ReadStream<Buffer>, Future<SpooledBody>> receiver) {
     request.setExpectMultipart(true);
     request.uploadHandler(upload -> {
       if (!FILE_FIELD.equals(upload.name())) {
@@ -42,7 +48,8 @@ final class MultipartReceiver {
         return;
       }
       fileName = upload.filename();
-      file = receiver.apply(upload);
+      part = new FilePart(upload);
+      file = receiver.apply(part);
       file.onFailure(this::fail);
     });
     request.exceptionHandler(e -> fail(failureOf(e)));
@@ -52,6 +59,8 @@ final class MultipartReceiver {
         return;
       }
       String folder = request.getFormAttribute(FOLDER_FIELD);
+      part.requestEnded(vertx, truncated -> verdict = truncated);
+      file.onComplete(done -> part.settled(vertx));
       file.onSuccess(body -> result.tryComplete(new Received(body, fileName, folder != null ? folder : queryFolder)));
     });
   }
@@ -95,7 +104,8 @@ final class MultipartReceiver {
    * Fails the form once its file part, if any, has finished with the spool: the caller then discards the spool file,
    * which must not be created (or still be written) after that.
    */
-  private void fail(Throwable error) {
+  private void fail(Throwable failure) {
+    Throwable error = verdict != null ? verdict : failure;
     if (file == null || file.isComplete()) {
       result.tryFail(error);
     } else {

@@ -140,7 +140,7 @@ final class UploadHandler {
     ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
-    MultipartReceiver form = new MultipartReceiver(request,
+    MultipartReceiver form = new MultipartReceiver(vertx, request,
         upload -> receive(upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
     form.folder(request.getParam("path"));
     expectContinue(request);

@@ -52,8 +52,9 @@ public final class FtpConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on a pooled connection. A connection that fails with an I/O error is discarded; when it was a
-   * reused one (it may have been dropped by the server while idle), the work runs once more on a fresh connection.
+   * Runs {@code work} on a pooled connection. A connection that fails with an I/O error, or whose session died right
+   * after a refusal ({@link FtpSessionLost}), is discarded; when it was a reused one (it may have been dropped by the
+   * server while idle), the work runs once more on a fresh connection.
    */
   public <T> T withConnection(FtpWork<T> work) throws IOException {
     boolean retried = false;
@@ -64,9 +65,19 @@ public final class FtpConnectionPool implements AutoCloseable {
         T result = work.run(ftp);
         giveBack(ftp);
         return result;
-      } catch (FtpReplyException e) {
+      } catch (PublishFence.Superseded e) {
         giveBack(ftp);
         throw e;
+      } catch (FtpReplyException e) {
+        if (sessionAlive(ftp, e)) {
+          giveBack(ftp);
+          throw e;
+        }
+        invalidate(ftp);
+        if (retried || !reused) {
+          throw new FtpSessionLost(e);
+        }
+        retried = true;
       } catch (IOException | RuntimeException e) {
         invalidate(ftp);
         if (retried || !reused || !(e instanceof IOException)) {
@@ -113,6 +124,24 @@ public final class FtpConnectionPool implements AutoCloseable {
     FTPClient ftp = borrow();
     factory.takeFresh(ftp);
     return new Lease(ftp);
+  }
+
+  /**
+   * Whether the session that answered {@code refusal} still stands. vsftpd reports a dying session with a 500 (its
+   * "OOPS" replies) and closes it: that reply says nothing about the file. A permanent refusal costs one NOOP to tell.
+   */
+  private static boolean sessionAlive(FTPClient ftp, FtpReplyException refusal) {
+    if (refusal.replyCode() == 421 || refusal.getMessage().contains("OOPS")) {
+      return false;
+    }
+    if (refusal.replyCode() < 500) {
+      return true; // transient anyway: the pool's test on borrow weeds out a dead one
+    }
+    try {
+      return ftp.isConnected() && (ftp.sendNoOp() || ftp.getReplyCode() != 421);
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /** Opens one logged-in connection and keeps it idle in the pool: fails as the login fails (e.g. 530). */

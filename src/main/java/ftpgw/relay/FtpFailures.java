@@ -42,6 +42,12 @@ public final class FtpFailures {
       }
       return code >= 400 && code < 500 ? Failure.FTP_BUSY : Failure.FTP_REFUSED;
     }
+    if (error instanceof FtpSessionLost) {
+      return Failure.FTP_BUSY; // the session died (vsftpd's "500 OOPS"): no verdict on the file, a new one may do
+    }
+    if (error instanceof PublishFence.Superseded) {
+      return Failure.RELAY_UNAVAILABLE; // a newer attempt of the transfer owns it now
+    }
     if (error instanceof NoSuchFileException) {
       return Failure.INTERNAL;
     }
@@ -57,7 +63,7 @@ public final class FtpFailures {
   /** What happened with {@code target}, for a client, a log line or a readiness check. */
   public static String describe(FtpTarget target, Throwable error) {
     String server = "FTP server " + target.host() + ":" + target.port();
-    if (error instanceof FtpReplyException) {
+    if (error instanceof FtpReplyException || error instanceof FtpSessionLost) {
       return server + ": " + error.getMessage();
     }
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {

@@ -12,8 +12,10 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder, SIZE to check
@@ -31,9 +33,17 @@ final class FtpPublisher {
    */
   private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
+  private final TempFileLedger ledger;
+
   /** @param baseDir remote folder under which all paths land ("" for the login's home) */
   FtpPublisher(String baseDir) {
+    this(baseDir, TempFileLedger.NONE);
+  }
+
+  /** @param ledger where each temporary file is recorded while it exists, for the janitor after a crash */
+  FtpPublisher(String baseDir, TempFileLedger ledger) {
     this.baseDir = baseDir;
+    this.ledger = ledger;
   }
 
   /** Returns the path the file now has on the server, relative to the login's home. */
@@ -41,10 +51,11 @@ final class FtpPublisher {
     String finalPath = join(baseDir, request.remotePath());
     int slash = finalPath.lastIndexOf('/');
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
-    // a live attempt has its own temporary name: should it outlive its caller's patience, the attempt that follows
-    // from the spooled copy never shares a file with it
-    String tempPath = join(folder, ".ftpgw-" + request.transferId() + (request.live() ? ".live" : "") + ".part");
+    // every attempt has its own temporary name: one that outlives its caller's patience (a paused relay node, a
+    // restarted edge) never shares a file with the attempt that follows, so it only ever deletes its own
+    String tempPath = join(folder, tempName(request.transferId()));
 
+    TempFileLedger.Entry recorded = ledger.record(tempPath);
     try {
       storeInFolder(ftp, folder, tempPath, request);
       long size = remoteSize(ftp, tempPath);
@@ -52,10 +63,16 @@ final class FtpPublisher {
         throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
             + request.bytes());
       }
+      PublishFence.confirm(request);
       rename(ftp, tempPath, finalPath);
+      ledger.forget(recorded);
       return finalPath;
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(ftp, tempPath);
+      if (deleteQuietly(ftp, tempPath)) {
+        ledger.forget(recorded);
+      } else {
+        ledger.abandon(recorded);
+      }
       throw e;
     }
   }
@@ -144,6 +161,11 @@ final class FtpPublisher {
 
   private static long remoteSize(FTPClient ftp, String path) throws IOException {
     int code = ftp.sendCommand("SIZE", path);
+    if (code == FTPReply.FILE_UNAVAILABLE || code == FTPReply.FILE_ACTION_NOT_TAKEN) {
+      // our own file, stored a moment ago, is gone (removed behind our back): no verdict on the upload, try again
+      throw new IOException("the FTP server lost " + path + " right after STOR (SIZE: "
+          + ftp.getReplyString().trim() + "); trying again");
+    }
     if (code != FTPReply.FILE_STATUS) {
       throw FtpReplyException.refused(ftp, "SIZE " + path);
     }
@@ -181,12 +203,26 @@ final class FtpPublisher {
     }
   }
 
-  private static void deleteQuietly(FTPClient ftp, String path) {
+  /**
+   * Whether the file is gone: deleted, or not there (a DELE refusal, 550 from vsftpd, 450 from Apache FtpServer,
+   * then checked with SIZE); false when it may still be there or the connection failed.
+   */
+  static boolean deleteQuietly(FTPClient ftp, String path) {
     try {
-      ftp.deleteFile(path);
+      if (ftp.deleteFile(path) || FTPReply.isNegativePermanent(ftp.getReplyCode())) {
+        return true;
+      }
+      return ftp.sendCommand("SIZE", path) == FTPReply.FILE_UNAVAILABLE;
     } catch (IOException ignored) {
-      // the connection failed; the temporary name is hidden and recognisable (.ftpgw-*.part)
+      // the connection failed; the ledger keeps the name for the janitor (and it is hidden: .ftpgw-*.part)
+      return false;
     }
+  }
+
+  /** {@code .ftpgw-<id>.<random>.part}: hidden, recognisable, and this attempt's alone. */
+  static String tempName(String transferId) {
+    return ".ftpgw-" + transferId + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+        + ".part";
   }
 
   private static String join(String folder, String path) {

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Drains spooled files to the target FTP server: answers {@link Addresses#RELAY_FILE} by publishing the file over a
@@ -28,6 +30,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
   private final RelayConfig config;
   private final ConnectionBudget budget;
   private final PassthroughPools clientLogins;
+  private final TempFileLedger ledger;
   private volatile FtpConnectionPool pool;
   private FtpPublisher publisher;
   private WorkerExecutor ftpThreads;
@@ -42,9 +45,18 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
    * @param clientLogins the clients' own FTP logins (auth mode passthrough), or null
    */
   public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, PassthroughPools clientLogins) {
+    this(config, budget, clientLogins, null);
+  }
+
+  /**
+   * @param tempRecords local folder where each temporary FTP file is recorded while it exists; on start, those an
+   *                    earlier run left (a killed process) are deleted from the FTP server. Null: none recorded
+   */
+  public FtpRelayVerticle(RelayConfig config, ConnectionBudget budget, PassthroughPools clientLogins, Path tempRecords) {
     this.config = config;
     this.budget = budget;
     this.clientLogins = clientLogins;
+    this.ledger = new TempFileLedger(tempRecords);
   }
 
   /** FTP connections carrying a transfer now. */
@@ -87,13 +99,40 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
   @Override
   public Future<?> start() {
     pool = new FtpConnectionPool(config, budget);
-    publisher = new FtpPublisher(config.target().dir());
+    publisher = new FtpPublisher(config.target().dir(), ledger);
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-relay", config.connections());
     // local: the request names a file on this host (edges reach relay nodes through RELAY_REMOTE)
     consumer = vertx.eventBus().localConsumer(Addresses.RELAY_FILE, this::relay);
     return consumer.completion()
         .onSuccess(v -> log.info("Relaying to {} with up to {} connections{}", config.target(),
-            config.connections(), clientLogins == null ? "" : ", logging in as each client (passthrough)"));
+            config.connections(), clientLogins == null ? "" : ", logging in as each client (passthrough)"))
+        .onSuccess(v -> ftpThreads.executeBlocking(this::removeLeftoverTempFiles, false)
+            .onFailure(e -> log.warn("Cannot remove temporary FTP files an earlier run left (tried again at the next"
+                + " start): {}", e.getMessage())));
+  }
+
+  /** The janitor: deletes the temporary files a killed earlier run left on the FTP server (see TempFileLedger). */
+  private Integer removeLeftoverTempFiles() throws IOException {
+    List<TempFileLedger.Entry> leftovers = ledger.leftovers();
+    if (leftovers.isEmpty()) {
+      return 0;
+    }
+    int removed = pool.withConnection(ftp -> {
+      int gone = 0;
+      for (TempFileLedger.Entry entry : leftovers) {
+        if (FtpPublisher.deleteQuietly(ftp, entry.remotePath())) {
+          ledger.forget(entry);
+          gone++;
+        } else {
+          log.warn("Cannot remove the temporary file {} yet: {}", entry.remotePath(), ftp.getReplyString());
+        }
+      }
+      return gone;
+    });
+    if (removed > 0) {
+      log.info("Removed {} temporary file(s) left on the FTP server by a killed run or a broken connection", removed);
+    }
+    return removed;
   }
 
   @Override
@@ -118,6 +157,8 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
           log.warn("Transfer {} to {} failed ({}): {}", request.transferId(), request.remotePath(), failure,
               error.getMessage());
           message.fail(failure.busCode(), describe(error));
+          // a temporary file whose delete failed with its connection: try again on a fresh one
+          ftpThreads.executeBlocking(this::removeLeftoverTempFiles, false);
         });
   }
 

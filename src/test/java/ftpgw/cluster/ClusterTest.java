@@ -54,6 +54,7 @@ class ClusterTest {
   private static final Pattern NODE_LINE = Pattern.compile("Node (\\S+) with roles");
 
   private Path dir;
+  private Path hazelcastXml;
   private ObservedFtpServer ftp;
   private final Map<String, GatewayProcess> nodes = new LinkedHashMap<>();
   private final Map<String, JsonObject> configs = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ class ClusterTest {
     this.dir = dir;
     ftp = ObservedFtpServer.start(dir, FTP_BUDGET, FTP_BYTES_PER_SECOND);
     Path hazelcast = writeHazelcastXml();
+    hazelcastXml = hazelcast;
     configs.put("relay-a", relayNode("relay-a"));
     configs.put("relay-b", relayNode("relay-b"));
     configs.put("edge", edgeNode());
@@ -190,7 +192,16 @@ class ClusterTest {
     assertThat(new JsonObject(new Http(port(survivor)).get("/transfers/" + id).body()).getString("state"))
         .isEqualTo("delivered");
     nodes.remove(victim).close();
+    // every attempt has a temporary file of its own: the killed node's is removed by its janitor when it restarts
+    start(victim, writeHazelcastXmlPath());
+    for (int i = 0; i < 600 && TestFiles.filesUnder(ftp.root()).stream().anyMatch(f -> f.contains(".ftpgw-")); i++) {
+      Thread.sleep(50);
+    }
     assertNothingStray();
+  }
+
+  private Path writeHazelcastXmlPath() {
+    return hazelcastXml;
   }
 
   private void start(String name, Path hazelcast) {

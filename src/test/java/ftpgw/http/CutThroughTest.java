@@ -133,7 +133,7 @@ class CutThroughTest {
 
   private Optional<Path> livePart() {
     try (Stream<Path> files = Files.walk(gateway.ftpRoot())) {
-      return files.filter(p -> p.getFileName().toString().matches("\\.ftpgw-.*\\.live\\.part")).findFirst();
+      return files.filter(p -> p.getFileName().toString().matches("\\.ftpgw-.*\\.part")).findFirst();
     } catch (IOException e) {
       return Optional.empty(); // a folder vanished while walking: look again
     }

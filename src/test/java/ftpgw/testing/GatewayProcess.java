@@ -73,6 +73,19 @@ public final class GatewayProcess implements AutoCloseable {
     return gateway;
   }
 
+  /** The JVM's process id (for signals such as SIGSTOP / SIGCONT). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends {@code signal} (e.g. "STOP", "CONT") with kill(1). */
+  public void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL: no shutdown hook runs. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
