@@ -25,7 +25,7 @@ public final class TlsSuites {
 
   /** {@code cipherSuites} of a {@code tls} section (key named {@code where} in messages), or the default. */
   static List<String> fromJson(ConfigReader json, String where) {
-    Object value = json.json().getValue("cipherSuites");
+    Object value = json.value("cipherSuites");
     if (value == null) {
       return FORWARD_SECRET_AEAD;
     }

@@ -3,6 +3,7 @@ package ftpgw.testing;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -60,9 +61,13 @@ public final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
-  /** Waits up to {@code seconds} for {@code condition} to hold (a loaded machine may be slow to render). */
+  /**
+   * Waits up to {@code seconds} for {@code condition} to hold (a loaded machine may be slow to render); an element
+   * the page redrew meanwhile only means "ask again".
+   */
   public <T> T waitFor(int seconds, ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100)).until(condition);
+    return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100))
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   public Object script(String js, Object... args) {

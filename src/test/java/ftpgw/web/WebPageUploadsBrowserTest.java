@@ -111,11 +111,24 @@ class WebPageUploadsBrowserTest {
     gateway = GatewayProcess.start(config, dir.resolve("gateway.json"));
     browser.open(base + "/");
     browser.waitFor(30, ExpectedConditions.visibilityOfElementLocated(By.id("app-view")));
-    // the browser kept the upload's URL: the same file, chosen again, goes on from the gateway's offset
-    if (browser.findAll(".uppy-Dashboard-Item").isEmpty()) {
-      choose(List.of(big));
-    }
-    startUpload();
+    // the page remembers the upload and asks for its file again ("Session restored … re-select it"): chosen
+    // again, it goes on from the gateway's offset under the upload URL the browser kept
+    browser.waitFor(30, d -> browser.find("#uploader").getText().contains("re-select"));
+    choose(List.of(big));
+    // the restored upload goes on by itself, or waits for its button, depending on where it stopped
+    browser.waitFor(30, d -> {
+      List<WebElement> upload = browser.findAll(".uppy-StatusBar-actionBtn--upload");
+      if (!upload.isEmpty() && upload.get(0).isEnabled()) {
+        upload.get(0).click();
+        return true;
+      }
+      List<WebElement> resume = browser.findAll("button[title='Resume']");
+      if (!resume.isEmpty()) {
+        resume.get(0).click();
+        return true;
+      }
+      return !browser.findAll("button[title='Pause']").isEmpty() || !finishedHashes().isEmpty();
+    });
 
     browser.waitFor(180, d -> finishedHashes().size() == 1);
     assertThat(finishedHashes()).containsExactly(TestFiles.sha256(big));
@@ -133,18 +146,18 @@ class WebPageUploadsBrowserTest {
     Files.copy(file, ftpRoot().resolve("fetch-me.bin"));
     browser.find("#refresh").click();
     browser.waitFor(30, d -> row("fetch-me.bin") != null);
-    row("fetch-me.bin").findElement(By.cssSelector("a")).click();
+    clickIn("fetch-me.bin", "a");
     Path downloaded = dir.resolve("downloads/fetch-me.bin");
     browser.waitFor(60, d -> Files.exists(downloaded) && TestFiles.sha256(downloaded).equals(TestFiles.sha256(file)));
 
-    row("fetch-me.bin").findElement(By.cssSelector("button[aria-label^='Rename']")).click();
+    clickIn("fetch-me.bin", "button[aria-label^='Rename']");
     browser.waitFor(10, ExpectedConditions.alertIsPresent()).sendKeys("renamed.bin");
     browser.driver().switchTo().alert().accept();
     browser.waitFor(30, d -> row("renamed.bin") != null);
     assertThat(ftpRoot().resolve("renamed.bin")).exists();
     assertThat(ftpRoot().resolve("fetch-me.bin")).doesNotExist();
 
-    row("renamed.bin").findElement(By.cssSelector("button[aria-label^='Delete']")).click();
+    clickIn("renamed.bin", "button[aria-label^='Delete']");
     browser.waitFor(10, ExpectedConditions.alertIsPresent()).accept();
     browser.waitFor(30, d -> row("renamed.bin") == null);
     assertThat(ftpRoot().resolve("renamed.bin")).doesNotExist();
@@ -170,7 +183,11 @@ class WebPageUploadsBrowserTest {
 
   /** Chooses files in Uppy's file input, as the file dialog would. */
   private void choose(List<Path> files) {
-    WebElement input = browser.find(".uppy-Dashboard-input");
+    if (browser.findAll(".uppy-Dashboard-input").isEmpty()) { // a list of files is shown: "+ Add more" has the input
+      browser.find(".uppy-DashboardContent-addMore").click();
+    }
+    WebElement input = browser.waitFor(10, d -> browser.findAll(".uppy-Dashboard-input").stream().findFirst()
+        .orElse(null));
     browser.script("arguments[0].style.display = 'block'; arguments[0].hidden = false;", input);
     input.sendKeys(files.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining("\n")));
     browser.waitFor(20, d -> browser.findAll(".uppy-Dashboard-Item").size() >= files.size());
@@ -191,6 +208,18 @@ class WebPageUploadsBrowserTest {
   private List<String> finishedHashes() {
     return browser.findAll("#finished tbody td.hash").stream().map(WebElement::getText)
         .filter(t -> t.matches(HASH)).toList();
+  }
+
+  /** Clicks {@code css} in the listing's row of {@code name}, again if the listing was redrawn in between. */
+  private void clickIn(String name, String css) {
+    browser.waitFor(20, d -> {
+      try {
+        row(name).findElement(By.cssSelector(css)).click();
+        return true;
+      } catch (NullPointerException notYetListed) {
+        return false;
+      }
+    });
   }
 
   private WebElement row(String name) {
