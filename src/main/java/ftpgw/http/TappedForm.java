@@ -45,6 +45,7 @@ final class TappedForm {
   private String fileName;
   private String formFolder;
   private String queryFolder;
+  private Throwable failure;
   /** The last four bytes of the part head read so far, to see its end without decoding it each time. */
   private int headTail;
 
@@ -303,9 +304,10 @@ final class TappedForm {
    * dropped (by the tap, once the failure is answered).
    */
   private void fail(Throwable error) {
-    if (state == State.DONE && result.future().isComplete()) {
-      return;
+    if (failure != null || result.future().isComplete()) {
+      return; // the first reason is the answer (the spool then fails too, as told)
     }
+    failure = error;
     state = State.DONE;
     body.resume(); // whatever still arrives is given back unread
     if (file != null) {
