@@ -370,9 +370,10 @@ form_per_connection() {
   local i pids=() args
   for ((i = 0; i < $2; i++)); do
     args=()
-    while read -r name; do
+    local file
+    while read -r file; do
       [ ${#args[@]} = 0 ] || args+=(--next)
-      args+=("${curl_opts[@]}" -F "file=@$name" -F "path=$3" "$form_url")
+      args+=("${curl_opts[@]}" -F "file=@$file" -F "path=$3" "$form_url")
     done < <(awk -v n="$2" -v i="$i" 'NR % n == i' "$work/$1.names")
     [ ${#args[@]} -gt 0 ] || continue
     (cd "$(src_of "$1")" && curl "${args[@]}") &
@@ -425,7 +426,8 @@ run_case() {
   kib=$(peak_rss_kib)
   [ -z "${peak[$name]:-}" ] || [ "$kib" -gt "${peak[$name]}" ] && peak[$name]=$kib
   verify_and_clear "$workload" "$folder"
-  printf '  %-14s run %d: %6d ms\n' "$name" "$run" $(((t1 - t0) / 1000000))
+  printf '  %-14s run %d: %6d ms, %5.1f CPU-s, peak RSS %4d MiB\n' "$name" "$run" $(((t1 - t0) / 1000000)) \
+    "$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}')" $((kib / 1024))
 }
 
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -526,8 +528,8 @@ fi
 for w in w1 w2; do
   total=$w1_total
   [ "$w" = w2 ] && total=$w2_total
-  check "${w^^} form within 10% of PUT: $(mbs "$w.form" "$total") vs $(mbs "$w.put" "$total") MB/s," \
-    "$(per_gib "$w.form" "$total") vs $(per_gib "$w.put" "$total") CPU-s/GiB" \
+  check "${w^^} form within 10% of PUT: $(mbs "$w.form" "$total") vs $(mbs "$w.put" "$total") MB/s, $(per_gib \
+    "$w.form" "$total") vs $(per_gib "$w.put" "$total") CPU-s/GiB" \
     "$(mbs "$w.form" "$total") >= 0.9 * $(mbs "$w.put" "$total") && $(per_gib "$w.form" "$total") <= 1.1 * $(per_gib "$w.put" "$total")"
 done
 for c in w1.put w1.form w2.put w2.form w3.put w3.form; do
