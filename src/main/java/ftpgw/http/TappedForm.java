@@ -19,13 +19,12 @@ import java.util.function.Function;
  * every chunk to the heap (twice) and leave it as garbage. Same form as {@link MultipartReceiver}: one part named
  * {@code file} with a file name, an optional {@code path} field, other parts read and ignored.
  *
- * <p>Runs on the connection's event loop. The search for the boundary looks at the CR bytes only (Netty's indexOf),
- * so the part's bytes are not copied; a boundary split across two chunks is held back as the part of it that matched.
+ * <p>Runs on the connection's event loop. The search for the boundary reads about one byte in the delimiter's length
+ * (Horspool) and copies nothing; a boundary split across two chunks is held back as the part of it that matched.
  */
 final class TappedForm {
   private static final int MAX_PART_HEAD = 16 * 1024;
   private static final int MAX_FIELD = 16 * 1024;
-  private static final byte CR = '\r';
 
   private enum State { BODY, AFTER_DELIMITER, PART_HEAD, EPILOGUE, DONE }
 
@@ -33,6 +32,8 @@ final class TappedForm {
 
   private final TappedBody body;
   private final byte[] delimiter;
+  /** How far the search may move on when a byte is under the delimiter's last (Boyer-Moore-Horspool). */
+  private final int[] skip = new int[256];
   private final Function<ReadStream<Buffer>, Future<SpooledBody>> receiver;
   private final Promise<MultipartReceiver.Received> result = Promise.promise();
   private final ByteArrayOutputStream small = new ByteArrayOutputStream();
@@ -53,6 +54,10 @@ final class TappedForm {
   TappedForm(TappedBody body, String boundary, Function<ReadStream<Buffer>, Future<SpooledBody>> receiver) {
     this.body = body;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    java.util.Arrays.fill(skip, delimiter.length);
+    for (int k = 0; k < delimiter.length - 1; k++) {
+      skip[delimiter[k] & 0xff] = delimiter.length - 1 - k;
+    }
     this.receiver = receiver;
     TapMeters.formTapped();
     body.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off: " + e.getMessage())));
@@ -130,27 +135,39 @@ final class TappedForm {
       emit(Buffer.buffer().appendBytes(delimiter, 0, matched));
       matched = 0;
     }
+    // Horspool: look at the byte under the delimiter's last one and skip by where that byte last occurs in the
+    // delimiter; on random data about one byte in the delimiter's length is read
     int from = pos;
-    while (true) {
-      int cr = chunk.indexOf(pos, end, CR);
-      if (cr < 0) {
-        emit(chunk, from, end);
+    int last = delimiter.length - 1;
+    int at = pos;
+    while (at + last < end) {
+      byte under = chunk.getByte(at + last);
+      if (under == delimiter[last] && delimiterAt(chunk, at, delimiter.length)) {
+        emit(chunk, from, at);
+        return delimiterFound(at + delimiter.length);
+      }
+      at += skip[under & 0xff];
+    }
+    // the positions skipped cannot start a delimiter (a byte inside this chunk differs): the rest may start one
+    for (; at < end; at++) {
+      if (delimiterAt(chunk, at, end - at)) {
+        emit(chunk, from, at);
+        matched = end - at; // held back until the next chunk says whether it is a delimiter
         return end;
       }
-      int k = 1;
-      while (k < delimiter.length && cr + k < end && chunk.getByte(cr + k) == delimiter[k]) {
-        k++;
-      }
-      if (k == delimiter.length || cr + k == end) {
-        emit(chunk, from, cr);
-        if (k < delimiter.length) {
-          matched = k; // held back until the next chunk says whether it is a delimiter
-          return end;
-        }
-        return delimiterFound(cr + k);
-      }
-      pos = cr + 1;
     }
+    emit(chunk, from, end);
+    return end;
+  }
+
+  /** Whether the {@code length} bytes at {@code at} are the delimiter's first {@code length}. */
+  private boolean delimiterAt(ByteBuf chunk, int at, int length) {
+    for (int k = 0; k < length; k++) {
+      if (chunk.getByte(at + k) != delimiter[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private int delimiterFound(int pos) {

@@ -82,6 +82,8 @@ public final class JvmDefaults {
           Thread.currentThread().interrupt();
         }
       }, "ftpgw-stop-gateway"));
+      // this JVM only waits from here on: a full collection lets it give back the heap it committed at start-up
+      System.gc();
       return Optional.of(gateway.waitFor());
     } catch (java.io.IOException e) {
       System.err.println("ftpgw: cannot start the gateway's JVM with its default settings (" + e.getMessage()
