@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.streams.ReadStream;
 
 import java.io.ByteArrayOutputStream;
@@ -34,6 +35,8 @@ final class TappedForm {
   private final byte[] delimiter;
   /** How far the search may move on when a byte is under the delimiter's last (Boyer-Moore-Horspool). */
   private final int[] skip = new int[256];
+  /** Parts seen so far: bounded as Vert.x's decoder bounds form fields, so a form cannot go on for ever. */
+  private int parts;
   private final Function<ReadStream<Buffer>, Future<SpooledBody>> receiver;
   private final Promise<MultipartReceiver.Received> result = Promise.promise();
   private final ByteArrayOutputStream small = new ByteArrayOutputStream();
@@ -221,6 +224,10 @@ final class TappedForm {
   }
 
   private void startPart(String head) {
+    if (++parts > HttpServerOptions.DEFAULT_MAX_FORM_FIELDS) {
+      throw Failure.TOO_LARGE.exception("the form has too many fields: at most "
+          + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS + " are read; send the file and the path field only");
+    }
     String name = null;
     String partFileName = null;
     for (String line : head.split("\r\n")) {
@@ -245,14 +252,51 @@ final class TappedForm {
     }
   }
 
-  /** A parameter of a Content-Disposition value ({@code name="x"} or {@code name=x}), or null. */
-  private static String param(String value, String key) {
-    for (String param : value.split(";")) {
-      String[] pair = param.trim().split("=", 2);
-      if (pair.length == 2 && pair[0].trim().equalsIgnoreCase(key)) {
-        String v = pair[1].trim();
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+  /**
+   * A parameter of a Content-Disposition value ({@code name="x"} or {@code name=x}), or null. A quoted value is
+   * read as RFC 7578 and RFC 9110 quoted-strings are: up to its closing quote, so a {@code ;} inside it stays part of
+   * the name, and a backslash keeps the character after it ({@code \"} is a quote).
+   */
+  static String param(String value, String key) {
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      while (i < n && (value.charAt(i) == ';' || value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
+        i++;
       }
+      int eq = i;
+      while (eq < n && value.charAt(eq) != '=' && value.charAt(eq) != ';') {
+        eq++;
+      }
+      String k = value.substring(i, eq).trim();
+      if (eq >= n || value.charAt(eq) == ';') {
+        i = eq;
+        continue;
+      }
+      int at = eq + 1;
+      while (at < n && value.charAt(at) == ' ') {
+        at++;
+      }
+      StringBuilder v = new StringBuilder();
+      boolean quoted = at < n && value.charAt(at) == '"';
+      if (quoted) {
+        for (at++; at < n && value.charAt(at) != '"'; at++) {
+          char c = value.charAt(at);
+          if (c == '\\' && at + 1 < n) {
+            c = value.charAt(++at);
+          }
+          v.append(c);
+        }
+        at++;
+      } else {
+        for (; at < n && value.charAt(at) != ';'; at++) {
+          v.append(value.charAt(at));
+        }
+      }
+      if (k.equalsIgnoreCase(key)) {
+        return quoted ? v.toString() : v.toString().trim();
+      }
+      i = at;
     }
     return null;
   }

@@ -136,6 +136,21 @@ class TappedFormTest {
   }
 
   @Test
+  void aFileNameArrivesAsSentWithSemicolonsAndQuotes() throws Exception {
+    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"semi;colon \\\"q\\\".txt\"\r\n"
+        + "\r\nkept\r\n--XyZ--\r\n";
+    RawHttp.Response response;
+    try (RawHttp raw = new RawHttp(gateway.httpPort())) {
+      response = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+          + "Accept: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).read();
+    }
+
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    assertThat(gateway.ftpRoot().resolve("semi;colon \"q\".txt")).hasContent("kept");
+    assertThat(gateway.strayFiles()).isEmpty();
+  }
+
+  @Test
   void aFormWithoutABoundaryIsRefused() throws Exception {
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
