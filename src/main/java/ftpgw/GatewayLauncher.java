@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import ftpgw.cluster.HazelcastSettings;
 import ftpgw.config.GatewayConfig;
+import ftpgw.lifecycle.JvmDefaults;
 import ftpgw.ops.NativeHeapTrimmer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The gateway's main: Vert.x's launcher ({@code -conf}, {@code -cluster}, …), except that a {@code -conf} that is
@@ -66,6 +68,11 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
       System.err.println("ftpgw: " + problem);
       System.exit(2);
     }
+    Optional<Integer> relaunched = JvmDefaults.relaunchIfNeeded(GatewayLauncher.class, args);
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.get());
+    }
+    JvmDefaults.stopWithLauncher();
     NativeHeapTrimmer.start();
     new GatewayLauncher(args).launch();
   }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Takes the bodies of {@code PUT /files/...} out of an HTTP/1.1 connection's Netty pipeline before Vert.x sees them,
+ * Takes the bodies of {@code PUT /files/...} (and of the multipart {@code POST /upload}) out of an HTTP/1.1 connection's Netty pipeline before Vert.x sees them,
  * so that their chunks reach the spool as Netty read them (pooled, off-heap) instead of as Vert.x's copy of each on
  * the heap: per GiB received, one copy and 1 GiB of garbage fewer, and the spool writes them without the JDK's copy
  * of a heap buffer into a direct one. Vert.x still sees the request and its end, so routing, answers, keep-alive and
@@ -144,7 +145,15 @@ final class BodyTap extends ChannelDuplexHandler {
 
   private static boolean tapped(HttpRequest head) {
     return head.decoderResult().isSuccess() && !(head instanceof FullHttpRequest)
-        && head.method().equals(HttpMethod.PUT) && head.uri().startsWith("/files/");
+        && (head.method().equals(HttpMethod.PUT) && head.uri().startsWith("/files/") || isForm(head));
+  }
+
+  /** The seed's form, {@code POST /upload} as multipart (read by {@link TappedForm}). */
+  private static boolean isForm(HttpRequest head) {
+    String uri = head.uri();
+    String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return head.method().equals(HttpMethod.POST) && (uri.equals("/upload") || uri.startsWith("/upload?"))
+        && type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
   }
 
   @Override

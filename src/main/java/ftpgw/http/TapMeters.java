@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TapMeters {
   private static final AtomicLong TAPPED = new AtomicLong();
+  private static final AtomicLong FORMS = new AtomicLong();
   private static final AtomicLong LENT = new AtomicLong();
   private static final AtomicLong LENT_BYTES = new AtomicLong();
 
@@ -22,6 +23,9 @@ final class TapMeters {
   static void bind(MeterRegistry registry) {
     FunctionCounter.builder("ftpgw.http.bodies.tapped", TAPPED, AtomicLong::get)
         .description("PUT bodies taken from Netty without a copy").register(registry);
+    FunctionCounter.builder("ftpgw.http.forms.tapped", FORMS, AtomicLong::get)
+        .description("multipart forms (POST /upload) read from Netty's chunks without Vert.x's decoder")
+        .register(registry);
     Gauge.builder("ftpgw.http.chunks.lent", LENT, AtomicLong::get)
         .description("chunks of Netty's pooled memory lent to uploads and not given back yet").register(registry);
     Gauge.builder("ftpgw.http.lent.bytes", LENT_BYTES, AtomicLong::get)
@@ -30,6 +34,10 @@ final class TapMeters {
 
   static void tapped() {
     TAPPED.incrementAndGet();
+  }
+
+  static void formTapped() {
+    FORMS.incrementAndGet();
   }
 
   static void lent(int bytes) {

@@ -136,15 +136,26 @@ final class UploadHandler {
       throw tooLarge(limit);
     }
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
+    Optional<TappedBody> tapped = BodyTap.bodyOf(request);
+    String boundary = tapped.isPresent() ? TappedForm.boundaryOf(type) : null; // a 400 before anything is reserved
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
     ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
-    MultipartReceiver form = new MultipartReceiver(vertx, request,
-        upload -> receive(upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
-    form.folder(request.getParam("path"));
+    Future<MultipartReceiver.Received> form;
+    if (tapped.isPresent()) { // the file part takes PUT's way to the spool, without Vert.x's decoder
+      TappedForm tappedForm = new TappedForm(tapped.get(), boundary,
+          part -> receive(part, slot, digest, null, progress(receiving, null), limit, TappedFilePart::giveBack));
+      tappedForm.folder(request.getParam("path"));
+      form = tappedForm.received();
+    } else {
+      MultipartReceiver receiver = new MultipartReceiver(vertx, request,
+          upload -> receive(upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
+      receiver.folder(request.getParam("path"));
+      form = receiver.received();
+    }
     expectContinue(request);
-    form.received()
+    form
         .map(received -> new Received(received.body(), targetOf(received)))
         .onSuccess(received -> ctx.put(AccessLog.BYTES, received.body().bytes()).put(AccessLog.PATH, received.path()))
         .onFailure(e -> notReceived(receiving, e))

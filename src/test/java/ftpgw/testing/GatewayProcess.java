@@ -86,6 +86,33 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts it as a user does who gives the JVM no settings (no {@code -X...}), so the launcher applies its defaults;
+   * the launcher's own JVM settings come from the environment variables given (null removes one).
+   */
+  public static GatewayProcess startWithoutJvmSettings(JsonObject config, Path confFile,
+                                                       Map<String, String> environment) throws IOException {
+    java.nio.file.Files.writeString(confFile, config.encodePrettily());
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher", "ftpgw.GatewayVerticle",
+        "-conf", confFile.toString()).redirectErrorStream(true);
+    environment.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
+    GatewayProcess gateway = new GatewayProcess(builder.start());
+    gateway.awaitOutput(ftpgw.ReadyLine.PREFIX);
+    return gateway;
+  }
+
+  /** The JVM this started (with the JVM defaults: the launcher, whose child runs the gateway). */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   /** SIGKILL: no shutdown hook runs. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
