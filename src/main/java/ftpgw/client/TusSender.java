@@ -99,7 +99,9 @@ final class TusSender {
           }
         }), size - from);
     // 100-continue: a PATCH the gateway refuses (409/423 while it still closes a broken one) costs no body bytes
-    HttpResponse<String> patched = http.send(tus(url).expectContinue(true)
+    // bounded, unlike the other requests: a PATCH whose connection silently died would otherwise wait for ever;
+    // one that runs out of time is resumed from the gateway's offset by the next attempt
+    HttpResponse<String> patched = http.send(tus(url).expectContinue(true).timeout(patchTimeout(size - from))
         .header("Upload-Offset", String.valueOf(from))
         .header("Content-Type", "application/offset+octet-stream")
         .method("PATCH", progress.count(rest)).build(), HttpResponse.BodyHandlers.ofString());
@@ -117,6 +119,11 @@ final class TusSender {
   /** Counts the bytes of a body as they leave (the job's progress). */
   interface CountingProgress {
     HttpRequest.BodyPublisher count(HttpRequest.BodyPublisher body);
+  }
+
+  /** A minute, plus ten seconds per MiB: an upload slower than 100 KiB/s goes on in the next attempt. */
+  static Duration patchTimeout(long bytes) {
+    return Duration.ofSeconds(60 + 10 * (bytes >> 20));
   }
 
   private HttpRequest.Builder tus(String url) {

@@ -51,17 +51,27 @@ public final class CuttableProxy implements AutoCloseable {
     cut();
   }
 
+  /** Until closed: one connection that cannot be relayed (say, cut while it was set up) never stops the next. */
   private void accept() {
     while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = server.accept();
+        client = server.accept();
+      } catch (IOException e) {
+        continue; // closed (the loop ends), or one failed accept
+      }
+      try {
         Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         open.add(client);
         open.add(target);
         pump(client, target, true);
         pump(target, client, false);
       } catch (IOException e) {
-        return;
+        try {
+          client.close();
+        } catch (IOException ignored) {
+          // the client sees the connection end and tries again
+        }
       }
     }
   }
