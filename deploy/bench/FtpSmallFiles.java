@@ -1,11 +1,5 @@
 import ftpgw.relay.NoDelaySocketFactory;
 import ftpgw.relay.SessionReusingFtpsClient;
-import org.apache.commons.net.ftp.FTP;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPSClient;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -14,17 +8,26 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPSClient;
 
 /**
- * Small files over one reused, logged-in FTP connection: an FTP server's per-transfer overhead, measured with the
- * client the gateway's relay uses (TCP_NODELAY sockets; for FTPS, data connections that resume the control session).
+ * Small files over one reused, logged-in FTP connection: an FTP server's per-transfer overhead,
+ * measured with the client the gateway's relay uses (TCP_NODELAY sockets; for FTPS, data
+ * connections that resume the control session).
+ *
  * <pre>
  *   java -cp target/gateway-fat.jar deploy/bench/FtpSmallFiles.java HOST PORT USER PASSWORD COUNT BYTES [TRUST.p12 PASS]
  * </pre>
- * {@code -Dwarmup=N} files (default 50) are uploaded first, unmeasured; {@code -Drounds=N} (default 1) measured rounds
- * of COUNT files follow on the same connection, each printing its own "files/s N". With a PKCS#12 trust store it uses
- * explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code -DnoResume=true} uses a stock FTPSClient instead (a new TLS
- * session per data connection). {@code -Dhistogram=true} adds per-file latency percentiles on stderr.
+ *
+ * {@code -Dwarmup=N} files (default 50) are uploaded first, unmeasured; {@code -Drounds=N} (default
+ * 1) measured rounds of COUNT files follow on the same connection, each printing its own "files/s
+ * N". With a PKCS#12 trust store it uses explicit FTPS (AUTH TLS, PROT P, TLS 1.2); {@code
+ * -DnoResume=true} uses a stock FTPSClient instead (a new TLS session per data connection). {@code
+ * -Dhistogram=true} adds per-file latency percentiles on stderr.
  */
 public class FtpSmallFiles {
   public static void main(String[] args) throws Exception {
@@ -63,8 +66,13 @@ public class FtpSmallFiles {
       System.out.printf("files/s %.0f%n", count / seconds);
       if (Boolean.getBoolean("histogram")) {
         Arrays.sort(micros);
-        System.err.printf("per file, microseconds: p10 %d, p50 %d, p90 %d, p99 %d, max %d%n", micros[count / 10],
-            micros[count / 2], micros[count * 9 / 10], micros[count * 99 / 100], micros[count - 1]);
+        System.err.printf(
+            "per file, microseconds: p10 %d, p50 %d, p90 %d, p99 %d, max %d%n",
+            micros[count / 10],
+            micros[count / 2],
+            micros[count * 9 / 10],
+            micros[count * 99 / 100],
+            micros[count - 1]);
       }
     }
     ftp.logout();
@@ -78,7 +86,8 @@ public class FtpSmallFiles {
   }
 
   private static FTPSClient ftps(SSLContext context) {
-    return Boolean.getBoolean("noResume") ? new FTPSClient(false, context)
+    return Boolean.getBoolean("noResume")
+        ? new FTPSClient(false, context)
         : new SessionReusingFtpsClient(context, true, List.of("TLSv1.2"));
   }
 
@@ -88,7 +97,8 @@ public class FtpSmallFiles {
     try (InputStream in = new FileInputStream(trustStore)) {
       trust.load(in, password.toCharArray());
     }
-    TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trustManagers.init(trust);
     SSLContext context = SSLContext.getInstance("TLSv1.2");
     context.init(null, trustManagers.getTrustManagers(), null);

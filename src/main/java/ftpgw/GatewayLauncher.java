@@ -1,7 +1,5 @@
 package ftpgw;
 
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import ftpgw.cluster.HazelcastSettings;
 import ftpgw.config.GatewayConfig;
 import ftpgw.lifecycle.JvmDefaults;
@@ -9,24 +7,26 @@ import ftpgw.ops.NativeHeapTrimmer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import io.vertx.launcher.application.VertxApplication;
-import io.vertx.launcher.application.VertxApplicationHooks;
-import io.vertx.launcher.application.HookContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's main: Vert.x's launcher ({@code -conf}, {@code -cluster}, …), except that a {@code -conf} that is
- * not an existing JSON file (or inline JSON), or a config with an invalid value, stops start-up with a clear message
- * instead of running on {@code {}} or failing with a stack trace.
+ * The gateway's main: Vert.x's launcher ({@code -conf}, {@code -cluster}, …), except that a {@code
+ * -conf} that is not an existing JSON file (or inline JSON), or a config with an invalid value,
+ * stops start-up with a clear message instead of running on {@code {}} or failing with a stack
+ * trace.
  */
 public final class GatewayLauncher extends VertxApplication implements VertxApplicationHooks {
 
@@ -39,15 +39,17 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
   }
 
   /**
-   * JSSE must not offer session tickets to FTPS servers: vsftpd's (lifetime 2^31-1 s) are discarded by JSSE, and
-   * without a resumable session its data connections fail (require_ssl_reuse). Read once, when TLS is first used.
+   * JSSE must not offer session tickets to FTPS servers: vsftpd's (lifetime 2^31-1 s) are discarded
+   * by JSSE, and without a resumable session its data connections fail (require_ssl_reuse). Read
+   * once, when TLS is first used.
    */
   static final String TLS_TICKETS_PROPERTY = "jdk.tls.client.enableSessionTicketExtension";
 
   /**
-   * Netty's classic pooled allocator rather than 4.2's adaptive one: upload bodies are held in Netty's buffers until
-   * the spool writes them (see BodyTap), and the adaptive allocator gives such chunks back to the C library and takes
-   * new ones all the time, which the native heap trimming then returns to the system: CPU spent on nothing.
+   * Netty's classic pooled allocator rather than 4.2's adaptive one: upload bodies are held in
+   * Netty's buffers until the spool writes them (see BodyTap), and the adaptive allocator gives
+   * such chunks back to the C library and takes new ones all the time, which the native heap
+   * trimming then returns to the system: CPU spent on nothing.
    */
   static final String NETTY_ALLOCATOR_PROPERTY = "io.netty.allocator.type";
 
@@ -60,7 +62,10 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     }
     String asked = Usage.request(args);
     if (asked != null) {
-      System.out.print(asked.equals("help") ? Usage.help() : "ftpgw " + Usage.version() + System.lineSeparator());
+      System.out.print(
+          asked.equals("help")
+              ? Usage.help()
+              : "ftpgw " + Usage.version() + System.lineSeparator());
       System.exit(0);
     }
     String problem = confProblem(args);
@@ -77,7 +82,10 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     new GatewayLauncher(args).launch();
   }
 
-  /** Validates the whole config before Vert.x starts, so a bad value is one clear line, not a deployment trace. */
+  /**
+   * Validates the whole config before Vert.x starts, so a bad value is one clear line, not a
+   * deployment trace.
+   */
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {
     try {
@@ -89,7 +97,10 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     return config;
   }
 
-  /** An expected start-up failure (a port in use, say) is one line and exit code 2; anything else keeps its trace. */
+  /**
+   * An expected start-up failure (a port in use, say) is one line and exit code 2; anything else
+   * keeps its trace.
+   */
   @Override
   public void afterFailureToDeployVerticle(HookContext context, Throwable error) {
     String problem = StartupProblem.explain(error);
@@ -99,11 +110,14 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
     }
   }
 
-  /** Shutdown progress (SIGTERM): the stages then log what they wait for, in the order they stop. */
+  /**
+   * Shutdown progress (SIGTERM): the stages then log what they wait for, in the order they stop.
+   */
   @Override
   public void beforeStoppingVertx(HookContext context) {
-    shutdownLog.info("Shutting down: HTTP stops taking uploads, deliveries in progress finish, then the relay and the"
-        + " embedded FTP server stop");
+    shutdownLog.info(
+        "Shutting down: HTTP stops taking uploads, deliveries in progress finish, then the relay and the"
+            + " embedded FTP server stop");
   }
 
   @Override
@@ -112,16 +126,21 @@ public final class GatewayLauncher extends VertxApplication implements VertxAppl
   }
 
   /**
-   * Prometheus metrics on unless {@code -options} says otherwise, and the Hazelcast cluster manager configured from
-   * cluster.xml and the node's {@code cluster.*} keys (used only with {@code -cluster}).
+   * Prometheus metrics on unless {@code -options} says otherwise, and the Hazelcast cluster manager
+   * configured from cluster.xml and the node's {@code cluster.*} keys (used only with {@code
+   * -cluster}).
    */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
     if (options.getMetricsOptions() == null || !options.getMetricsOptions().isEnabled()) {
-      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+      options.setMetricsOptions(
+          new MicrometerMetricsOptions()
+              .setEnabled(true)
+              .setJvmMetricsEnabled(true)
+              .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
-    return Vertx.builder().with(options)
+    return Vertx.builder()
+        .with(options)
         .withClusterManager(new HazelcastClusterManager(HazelcastSettings.load(config.cluster())));
   }
 

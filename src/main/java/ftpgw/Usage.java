@@ -2,15 +2,16 @@ package ftpgw;
 
 import ftpgw.config.FtpServerConfig;
 import ftpgw.config.HttpConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The gateway's own {@code --help} and {@code --version}, instead of Vert.x's generic launcher help. */
+/**
+ * The gateway's own {@code --help} and {@code --version}, instead of Vert.x's generic launcher
+ * help.
+ */
 final class Usage {
-  private Usage() {
-  }
+  private Usage() {}
 
   /** The Maven project version, written into the jar at build time. */
   static String version() {
@@ -50,7 +51,8 @@ final class Usage {
         Try it:
           java -jar gateway-fat.jar -conf conf/node.json
           curl -T report.pdf http://%2$s:%3$d/files/
-        """.formatted(version(), http.host(), http.port(), ftp.port(), ftp.passivePorts());
+        """
+        .formatted(version(), http.host(), http.port(), ftp.port(), ftp.passivePorts());
   }
 
   /** The flag among {@code args} that asks for help or the version, or null. */
@@ -63,7 +65,7 @@ final class Usage {
         case "-version", "--version" -> {
           return "version";
         }
-        default -> { }
+        default -> {}
       }
     }
     return null;

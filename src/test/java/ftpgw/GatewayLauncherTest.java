@@ -1,9 +1,8 @@
 package ftpgw;
 
-import ftpgw.testing.FreePorts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.FreePorts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -17,13 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The gateway as an operator starts it: a JVM with -conf. Bad configs stop it with a message naming the problem. */
+/**
+ * The gateway as an operator starts it: a JVM with -conf. Bad configs stop it with a message naming
+ * the problem.
+ */
 class GatewayLauncherTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aMissingConfFileIsAStartupError() throws Exception {
@@ -62,33 +63,54 @@ class GatewayLauncherTest {
   @Test
   void aValidConfStartsTheWholeSystemAndServesUploads() throws Exception {
     int httpPort = FreePorts.one();
-    String conf = """
+    String conf =
+        """
         {"http": {"port": %d}, "spool": {"dir": "%s"},
          "ftpServer": {"port": 0, "root": "%s", "passivePorts": "%s"}}"""
-        .formatted(httpPort, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10));
+            .formatted(httpPort, dir.resolve("spool"), dir.resolve("ftp"), FreePorts.range(10));
     Process gateway = start("-conf", conf);
     try {
       awaitLine(gateway, ReadyLine.PREFIX);
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/files/hello.txt"))
-              .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + httpPort + "/files/hello.txt"))
+                      .PUT(HttpRequest.BodyPublishers.ofString("hello"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
 
       assertThat(response.statusCode()).isEqualTo(201);
       assertThat(dir.resolve("ftp/hello.txt")).hasContent("hello");
 
       byte[] body = new byte[1 << 20];
       new Random(7).nextBytes(body);
-      assertThat(HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/files/one-mib.bin"))
-              .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode()).isEqualTo(201);
+      assertThat(
+              HttpClient.newHttpClient()
+                  .send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + httpPort + "/files/one-mib.bin"))
+                          .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(201);
       assertThat(Files.readAllBytes(dir.resolve("ftp/one-mib.bin"))).isEqualTo(body);
-      String metrics = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      // Vert.x's own count of the bytes it read, though PUT bodies go around it (http.BodyTap); whole blocks only
-      assertThat(metrics.lines().filter(line -> line.startsWith("vertx_http_server_bytes_read_total "))
-          .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).sum())
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      // Vert.x's own count of the bytes it read, though PUT bodies go around it (http.BodyTap);
+      // whole blocks only
+      assertThat(
+              metrics
+                  .lines()
+                  .filter(line -> line.startsWith("vertx_http_server_bytes_read_total "))
+                  .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                  .sum())
           .isGreaterThanOrEqualTo(1_000_000);
     } finally {
       gateway.destroy();
@@ -97,24 +119,32 @@ class GatewayLauncherTest {
   }
 
   private static void awaitLine(Process process, String expected) throws Exception {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     List<String> seen = new ArrayList<>();
     for (String line; (line = reader.readLine()) != null; ) {
       seen.add(line);
       if (line.contains(expected)) {
-        Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
+        Thread drain = new Thread(() -> reader.lines().forEach(l -> {}));
         drain.setDaemon(true);
         drain.start();
         return;
       }
     }
-    throw new AssertionError("the gateway ended without \"" + expected + "\":\n" + String.join("\n", seen));
+    throw new AssertionError(
+        "the gateway ended without \"" + expected + "\":\n" + String.join("\n", seen));
   }
 
   private static Process start(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), GatewayLauncher.class.getName(),
-        GatewayVerticle.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                GatewayLauncher.class.getName(),
+                GatewayVerticle.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
@@ -126,6 +156,5 @@ class GatewayLauncherTest {
     return new Result(process.exitValue(), output);
   }
 
-  private record Result(int exitCode, String output) {
-  }
+  private record Result(int exitCode, String output) {}
 }

@@ -19,23 +19,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's "Try it" works as written, on a fresh folder: its commands make their own files, upload them with curl
- * and list them over FTP as the loopback demo user; and {@code curl --fail-with-body}, as recommended for scripts,
- * exits non-zero on a refusal while printing the gateway's JSON. Only the ports (free ones instead of 6969 and 2121)
- * and the size of big.iso (4 MiB instead of 100) are changed.
+ * README's "Try it" works as written, on a fresh folder: its commands make their own files, upload
+ * them with curl and list them over FTP as the loopback demo user; and {@code curl
+ * --fail-with-body}, as recommended for scripts, exits non-zero on a refusal while printing the
+ * gateway's JSON. Only the ports (free ones instead of 6969 and 2121) and the size of big.iso (4
+ * MiB instead of 100) are changed.
  */
 class ReadmeTryItTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Vertx vertx;
   private GatewayUnderTest gateway;
 
   @BeforeEach
   void startGatewayAsShipped() {
     vertx = Vertx.vertx();
-    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
-        .put("ftpServer", new JsonObject().put("usersFile", Path.of("conf/ftp-users.properties").toAbsolutePath()
-            .toString())));
+    gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put(
+                    "ftpServer",
+                    new JsonObject()
+                        .put(
+                            "usersFile",
+                            Path.of("conf/ftp-users.properties").toAbsolutePath().toString())));
   }
 
   @AfterEach
@@ -56,7 +64,9 @@ class ReadmeTryItTest {
         .isEqualTo(TestFiles.sha256(work.resolve("big.iso")));
     assertThat(Files.readAllBytes(gateway.ftpRoot().resolve("reports/report.pdf")))
         .isEqualTo(Files.readAllBytes(work.resolve("report.pdf")));
-    assertThat(tryIt.output()).contains("File uploaded to FTP Server successfully!").contains("big.iso");
+    assertThat(tryIt.output())
+        .contains("File uploaded to FTP Server successfully!")
+        .contains("big.iso");
     assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
   }
 
@@ -73,9 +83,16 @@ class ReadmeTryItTest {
 
     assertThat(ok.exit()).as(ok.output()).isZero();
     assertThat(ok.output()).doesNotContain("upload failed");
-    assertThat(refused.output()).contains("\"error\"").contains("BAD_PATH").contains("upload failed");
-    Result exitCode = bash(work, script.replace("/files/isos/big.iso", "/files/isos/a%00b.iso")
-        .replace("|| echo \"upload failed\"", "; echo \"exit $?\""));
+    assertThat(refused.output())
+        .contains("\"error\"")
+        .contains("BAD_PATH")
+        .contains("upload failed");
+    Result exitCode =
+        bash(
+            work,
+            script
+                .replace("/files/isos/big.iso", "/files/isos/a%00b.iso")
+                .replace("|| echo \"upload failed\"", "; echo \"exit $?\""));
     assertThat(exitCode.output()).contains("exit 22");
   }
 
@@ -85,23 +102,27 @@ class ReadmeTryItTest {
     int start = readme.indexOf("\n## Try it");
     assertThat(start).as("README has a \"## Try it\" section").isPositive();
     int end = readme.indexOf("\n## ", start + 1);
-    Matcher blocks = Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(start, end));
+    Matcher blocks =
+        Pattern.compile("```sh\n(.*?)```", Pattern.DOTALL).matcher(readme.substring(start, end));
     List<String> found = blocks.results().map(m -> m.group(1)).toList();
     assertThat(found).as("shell blocks in Try it").hasSizeGreaterThanOrEqualTo(2);
     return found;
   }
 
   private String localPorts(String script) {
-    return script.replace("127.0.0.1:6969", "127.0.0.1:" + gateway.httpPort())
+    return script
+        .replace("127.0.0.1:6969", "127.0.0.1:" + gateway.httpPort())
         .replace("127.0.0.1:2121", "127.0.0.1:" + gateway.ftpPort());
   }
 
-  private record Result(int exit, String output) {
-  }
+  private record Result(int exit, String output) {}
 
   private static Result bash(Path workDir, String script) throws Exception {
-    Process bash = new ProcessBuilder("bash", "-c", script).directory(workDir.toFile()).redirectErrorStream(true)
-        .start();
+    Process bash =
+        new ProcessBuilder("bash", "-c", script)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(bash.waitFor(120, TimeUnit.SECONDS)).as("the script ended: " + output).isTrue();
     return new Result(bash.exitValue(), output);

@@ -5,8 +5,8 @@ import ftpgw.transfer.Owner;
 /**
  * Who sent a request, once authenticated, and what it may do.
  *
- * @param owner                null when the gateway has no authentication (auth mode none)
- * @param maxUploadBytes       its own upload limit; 0: only {@code http.maxUploadBytes}
+ * @param owner null when the gateway has no authentication (auth mode none)
+ * @param maxUploadBytes its own upload limit; 0: only {@code http.maxUploadBytes}
  * @param maxConcurrentUploads its uploads in progress at once; 0: no limit of its own
  */
 public record Caller(Owner owner, long maxUploadBytes, int maxConcurrentUploads) {

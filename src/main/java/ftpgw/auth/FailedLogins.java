@@ -1,24 +1,32 @@
 package ftpgw.auth;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Counts failed logins per key (a client address, or a user name) and blocks a key that fails {@code maxFailures}
- * times within a window, for a while. The block is logged once, when it starts. Thread-safe (HTTP instances share
- * one). The authenticator keeps one per address and one per user name, so that neither a valid account (whose
- * success resets only its own user's count) nor many addresses open an unlimited guessing of another user.
+ * Counts failed logins per key (a client address, or a user name) and blocks a key that fails
+ * {@code maxFailures} times within a window, for a while. The block is logged once, when it starts.
+ * Thread-safe (HTTP instances share one). The authenticator keeps one per address and one per user
+ * name, so that neither a valid account (whose success resets only its own user's count) nor many
+ * addresses open an unlimited guessing of another user.
  */
 final class FailedLogins {
   private static final Logger log = LoggerFactory.getLogger(FailedLogins.class);
-  /** Keys tracked at most; past it, entries with nothing recent are dropped (a flood of addresses is bounded). */
+
+  /**
+   * Keys tracked at most; past it, entries with nothing recent are dropped (a flood of addresses is
+   * bounded).
+   */
   private static final int MAX_ADDRESSES = 100_000;
-  /** A user name longer than this is counted under its first this many characters (the map's memory stays bounded). */
+
+  /**
+   * A user name longer than this is counted under its first this many characters (the map's memory
+   * stays bounded).
+   */
   private static final int MAX_KEY_CHARS = 256;
 
   private static final class AddressFailures {
@@ -32,7 +40,9 @@ final class FailedLogins {
   private final long blockNanos;
   private final Map<String, AddressFailures> byAddress = new ConcurrentHashMap<>();
 
-  /** @param label what a key is, as logged before it ("" for an address, "user" for a user name) */
+  /**
+   * @param label what a key is, as logged before it ("" for an address, "user" for a user name)
+   */
   FailedLogins(String label, int maxFailures, Duration window, Duration blockFor) {
     this.label = label.isEmpty() ? "" : label + " ";
     this.maxFailures = maxFailures;
@@ -55,18 +65,24 @@ final class FailedLogins {
     }
   }
 
-  /** Counts one failure (none for a null key); blocks the key (and logs it) when it is one too many. */
+  /**
+   * Counts one failure (none for a null key); blocks the key (and logs it) when it is one too many.
+   */
   void failed(String address) {
     if (address == null) {
       return;
     }
     if (byAddress.size() >= MAX_ADDRESSES) {
       long now = System.nanoTime();
-      byAddress.values().removeIf(r -> {
-        synchronized (r) {
-          return r.blockedUntil - now < 0 && (r.failures.isEmpty() || now - r.failures.peekLast() > windowNanos);
-        }
-      });
+      byAddress
+          .values()
+          .removeIf(
+              r -> {
+                synchronized (r) {
+                  return r.blockedUntil - now < 0
+                      && (r.failures.isEmpty() || now - r.failures.peekLast() > windowNanos);
+                }
+              });
     }
     AddressFailures record = byAddress.computeIfAbsent(address, a -> new AddressFailures());
     synchronized (record) {
@@ -78,8 +94,13 @@ final class FailedLogins {
       if (record.failures.size() >= maxFailures && record.blockedUntil - now <= 0) {
         record.blockedUntil = now + blockNanos;
         record.failures.clear();
-        log.warn("Blocking {}{} for {} s after {} failed logins within {} s", label, printable(address),
-            Duration.ofNanos(blockNanos).toSeconds(), maxFailures, Duration.ofNanos(windowNanos).toSeconds());
+        log.warn(
+            "Blocking {}{} for {} s after {} failed logins within {} s",
+            label,
+            printable(address),
+            Duration.ofNanos(blockNanos).toSeconds(),
+            maxFailures,
+            Duration.ofNanos(windowNanos).toSeconds());
       }
     }
   }
@@ -101,6 +122,8 @@ final class FailedLogins {
 
   /** A user name as a key of bounded length (null stays null: nothing is counted). */
   static String key(String userName) {
-    return userName == null || userName.length() <= MAX_KEY_CHARS ? userName : userName.substring(0, MAX_KEY_CHARS);
+    return userName == null || userName.length() <= MAX_KEY_CHARS
+        ? userName
+        : userName.substring(0, MAX_KEY_CHARS);
   }
 }

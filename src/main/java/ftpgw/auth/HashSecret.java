@@ -11,6 +11,7 @@ import java.util.Base64;
 
 /**
  * Makes the hashed entries of {@code auth.users}. Usage:
+ *
  * <pre>
  *   java -cp gateway-fat.jar ftpgw.auth.HashSecret                 # asks for a password, prints its passwordHash
  *   echo -n secret | java -cp gateway-fat.jar ftpgw.auth.HashSecret # the same, password from stdin
@@ -18,12 +19,12 @@ import java.util.Base64;
  *                                                                  # token (give it to the client) and its tokenHash
  *   --iterations N                                                 # PBKDF2 iterations (default 600000)
  * </pre>
- * The clear secret is never written anywhere but the terminal (tokens) and is not taken from the command line,
- * where other users could read it in the process list.
+ *
+ * The clear secret is never written anywhere but the terminal (tokens) and is not taken from the
+ * command line, where other users could read it in the process list.
  */
 public final class HashSecret {
-  private HashSecret() {
-  }
+  private HashSecret() {}
 
   public static void main(String[] args) throws IOException {
     int iterations = Pbkdf2Hash.DEFAULT_ITERATIONS;
@@ -33,8 +34,9 @@ public final class HashSecret {
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
         case "--token" -> tokenUser = args[++i];
         default -> {
-          System.err.println("usage: HashSecret [--token <user>] [--iterations N]   (the password is read from the"
-              + " terminal or stdin)");
+          System.err.println(
+              "usage: HashSecret [--token <user>] [--iterations N]   (the password is read from the"
+                  + " terminal or stdin)");
           System.exit(2);
         }
       }
@@ -42,7 +44,8 @@ public final class HashSecret {
     if (tokenUser != null) {
       String token = newToken(tokenUser);
       System.out.println("token:     " + token);
-      System.out.println("tokenHash: " + Pbkdf2Hash.create(token.toCharArray(), iterations).encode());
+      System.out.println(
+          "tokenHash: " + Pbkdf2Hash.create(token.toCharArray(), iterations).encode());
       return;
     }
     char[] password = readPassword();
@@ -54,8 +57,8 @@ public final class HashSecret {
   }
 
   /**
-   * A bearer token names its user before the last '.', so that checking it costs one slow hash, not one per user:
-   * {@code alice.Xk3…}. The random part (32 bytes) is what makes it secret.
+   * A bearer token names its user before the last '.', so that checking it costs one slow hash, not
+   * one per user: {@code alice.Xk3…}. The random part (32 bytes) is what makes it secret.
    */
   static String newToken(String user) {
     byte[] random = new byte[32];
@@ -64,8 +67,9 @@ public final class HashSecret {
   }
 
   /**
-   * A password from the terminal (asked twice, without echo; a mismatch ends the program), else the first line of
-   * standard input; empty when there is none. For this and the other hashing CLIs ({@code FtpUsers}).
+   * A password from the terminal (asked twice, without echo; a mismatch ends the program), else the
+   * first line of standard input; empty when there is none. For this and the other hashing CLIs
+   * ({@code FtpUsers}).
    */
   public static char[] readPassword() throws IOException {
     Console console = System.console();
@@ -78,7 +82,8 @@ public final class HashSecret {
       }
       return first;
     }
-    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    String line =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     return line == null ? new char[0] : line.toCharArray();
   }
 }

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * What an {@code Authorization} header carries: HTTP Basic (RFC 7617, UTF-8) or a bearer token (RFC 6750). A token
- * names its user before its last '.' ({@link HashSecret#newToken}). Never printed.
+ * What an {@code Authorization} header carries: HTTP Basic (RFC 7617, UTF-8) or a bearer token (RFC
+ * 6750). A token names its user before its last '.' ({@link HashSecret#newToken}). Never printed.
  */
 record HeaderCredentials(String user, String secret, boolean bearer) {
 
@@ -26,7 +26,9 @@ record HeaderCredentials(String user, String secret, boolean bearer) {
         return null;
       }
       int colon = decoded.indexOf(':');
-      return colon <= 0 ? null : new HeaderCredentials(decoded.substring(0, colon), decoded.substring(colon + 1), false);
+      return colon <= 0
+          ? null
+          : new HeaderCredentials(decoded.substring(0, colon), decoded.substring(colon + 1), false);
     }
     if (scheme.equalsIgnoreCase("Bearer")) {
       int dot = rest.lastIndexOf('.');

@@ -1,60 +1,92 @@
 package ftpgw.client;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** The client's command line, the same on every rank (MPI hands each rank the user's arguments). */
-@Command(name = "mpj-client", mixinStandardHelpOptions = true, version = "ftpgw mpj-client 0.1",
+@Command(
+    name = "mpj-client",
+    mixinStandardHelpOptions = true,
+    version = "ftpgw mpj-client 0.1",
     description = {
-        "Uploads files to the ftpgw gateway from the ranks of an MPJ Express job, sharing the work.",
-        "Batch:       mpj-client [options] upload <path>... --to <remote folder>",
-        "             mpj-client [options] download <remote>... --to <local folder>  |  ls [<remote folder>]",
-        "Interactive: mpj-client [options]   (rank 0 prompts: upload <path>..., status, help, quit)"})
+      "Uploads files to the ftpgw gateway from the ranks of an MPJ Express job, sharing the work.",
+      "Batch:       mpj-client [options] upload <path>... --to <remote folder>",
+      "             mpj-client [options] download <remote>... --to <local folder>  |  ls [<remote folder>]",
+      "Interactive: mpj-client [options]   (rank 0 prompts: upload <path>..., status, help, quit)"
+    })
 final class ClientOptions {
-  @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:FTPGW_GATEWAY:-http://127.0.0.1:6969}",
-      description = "gateway base URL; host:port means http://host:port (env FTPGW_GATEWAY; default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--gateway",
+      paramLabel = "URL",
+      defaultValue = "${env:FTPGW_GATEWAY:-http://127.0.0.1:6969}",
+      description =
+          "gateway base URL; host:port means http://host:port (env FTPGW_GATEWAY; default ${DEFAULT-VALUE})")
   String gateway;
 
-  @Option(names = "--to", paramLabel = "FOLDER", defaultValue = "",
-      description = "remote folder the files land under, keeping their relative folders (default: the root)")
+  @Option(
+      names = "--to",
+      paramLabel = "FOLDER",
+      defaultValue = "",
+      description =
+          "remote folder the files land under, keeping their relative folders (default: the root)")
   String remoteFolder;
 
   @Option(names = "--user", description = "HTTP Basic user (env FTPGW_USER)")
   String user;
 
-  @Option(names = "--password", description = "HTTP Basic password (env FTPGW_PASSWORD; prefer the env: options show in ps)")
+  @Option(
+      names = "--password",
+      description = "HTTP Basic password (env FTPGW_PASSWORD; prefer the env: options show in ps)")
   String password;
 
   @Option(names = "--token", description = "Bearer token (env FTPGW_TOKEN)")
   String token;
 
-  @Option(names = "--attempts", defaultValue = "4",
-      description = "attempts per file for transient failures (connection refused, 5xx, 503 + Retry-After); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--attempts",
+      defaultValue = "4",
+      description =
+          "attempts per file for transient failures (connection refused, 5xx, 503 + Retry-After); default ${DEFAULT-VALUE}")
   int attempts;
 
-  @Option(names = "--retry-delay-ms", defaultValue = "500",
-      description = "wait before the 2nd attempt, doubled each time up to 8 s (±25 %% jitter); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--retry-delay-ms",
+      defaultValue = "500",
+      description =
+          "wait before the 2nd attempt, doubled each time up to 8 s (±25 %% jitter); default ${DEFAULT-VALUE}")
   long retryDelayMs;
 
-  @Option(names = "--resume-above", paramLabel = "BYTES", defaultValue = "67108864",
-      description = "files larger than this go through tus and resume where a broken upload stopped; default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--resume-above",
+      paramLabel = "BYTES",
+      defaultValue = "67108864",
+      description =
+          "files larger than this go through tus and resume where a broken upload stopped; default ${DEFAULT-VALUE}")
   long resumeAbove;
 
-  @Option(names = "--resume-state", paramLabel = "DIR", defaultValue = ".ftpgw-resume",
-      description = "where unfinished resumable uploads are remembered (a job run again resumes them); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--resume-state",
+      paramLabel = "DIR",
+      defaultValue = ".ftpgw-resume",
+      description =
+          "where unfinished resumable uploads are remembered (a job run again resumes them); default ${DEFAULT-VALUE}")
   String resumeState;
 
-  @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|lines",
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      paramLabel = "auto|bar|lines",
       description = "auto (default): a live bar on a terminal, plain lines otherwise")
   String progress;
 
-  @Parameters(paramLabel = "COMMAND", description = "upload <path>... (files, folders, globs); none: interactive")
+  @Parameters(
+      paramLabel = "COMMAND",
+      description = "upload <path>... (files, folders, globs); none: interactive")
   List<String> command = new ArrayList<>();
 
   boolean interactive() {
@@ -68,7 +100,8 @@ final class ClientOptions {
 
   /** Why the positional command is unusable, or null. */
   String badCommand() {
-    // checked on every rank alike, so that every rank stops with the same usage error before any MPI traffic
+    // checked on every rank alike, so that every rank stops with the same usage error before any
+    // MPI traffic
     if (!List.of("auto", "bar", "lines").contains(progress)) {
       return "--progress is auto, bar or lines, got '" + progress + "'";
     }
@@ -93,7 +126,9 @@ final class ClientOptions {
       return command.size() < 2 ? "download needs at least one remote path" : null;
     }
     if (!command.get(0).equals("upload")) {
-      return "unknown command '" + command.get(0) + "': the commands are upload <path>..., download <remote>..."
+      return "unknown command '"
+          + command.get(0)
+          + "': the commands are upload <path>..., download <remote>..."
           + " and ls [<remote folder>]";
     }
     return command.size() < 2 ? "upload needs at least one path: " + Prompt.UPLOAD_USAGE : null;

@@ -1,5 +1,10 @@
 package ftpgw.client;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -7,16 +12,10 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-
 /**
- * Where the prompt's commands come from: on a terminal, JLine (line editing, Up/Down through this session's
- * history, Ctrl-R search); otherwise (a pipe, a file, a job without a terminal) plain lines from stdin, so that
- * scripts that feed the prompt see the same prompt text and answers.
+ * Where the prompt's commands come from: on a terminal, JLine (line editing, Up/Down through this
+ * session's history, Ctrl-R search); otherwise (a pipe, a file, a job without a terminal) plain
+ * lines from stdin, so that scripts that feed the prompt see the same prompt text and answers.
  */
 interface CommandLines extends AutoCloseable {
   /** The next line after showing {@code prompt}, or null at end of input. */
@@ -34,7 +33,8 @@ interface CommandLines extends AutoCloseable {
         out.println("(no line editing on this terminal: " + e.getMessage() + ")");
       }
     }
-    return new Plain(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
+    return new Plain(
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
   }
 
   /** Lines typed on a terminal, through JLine. */
@@ -44,9 +44,13 @@ interface CommandLines extends AutoCloseable {
 
     Edited(Terminal terminal) {
       this.terminal = terminal;
-      this.reader = LineReaderBuilder.builder().terminal(terminal).appName("mpj-client")
-          // a path with '!' or a backslash is a path, not a history event or an escape
-          .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
+      this.reader =
+          LineReaderBuilder.builder()
+              .terminal(terminal)
+              .appName("mpj-client")
+              // a path with '!' or a backslash is a path, not a history event or an escape
+              .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+              .build();
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Rank 0's side of the job: plans an upload, broadcasts it, does its own share, gathers everyone's results and
- * prints the table; keeps the session's totals for {@code status}.
+ * Rank 0's side of the job: plans an upload, broadcasts it, does its own share, gathers everyone's
+ * results and prints the table; keeps the session's totals for {@code status}.
  */
 final class Coordinator {
   private final Ranks ranks;
@@ -25,7 +25,8 @@ final class Coordinator {
   private long filesFailed;
   private long bytesArrived;
 
-  Coordinator(Ranks ranks, RankShare share, PrintStream out, boolean liveProgress, GatewayCheck gateway) {
+  Coordinator(
+      Ranks ranks, RankShare share, PrintStream out, boolean liveProgress, GatewayCheck gateway) {
     this.liveProgress = liveProgress;
     this.gateway = gateway;
     this.ranks = ranks;
@@ -35,12 +36,14 @@ final class Coordinator {
   }
 
   /**
-   * One upload: how it ended for every file, and which typed paths did not exist; {@code gatewayProblem} (or null)
-   * says why no file was attempted at all.
+   * One upload: how it ended for every file, and which typed paths did not exist; {@code
+   * gatewayProblem} (or null) says why no file was attempted at all.
    */
   record Round(List<UploadResult> results, List<String> notFound, String gatewayProblem) {
     boolean everyFileArrived() {
-      return gatewayProblem == null && notFound.isEmpty() && results.stream().allMatch(UploadResult::ok);
+      return gatewayProblem == null
+          && notFound.isEmpty()
+          && results.stream().allMatch(UploadResult::ok);
     }
 
     long failed() {
@@ -68,12 +71,16 @@ final class Coordinator {
       out.println(problem);
       return new Round(List.of(), plan.notFound(), problem);
     }
-    out.printf("Uploading %s (%s) with %s to %s%n", Counted.of(plan.files().size(), "file"),
-        ReportTable.size(plan.totalBytes()), Counted.of(ranks.size(), "rank"),
+    out.printf(
+        "Uploading %s (%s) with %s to %s%n",
+        Counted.of(plan.files().size(), "file"),
+        ReportTable.size(plan.totalBytes()),
+        Counted.of(ranks.size(), "rank"),
         remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
     long start = System.nanoTime();
     ranks.broadcast(RankMessages.encode(RankMessages.Command.upload(plan, liveProgress)));
-    ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+    ProgressView view =
+        new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
     byte[] mine = RankMessages.encode(uploadWatching(plan, view, share::start));
     List<UploadResult> all = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
@@ -87,8 +94,8 @@ final class Coordinator {
   }
 
   /**
-   * Rank 0's own share runs on its upload thread while this (MPI) thread collects every worker's progress and
-   * redraws the view, until rank 0 is done and every worker has said it finished.
+   * Rank 0's own share runs on its upload thread while this (MPI) thread collects every worker's
+   * progress and redraws the view, until rank 0 is done and every worker has said it finished.
    */
   private List<UploadResult> uploadWatching(UploadPlan plan, ProgressView view, OwnShare ownShare) {
     ShareProgress own = new ShareProgress();
@@ -125,7 +132,8 @@ final class Coordinator {
   /** Rank 0's own part of a plan, started on a thread of its own. */
   @FunctionalInterface
   interface OwnShare {
-    CompletableFuture<List<UploadResult>> start(UploadPlan plan, ShareProgress progress, boolean plainLines);
+    CompletableFuture<List<UploadResult>> start(
+        UploadPlan plan, ShareProgress progress, boolean plainLines);
   }
 
   /** A download planned by {@link RemoteTree}: shared, watched and reported as an upload is. */
@@ -134,11 +142,15 @@ final class Coordinator {
     if (plan.files().isEmpty()) {
       return new Round(List.of(), plan.notFound(), null);
     }
-    out.printf("Downloading %s (%s) with %s%n", Counted.of(plan.files().size(), "file"),
-        ReportTable.size(plan.totalBytes()), Counted.of(ranks.size(), "rank"));
+    out.printf(
+        "Downloading %s (%s) with %s%n",
+        Counted.of(plan.files().size(), "file"),
+        ReportTable.size(plan.totalBytes()),
+        Counted.of(ranks.size(), "rank"));
     long start = System.nanoTime();
     ranks.broadcast(RankMessages.encode(RankMessages.Command.download(plan, liveProgress)));
-    ProgressView view = new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+    ProgressView view =
+        new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
     byte[] mine = RankMessages.encode(uploadWatching(plan, view, downloads::start));
     List<UploadResult> all = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
@@ -154,8 +166,12 @@ final class Coordinator {
   }
 
   String totals() {
-    return String.format("%s this session: %s arrived (%s), %d failed", Counted.of(rounds, "upload"),
-        Counted.of(filesArrived, "file"), ReportTable.size(bytesArrived), filesFailed);
+    return String.format(
+        "%s this session: %s arrived (%s), %d failed",
+        Counted.of(rounds, "upload"),
+        Counted.of(filesArrived, "file"),
+        ReportTable.size(bytesArrived),
+        filesFailed);
   }
 
   private void count(Round round) {

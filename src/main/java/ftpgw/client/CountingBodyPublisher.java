@@ -21,27 +21,28 @@ final class CountingBodyPublisher implements HttpRequest.BodyPublisher {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-    body.subscribe(new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        subscriber.onSubscribe(subscription);
-      }
+    body.subscribe(
+        new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            subscriber.onSubscribe(subscription);
+          }
 
-      @Override
-      public void onNext(ByteBuffer item) {
-        progress.sent(item.remaining());
-        subscriber.onNext(item);
-      }
+          @Override
+          public void onNext(ByteBuffer item) {
+            progress.sent(item.remaining());
+            subscriber.onNext(item);
+          }
 
-      @Override
-      public void onError(Throwable throwable) {
-        subscriber.onError(throwable);
-      }
+          @Override
+          public void onError(Throwable throwable) {
+            subscriber.onError(throwable);
+          }
 
-      @Override
-      public void onComplete() {
-        subscriber.onComplete();
-      }
-    });
+          @Override
+          public void onComplete() {
+            subscriber.onComplete();
+          }
+        });
   }
 }

@@ -19,9 +19,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Fetches one file from the gateway ({@code GET /files/{path}}) into {@code <local>.part}, renamed to its name once
- * its size is the one planned (and its SHA-256 the one the gateway states in {@code Repr-Digest}, when it states
- * one). A broken transfer is retried with backoff from where it stopped ({@code Range}).
+ * Fetches one file from the gateway ({@code GET /files/{path}}) into {@code <local>.part}, renamed
+ * to its name once its size is the one planned (and its SHA-256 the one the gateway states in
+ * {@code Repr-Digest}, when it states one). A broken transfer is retried with backoff from where it
+ * stopped ({@code Range}).
  */
 final class FileDownloader {
   private static final int BUFFER_BYTES = 256 * 1024;
@@ -29,7 +30,8 @@ final class FileDownloader {
   private final URI gateway;
   private final GatewayLogin credentials;
   private final RetryBackoff backoff;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   FileDownloader(URI gateway, GatewayLogin credentials, RetryBackoff backoff) {
     this.gateway = gateway;
@@ -54,28 +56,42 @@ final class FileDownloader {
           Files.deleteIfExists(partial);
           throw new IOException("the SHA-256 differs from the gateway's Repr-Digest");
         }
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new UploadResult(file.remotePath(), rank, file.bytes(), seconds(start), true, attempt,
+        Files.move(
+            partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new UploadResult(
+            file.remotePath(),
+            rank,
+            file.bytes(),
+            seconds(start),
+            true,
+            attempt,
             firstProblem == null ? "" : firstProblem);
       } catch (IOException e) {
-        String problem = e instanceof ConnectException ? "gateway " + gateway + " is not reachable (connection refused)"
-            : e.getMessage();
+        String problem =
+            e instanceof ConnectException
+                ? "gateway " + gateway + " is not reachable (connection refused)"
+                : e.getMessage();
         firstProblem = firstProblem == null ? problem : firstProblem;
         if (attempt >= backoff.maxAttempts() || e instanceof NotFound) {
-          return new UploadResult(file.remotePath(), rank, file.bytes(), seconds(start), false, attempt, problem);
+          return new UploadResult(
+              file.remotePath(), rank, file.bytes(), seconds(start), false, attempt, problem);
         }
         sleep(backoff.delay(attempt, null).toMillis());
       }
     }
   }
 
-  /** GET into {@code partial}, resuming after what it holds; the gateway's SHA-256 (hex) if it sent one. */
+  /**
+   * GET into {@code partial}, resuming after what it holds; the gateway's SHA-256 (hex) if it sent
+   * one.
+   */
   private String fetch(PlannedFile file, Path partial, ShareProgress progress) throws IOException {
     long have = Files.exists(partial) ? Files.size(partial) : 0;
     progress.attemptStarted();
     progress.sent(have);
-    HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(RemoteNames.urlPath(file.remotePath())))
-        .timeout(Duration.ofHours(1));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(gateway.resolve(RemoteNames.urlPath(file.remotePath())))
+            .timeout(Duration.ofHours(1));
     credentials.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
     if (have > 0) {
       request.header("Range", "bytes=" + have + "-");
@@ -96,14 +112,17 @@ final class FileDownloader {
         return null; // a previous attempt got every byte
       }
       if (status != 200 && status != 206) {
-        throw new IOException("the gateway answered " + status + ": " + new String(in.readNBytes(500)));
+        throw new IOException(
+            "the gateway answered " + status + ": " + new String(in.readNBytes(500)));
       }
-      StandardOpenOption mode = status == 206 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+      StandardOpenOption mode =
+          status == 206 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
       if (status == 200) {
         progress.attemptStarted();
       }
-      try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          mode)) {
+      try (OutputStream out =
+          Files.newOutputStream(
+              partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
         byte[] buffer = new byte[BUFFER_BYTES];
         for (int n; (n = in.read(buffer)) >= 0; ) {
           out.write(buffer, 0, n);
@@ -121,7 +140,9 @@ final class FileDownloader {
       return null;
     }
     int end = header.indexOf(':', at + 9);
-    return end < 0 ? null : HexFormat.of().formatHex(Base64.getDecoder().decode(header.substring(at + 9, end)));
+    return end < 0
+        ? null
+        : HexFormat.of().formatHex(Base64.getDecoder().decode(header.substring(at + 9, end)));
   }
 
   private static String sha256(Path file) throws IOException {

@@ -8,7 +8,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A rank other than 0: waits for rank 0's commands, uploads its share of each plan, reports back, exits on quit. */
+/**
+ * A rank other than 0: waits for rank 0's commands, uploads its share of each plan, reports back,
+ * exits on quit.
+ */
 final class FollowerRank {
   static final Duration REPORT_EVERY = Duration.ofMillis(250);
 
@@ -24,12 +27,16 @@ final class FollowerRank {
     this.out = out;
   }
 
-  /** Uploads this rank's share while telling rank 0 how far it is, a few times a second and when done. */
+  /**
+   * Uploads this rank's share while telling rank 0 how far it is, a few times a second and when
+   * done.
+   */
   private List<UploadResult> uploadReporting(RankMessages.Command command) {
     ShareProgress progress = new ShareProgress();
-    CompletableFuture<List<UploadResult>> upload = command.kind() == RankMessages.DOWNLOAD
-        ? downloads.start(command.plan(), progress, !command.liveProgress())
-        : share.start(command.plan(), progress, !command.liveProgress());
+    CompletableFuture<List<UploadResult>> upload =
+        command.kind() == RankMessages.DOWNLOAD
+            ? downloads.start(command.plan(), progress, !command.liveProgress())
+            : share.start(command.plan(), progress, !command.liveProgress());
     while (true) {
       try {
         List<UploadResult> results = upload.get(REPORT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -38,17 +45,21 @@ final class FollowerRank {
       } catch (TimeoutException e) {
         ranks.sendProgress(report(progress, false));
       } catch (InterruptedException | ExecutionException e) {
-        // RankShare turns every failure into a result; reaching this is a bug, and rank 0 still waits for us
+        // RankShare turns every failure into a result; reaching this is a bug, and rank 0 still
+        // waits for us
         throw new IllegalStateException("rank " + ranks.rank() + ": upload thread failed", e);
       }
     }
   }
 
   private Ranks.Progress report(ShareProgress progress, boolean finished) {
-    return new Ranks.Progress(ranks.rank(), progress.filesDone(), progress.bytes(), progress.failedBytes(), finished);
+    return new Ranks.Progress(
+        ranks.rank(), progress.filesDone(), progress.bytes(), progress.failedBytes(), finished);
   }
 
-  /** Until rank 0 says quit; exits quietly, as the job's end already says that every rank is done. */
+  /**
+   * Until rank 0 says quit; exits quietly, as the job's end already says that every rank is done.
+   */
   void serve() {
     while (true) {
       RankMessages.Command command = RankMessages.decodeCommand(ranks.broadcast(null));

@@ -14,7 +14,10 @@ public final class GatewayLogin {
     this.kind = kind;
   }
 
-  /** Options win over the environment ({@code FTPGW_USER}, {@code FTPGW_PASSWORD}, {@code FTPGW_TOKEN}). */
+  /**
+   * Options win over the environment ({@code FTPGW_USER}, {@code FTPGW_PASSWORD}, {@code
+   * FTPGW_TOKEN}).
+   */
   public static GatewayLogin resolve(String user, String password, String token) {
     String t = firstNonBlank(token, System.getenv("FTPGW_TOKEN"));
     String u = firstNonBlank(user, System.getenv("FTPGW_USER"));
@@ -24,7 +27,8 @@ public final class GatewayLogin {
     }
     if (u != null) {
       String pair = u + ":" + (p == null ? "" : p);
-      return new GatewayLogin("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
+      return new GatewayLogin(
+          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)),
           "basic (user " + u + ")");
     }
     return new GatewayLogin(null, "none");

@@ -5,15 +5,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads top-level string fields from the gateway's small flat JSON replies ({@code {error, message}},
- * {@code {id, path, bytes, sha256}}, {@code {state, lastError}}), so that the client jar needs no JSON library.
+ * Reads top-level string fields from the gateway's small flat JSON replies ({@code {error,
+ * message}}, {@code {id, path, bytes, sha256}}, {@code {state, lastError}}), so that the client jar
+ * needs no JSON library.
  */
 final class JsonFields {
-  private JsonFields() {
-  }
+  private JsonFields() {}
 
   static Optional<String> string(String json, String field) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+    Matcher m =
+        Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(json);
     return m.find() ? Optional.of(unescape(m.group(1))) : Optional.empty();
   }
 

@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Hands whole lines to the stream below, each in one write: with {@code -dev niodev} every rank is a JVM of its own
- * writing to the same pipe or terminal, and {@code System.out} passes a line on in 128-byte pieces (its buffer), which
- * the other ranks' pieces then split mid-line. One {@code write(2)} of a line up to the pipe's 4 KiB is atomic.
- * {@link #flush()} passes on a partial line as well: the prompt and the live bar end without a newline.
+ * Hands whole lines to the stream below, each in one write: with {@code -dev niodev} every rank is
+ * a JVM of its own writing to the same pipe or terminal, and {@code System.out} passes a line on in
+ * 128-byte pieces (its buffer), which the other ranks' pieces then split mid-line. One {@code
+ * write(2)} of a line up to the pipe's 4 KiB is atomic. {@link #flush()} passes on a partial line
+ * as well: the prompt and the live bar end without a newline.
  */
 final class LineOutput extends OutputStream {
   /** A longer line goes out in pieces of this size rather than growing the buffer without end. */
@@ -26,13 +27,18 @@ final class LineOutput extends OutputStream {
     this.below = below;
   }
 
-  /** The process's stdout, a line per write; never closed (it is shared with the other ranks of a JVM). */
+  /**
+   * The process's stdout, a line per write; never closed (it is shared with the other ranks of a
+   * JVM).
+   */
   static PrintStream stdout() {
-    return new PrintStream(new LineOutput(new FileOutputStream(FileDescriptor.out)), false, StandardCharsets.UTF_8);
+    return new PrintStream(
+        new LineOutput(new FileOutputStream(FileDescriptor.out)), false, StandardCharsets.UTF_8);
   }
 
   static PrintStream stderr() {
-    return new PrintStream(new LineOutput(new FileOutputStream(FileDescriptor.err)), false, StandardCharsets.UTF_8);
+    return new PrintStream(
+        new LineOutput(new FileOutputStream(FileDescriptor.err)), false, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -51,7 +57,8 @@ final class LineOutput extends OutputStream {
     }
     append(bytes, offset, count);
     if (lastNewline >= 0) {
-      // everything up to the last newline of this write, whole lines only; the rest waits for its newline
+      // everything up to the last newline of this write, whole lines only; the rest waits for its
+      // newline
       int keep = offset + count - 1 - lastNewline;
       emit(length - keep);
     } else if (length >= MAX_LINE) {

@@ -6,15 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the gateway's listing ({@code {path, entries: [{name, type, size, modified}]}}) without a JSON library, as
- * {@link JsonFields} reads its flat replies: each entry object is cut out (strings may hold braces), then its fields
- * are read.
+ * Reads the gateway's listing ({@code {path, entries: [{name, type, size, modified}]}}) without a
+ * JSON library, as {@link JsonFields} reads its flat replies: each entry object is cut out (strings
+ * may hold braces), then its fields are read.
  */
 final class ListingJson {
   private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
 
-  private ListingJson() {
-  }
+  private ListingJson() {}
 
   /** The entries, each with its whole remote path ({@code folder/name}). */
   static List<RemoteTree.Entry> entries(String json, String folder) {
@@ -50,8 +49,10 @@ final class ListingJson {
   private static RemoteTree.Entry entry(String object, String folder) {
     String name = JsonFields.string(object, "name").orElse("");
     Matcher size = SIZE.matcher(object);
-    return new RemoteTree.Entry(folder.isEmpty() ? name : folder + "/" + name,
-        JsonFields.string(object, "type").orElse("").equals("folder"), size.find() ? Long.parseLong(size.group(1)) : 0,
+    return new RemoteTree.Entry(
+        folder.isEmpty() ? name : folder + "/" + name,
+        JsonFields.string(object, "type").orElse("").equals("folder"),
+        size.find() ? Long.parseLong(size.group(1)) : 0,
         JsonFields.string(object, "modified").orElse(null));
   }
 }

@@ -15,15 +15,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Turns the paths a user typed (files, folders, globs) into an {@link UploadPlan}: folders are walked recursively
- * and keep their own name under the remote folder ({@code upload data --to r} sends {@code data/a/b} to
- * {@code r/data/a/b}, like {@code cp -r}); a glob's matches keep their path below the glob's fixed prefix.
- * Files are then dealt to ranks largest first, each to the rank with the least work so far.
+ * Turns the paths a user typed (files, folders, globs) into an {@link UploadPlan}: folders are
+ * walked recursively and keep their own name under the remote folder ({@code upload data --to r}
+ * sends {@code data/a/b} to {@code r/data/a/b}, like {@code cp -r}); a glob's matches keep their
+ * path below the glob's fixed prefix. Files are then dealt to ranks largest first, each to the rank
+ * with the least work so far.
  */
 public final class Planner {
   /**
-   * What one file costs besides its bytes (a request, a digest pass, an FTP publish), so that many small or empty
-   * files still spread over the ranks instead of all landing on the one with the least bytes.
+   * What one file costs besides its bytes (a request, a digest pass, an FTP publish), so that many
+   * small or empty files still spread over the ranks instead of all landing on the one with the
+   * least bytes.
    */
   static final long PER_FILE_COST_BYTES = 256 * 1024;
 
@@ -54,16 +56,23 @@ public final class Planner {
 
   private List<PlannedFile> balance(Map<String, Candidate> byRemote) {
     List<Map.Entry<String, Candidate>> largestFirst = new ArrayList<>(byRemote.entrySet());
-    largestFirst.sort(Comparator.comparingLong((Map.Entry<String, Candidate> e) -> e.getValue().bytes()).reversed()
-        .thenComparing(Map.Entry::getKey));
+    largestFirst.sort(
+        Comparator.comparingLong((Map.Entry<String, Candidate> e) -> e.getValue().bytes())
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
     long[] load = new long[ranks];
     List<PlannedFile> planned = new ArrayList<>();
     for (Map.Entry<String, Candidate> e : largestFirst) {
       int rank = leastLoaded(load);
       load[rank] += e.getValue().bytes() + PER_FILE_COST_BYTES;
-      // absolute: niodev ranks on other hosts (a shared file system under the same path) need not share the cwd
-      planned.add(new PlannedFile(e.getValue().local().toAbsolutePath().toString(), e.getKey(), e.getValue().bytes(),
-          rank));
+      // absolute: niodev ranks on other hosts (a shared file system under the same path) need not
+      // share the cwd
+      planned.add(
+          new PlannedFile(
+              e.getValue().local().toAbsolutePath().toString(),
+              e.getKey(),
+              e.getValue().bytes(),
+              rank));
     }
     return planned;
   }
@@ -119,16 +128,18 @@ public final class Planner {
 
   private static List<Candidate> walk(Path folder, String remotePrefix) {
     try (Stream<Path> walk = Files.walk(folder)) {
-      return walk.filter(Files::isRegularFile).sorted()
-          .map(p -> new Candidate(p, remotePrefix + RemoteNames.of(folder.relativize(p)), size(p))).toList();
+      return walk.filter(Files::isRegularFile)
+          .sorted()
+          .map(p -> new Candidate(p, remotePrefix + RemoteNames.of(folder.relativize(p)), size(p)))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The folder part of a glob before its first wildcard: {@code data/2024/*.csv} is walked from {@code data/2024},
-   * {@code *.csv} from the current folder.
+   * The folder part of a glob before its first wildcard: {@code data/2024/*.csv} is walked from
+   * {@code data/2024}, {@code *.csv} from the current folder.
    */
   private static Path fixedPrefix(String glob) {
     Path fixed = Path.of("");
@@ -141,7 +152,8 @@ public final class Planner {
     if (glob.startsWith("/")) {
       fixed = Path.of("/").resolve(fixed);
     }
-    // an empty path, not ".": walking "" yields "x.csv", which "*.csv" matches; walking "." yields "./x.csv"
+    // an empty path, not ".": walking "" yields "x.csv", which "*.csv" matches; walking "." yields
+    // "./x.csv"
     return fixed;
   }
 
@@ -157,6 +169,5 @@ public final class Planner {
     }
   }
 
-  private record Candidate(Path local, String remoteName, long bytes) {
-  }
+  private record Candidate(Path local, String remoteName, long bytes) {}
 }

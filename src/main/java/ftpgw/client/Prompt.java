@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The interactive mode on rank 0: the seed's prompt ({@code upload <path>}, {@code quit}) plus {@code status} and
- * {@code help}. End of input is {@code quit}.
+ * The interactive mode on rank 0: the seed's prompt ({@code upload <path>}, {@code quit}) plus
+ * {@code status} and {@code help}. End of input is {@code quit}.
  */
 final class Prompt {
   static final String PROMPT = "Enter a command (upload <path>... / status / help / quit): ";
-  static final String USAGE = "Invalid command. Try 'upload <path>... [--to <remote folder>]', 'status', 'help' or 'quit'.";
-  static final String UPLOAD_USAGE = "Usage: upload <path>... [--to <remote folder>]  (files, folders or globs)";
+  static final String USAGE =
+      "Invalid command. Try 'upload <path>... [--to <remote folder>]', 'status', 'help' or 'quit'.";
+  static final String UPLOAD_USAGE =
+      "Usage: upload <path>... [--to <remote folder>]  (files, folders or globs)";
 
   private final Coordinator coordinator;
   private final ClientOptions options;
@@ -21,8 +23,13 @@ final class Prompt {
   private final PrintStream out;
   private final ReadCommands reads;
 
-  Prompt(Coordinator coordinator, ClientOptions options, FileUploader probe, int ranks, PrintStream out,
-         ReadCommands reads) {
+  Prompt(
+      Coordinator coordinator,
+      ClientOptions options,
+      FileUploader probe,
+      int ranks,
+      PrintStream out,
+      ReadCommands reads) {
     this.coordinator = coordinator;
     this.options = options;
     this.probe = probe;
@@ -87,10 +94,12 @@ final class Prompt {
   }
 
   private void help() {
-    out.println("upload <path>... [--to <remote folder>]  files, folders (recursively) or globs, shared across the ranks");
+    out.println(
+        "upload <path>... [--to <remote folder>]  files, folders (recursively) or globs, shared across the ranks");
     out.println(ReadCommands.HELP_DOWNLOAD);
     out.println(ReadCommands.HELP_LS);
-    out.println("status                                   ranks, gateway health, what this session uploaded");
+    out.println(
+        "status                                   ranks, gateway health, what this session uploaded");
     out.println("help                                     this text");
     out.println("quit                                     every rank exits (so does end of input)");
   }

@@ -10,19 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bytes that cross between ranks (MPI {@code Bcast} of a command, {@code Gatherv} of results), written with
- * {@code DataOutputStream} field by field: explicit, and free of Java serialization's class-version traps.
+ * The bytes that cross between ranks (MPI {@code Bcast} of a command, {@code Gatherv} of results),
+ * written with {@code DataOutputStream} field by field: explicit, and free of Java serialization's
+ * class-version traps.
  */
 final class RankMessages {
   static final int UPLOAD = 1;
   static final int QUIT = 2;
+
   /** the plan's files are remote paths to fetch into their local paths */
   static final int DOWNLOAD = 3;
 
-  private RankMessages() {
-  }
+  private RankMessages() {}
 
-  /** A command from rank 0: upload this plan (with a live bar on rank 0's terminal, or plain lines), or quit. */
+  /**
+   * A command from rank 0: upload this plan (with a live bar on rank 0's terminal, or plain lines),
+   * or quit.
+   */
   record Command(int kind, UploadPlan plan, boolean liveProgress) {
     static Command upload(UploadPlan plan, boolean liveProgress) {
       return new Command(UPLOAD, plan, liveProgress);
@@ -38,58 +42,71 @@ final class RankMessages {
   }
 
   static byte[] encode(Command command) {
-    return write(out -> {
-      out.writeInt(command.kind());
-      out.writeBoolean(command.liveProgress());
-      out.writeInt(command.plan().files().size());
-      for (PlannedFile f : command.plan().files()) {
-        out.writeUTF(f.localPath());
-        out.writeUTF(f.remotePath());
-        out.writeLong(f.bytes());
-        out.writeInt(f.rank());
-      }
-      writeStrings(out, command.plan().notFound());
-    });
+    return write(
+        out -> {
+          out.writeInt(command.kind());
+          out.writeBoolean(command.liveProgress());
+          out.writeInt(command.plan().files().size());
+          for (PlannedFile f : command.plan().files()) {
+            out.writeUTF(f.localPath());
+            out.writeUTF(f.remotePath());
+            out.writeLong(f.bytes());
+            out.writeInt(f.rank());
+          }
+          writeStrings(out, command.plan().notFound());
+        });
   }
 
   static Command decodeCommand(byte[] bytes) {
-    return read(bytes, in -> {
-      int kind = in.readInt();
-      boolean liveProgress = in.readBoolean();
-      int n = in.readInt();
-      List<PlannedFile> files = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        files.add(new PlannedFile(in.readUTF(), in.readUTF(), in.readLong(), in.readInt()));
-      }
-      return new Command(kind, new UploadPlan(files, readStrings(in)), liveProgress);
-    });
+    return read(
+        bytes,
+        in -> {
+          int kind = in.readInt();
+          boolean liveProgress = in.readBoolean();
+          int n = in.readInt();
+          List<PlannedFile> files = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            files.add(new PlannedFile(in.readUTF(), in.readUTF(), in.readLong(), in.readInt()));
+          }
+          return new Command(kind, new UploadPlan(files, readStrings(in)), liveProgress);
+        });
   }
 
   static byte[] encode(List<UploadResult> results) {
-    return write(out -> {
-      out.writeInt(results.size());
-      for (UploadResult r : results) {
-        out.writeUTF(r.remotePath());
-        out.writeInt(r.rank());
-        out.writeLong(r.bytes());
-        out.writeDouble(r.seconds());
-        out.writeBoolean(r.ok());
-        out.writeInt(r.attempts());
-        out.writeUTF(r.message());
-      }
-    });
+    return write(
+        out -> {
+          out.writeInt(results.size());
+          for (UploadResult r : results) {
+            out.writeUTF(r.remotePath());
+            out.writeInt(r.rank());
+            out.writeLong(r.bytes());
+            out.writeDouble(r.seconds());
+            out.writeBoolean(r.ok());
+            out.writeInt(r.attempts());
+            out.writeUTF(r.message());
+          }
+        });
   }
 
   static List<UploadResult> decodeResults(byte[] bytes) {
-    return read(bytes, in -> {
-      int n = in.readInt();
-      List<UploadResult> results = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        results.add(new UploadResult(in.readUTF(), in.readInt(), in.readLong(), in.readDouble(), in.readBoolean(),
-            in.readInt(), in.readUTF()));
-      }
-      return results;
-    });
+    return read(
+        bytes,
+        in -> {
+          int n = in.readInt();
+          List<UploadResult> results = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            results.add(
+                new UploadResult(
+                    in.readUTF(),
+                    in.readInt(),
+                    in.readLong(),
+                    in.readDouble(),
+                    in.readBoolean(),
+                    in.readInt(),
+                    in.readUTF()));
+          }
+          return results;
+        });
   }
 
   private static void writeStrings(DataOutputStream out, List<String> strings) throws IOException {

@@ -1,16 +1,16 @@
 package ftpgw.client;
 
-import mpi.MPI;
-
 import java.util.ArrayList;
 import java.util.List;
+import mpi.MPI;
 
 /**
- * The MPI world as the client uses it: broadcast of rank 0's bytes, gather of every rank's bytes at rank 0.
- * Messages of any length travel as a length first, then the bytes ({@code MPI.BYTE}).
+ * The MPI world as the client uses it: broadcast of rank 0's bytes, gather of every rank's bytes at
+ * rank 0. Messages of any length travel as a length first, then the bytes ({@code MPI.BYTE}).
  */
 final class Ranks {
   static final int ROOT = 0;
+
   /** Point-to-point progress messages; the collectives use none of the user tags. */
   private static final int PROGRESS_TAG = 7;
 
@@ -48,7 +48,10 @@ final class Ranks {
     return bytes;
   }
 
-  /** Every rank passes its message; rank 0 receives them all in rank order, the others an empty list. */
+  /**
+   * Every rank passes its message; rank 0 receives them all in rank order, the others an empty
+   * list.
+   */
   List<byte[]> gather(byte[] mine) {
     int[] lengths = new int[size];
     MPI.COMM_WORLD.Gather(new int[] {mine.length}, 0, 1, MPI.INT, lengths, 0, 1, MPI.INT, ROOT);
@@ -59,7 +62,8 @@ final class Ranks {
       total += lengths[r];
     }
     byte[] all = new byte[isRoot() ? total : 0];
-    MPI.COMM_WORLD.Gatherv(mine, 0, mine.length, MPI.BYTE, all, 0, lengths, offsets, MPI.BYTE, ROOT);
+    MPI.COMM_WORLD.Gatherv(
+        mine, 0, mine.length, MPI.BYTE, all, 0, lengths, offsets, MPI.BYTE, ROOT);
     List<byte[]> messages = new ArrayList<>();
     if (isRoot()) {
       for (int r = 0; r < size; r++) {
@@ -70,25 +74,28 @@ final class Ranks {
   }
 
   /** A rank's progress as rank 0 receives it. */
-  record Progress(int rank, int filesDone, long bytes, long failedBytes, boolean finished) {
-  }
+  record Progress(int rank, int filesDone, long bytes, long failedBytes, boolean finished) {}
 
   /**
-   * A worker tells rank 0 how far it is (small: sent eagerly). A worker's last one says {@code finished}, after
-   * which it only gathers; rank 0 reads them until every worker has finished.
+   * A worker tells rank 0 how far it is (small: sent eagerly). A worker's last one says {@code
+   * finished}, after which it only gathers; rank 0 reads them until every worker has finished.
    */
   void sendProgress(Progress progress) {
-    long[] message = {progress.filesDone(), progress.bytes(), progress.failedBytes(), progress.finished() ? 1 : 0};
+    long[] message = {
+      progress.filesDone(), progress.bytes(), progress.failedBytes(), progress.finished() ? 1 : 0
+    };
     MPI.COMM_WORLD.Send(message, 0, message.length, MPI.LONG, ROOT, PROGRESS_TAG);
   }
 
   /** Rank 0: every progress message that has arrived, without waiting. */
   List<Progress> pollProgress() {
     List<Progress> received = new ArrayList<>();
-    for (mpi.Status status; (status = MPI.COMM_WORLD.Iprobe(MPI.ANY_SOURCE, PROGRESS_TAG)) != null; ) {
+    for (mpi.Status status;
+        (status = MPI.COMM_WORLD.Iprobe(MPI.ANY_SOURCE, PROGRESS_TAG)) != null; ) {
       long[] message = new long[4];
       MPI.COMM_WORLD.Recv(message, 0, message.length, MPI.LONG, status.source, PROGRESS_TAG);
-      received.add(new Progress(status.source, (int) message[0], message[1], message[2], message[3] == 1));
+      received.add(
+          new Progress(status.source, (int) message[0], message[1], message[2], message[3] == 1));
     }
     return received;
   }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code download <remote>... --to <local folder>} and {@code ls [<remote>]}, in batch mode and at the prompt (rank 0):
- * the reading side of the gateway's share.
+ * {@code download <remote>... --to <local folder>} and {@code ls [<remote>]}, in batch mode and at
+ * the prompt (rank 0): the reading side of the gateway's share.
  */
 final class ReadCommands {
   static final String HELP_DOWNLOAD =
@@ -20,7 +20,12 @@ final class ReadCommands {
   private final int ranks;
   private final PrintStream out;
 
-  ReadCommands(Coordinator coordinator, RemoteTree tree, RankDownloads downloads, int ranks, PrintStream out) {
+  ReadCommands(
+      Coordinator coordinator,
+      RemoteTree tree,
+      RankDownloads downloads,
+      int ranks,
+      PrintStream out) {
     this.coordinator = coordinator;
     this.tree = tree;
     this.downloads = downloads;
@@ -52,10 +57,17 @@ final class ReadCommands {
         out.printf("%14d  %s%n", size, remote);
         return true;
       }
-      entries.stream().sorted((a, b) -> a.folder() != b.folder() ? (a.folder() ? -1 : 1)
-          : a.path().compareTo(b.path())).forEach(e -> out.printf("%14s  %-24s  %s%n",
-          e.folder() ? "-" : String.valueOf(e.size()), e.modified() == null ? "" : e.modified(),
-          e.path().substring(e.path().lastIndexOf('/') + 1) + (e.folder() ? "/" : "")));
+      entries.stream()
+          .sorted(
+              (a, b) ->
+                  a.folder() != b.folder() ? (a.folder() ? -1 : 1) : a.path().compareTo(b.path()))
+          .forEach(
+              e ->
+                  out.printf(
+                      "%14s  %-24s  %s%n",
+                      e.folder() ? "-" : String.valueOf(e.size()),
+                      e.modified() == null ? "" : e.modified(),
+                      e.path().substring(e.path().lastIndexOf('/') + 1) + (e.folder() ? "/" : "")));
       out.printf("%d entries%n", entries.size());
       return true;
     } catch (IOException e) {

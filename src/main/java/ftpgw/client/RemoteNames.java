@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Remote paths as the gateway's {@code PUT /files/{path}} wants them: '/'-separated, each segment percent-encoded. */
+/**
+ * Remote paths as the gateway's {@code PUT /files/{path}} wants them: '/'-separated, each segment
+ * percent-encoded.
+ */
 final class RemoteNames {
-  private RemoteNames() {
-  }
+  private RemoteNames() {}
 
   /** A local relative path as a remote name, whatever the platform's separator. */
   static String of(Path relative) {
@@ -23,11 +25,16 @@ final class RemoteNames {
     if (remoteFolder == null) {
       return "";
     }
-    String joined = String.join("/", java.util.Arrays.stream(remoteFolder.split("/")).filter(s -> !s.isEmpty()).toList());
+    String joined =
+        String.join(
+            "/",
+            java.util.Arrays.stream(remoteFolder.split("/")).filter(s -> !s.isEmpty()).toList());
     return joined.isEmpty() ? "" : joined + "/";
   }
 
-  /** The URL path for a remote name: each segment encoded, so spaces and non-ASCII names survive. */
+  /**
+   * The URL path for a remote name: each segment encoded, so spaces and non-ASCII names survive.
+   */
   static String urlPath(String remotePath) {
     List<String> encoded = new ArrayList<>();
     for (String segment : remotePath.split("/")) {

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often and how long to wait between attempts at one file: exponential from {@code initial}, capped, with
- * ±25 % jitter so that ranks failing together do not retry in lock-step; a server's Retry-After wins (capped too).
+ * How often and how long to wait between attempts at one file: exponential from {@code initial},
+ * capped, with ±25 % jitter so that ranks failing together do not retry in lock-step; a server's
+ * Retry-After wins (capped too).
  */
 public record RetryBackoff(int maxAttempts, Duration initial, Duration max) {
   public static final Duration RETRY_AFTER_CAP = Duration.ofSeconds(30);
@@ -27,7 +28,10 @@ public record RetryBackoff(int maxAttempts, Duration initial, Duration max) {
     return Duration.ofMillis((long) (base * jitter));
   }
 
-  /** Retry-After in seconds (the gateway's form); an HTTP date is not used by the gateway and is ignored. */
+  /**
+   * Retry-After in seconds (the gateway's form); an HTTP date is not used by the gateway and is
+   * ignored.
+   */
   static Optional<Duration> parseRetryAfter(String value) {
     try {
       return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How far one rank is with its share, updated by its upload thread and read by its MPI thread: files finished,
- * bytes of finished files, and bytes of the file in flight (its current attempt: a retry starts again at 0). The
- * bytes of failed files count as finished (the bar reaches its end) and apart, so that no rate or ETA rests on them.
+ * How far one rank is with its share, updated by its upload thread and read by its MPI thread:
+ * files finished, bytes of finished files, and bytes of the file in flight (its current attempt: a
+ * retry starts again at 0). The bytes of failed files count as finished (the bar reaches its end)
+ * and apart, so that no rate or ETA rests on them.
  */
 final class ShareProgress {
   private final AtomicInteger filesDone = new AtomicInteger();

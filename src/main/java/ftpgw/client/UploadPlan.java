@@ -3,8 +3,8 @@ package ftpgw.client;
 import java.util.List;
 
 /**
- * What rank 0 decided for one {@code upload}: every file with its rank, and the paths that did not exist
- * (reported by rank 0, never uploaded).
+ * What rank 0 decided for one {@code upload}: every file with its rank, and the paths that did not
+ * exist (reported by rank 0, never uploaded).
  */
 public record UploadPlan(List<PlannedFile> files, List<String> notFound) {
   public UploadPlan {

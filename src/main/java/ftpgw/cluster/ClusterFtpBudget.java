@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Lock;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +23,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The FTP sessions of all relay nodes together, at most {@code cluster.ftpConnections}: each open session holds
- * one of that many cluster-wide locks ({@code ftpgw.ftp-slot-<i>}). Locks rather than a counter because Hazelcast
- * frees the locks of a member that dies, so a crashed relay node cannot leak its share. A node waiting for a slot
- * announces itself in a map with a time-to-live; the others then close sessions as they go idle instead of pooling
- * them, so one busy node cannot starve another.
+ * The FTP sessions of all relay nodes together, at most {@code cluster.ftpConnections}: each open
+ * session holds one of that many cluster-wide locks ({@code ftpgw.ftp-slot-<i>}). Locks rather than
+ * a counter because Hazelcast frees the locks of a member that dies, so a crashed relay node cannot
+ * leak its share. A node waiting for a slot announces itself in a map with a time-to-live; the
+ * others then close sessions as they go idle instead of pooling them, so one busy node cannot
+ * starve another.
  */
 public final class ClusterFtpBudget implements ConnectionBudget {
   static final String SLOT_PREFIX = "ftpgw.ftp-slot-";
@@ -37,26 +37,34 @@ public final class ClusterFtpBudget implements ConnectionBudget {
   private static final long WAITER_TTL_MILLIS = 5_000;
   private static final long CALL_TIMEOUT_SECONDS = 30;
   private static final long WAITERS_CACHE_MILLIS = 250;
+
   /**
-   * A released slot stays claimed here this long. Vert.x releases a Hazelcast lock with an {@code IMap.forceUnlock}
-   * run later on a thread of its own, and Hazelcast's locks are reentrant per thread: had this node asked for the
-   * slot again before that ran, on the Vert.x worker thread that took it, Hazelcast would have granted it a second
-   * time, and the late forceUnlock would then have freed it for another node too: two sessions on one slot.
+   * A released slot stays claimed here this long. Vert.x releases a Hazelcast lock with an {@code
+   * IMap.forceUnlock} run later on a thread of its own, and Hazelcast's locks are reentrant per
+   * thread: had this node asked for the slot again before that ran, on the Vert.x worker thread
+   * that took it, Hazelcast would have granted it a second time, and the late forceUnlock would
+   * then have freed it for another node too: two sessions on one slot.
    */
-  private static final Executor UNCLAIM_LATER = CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
+  private static final Executor UNCLAIM_LATER =
+      CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS);
 
   private final Vertx vertx;
   private final Context context;
   private final int slots;
   private final String nodeId;
-  /** Slots this node holds or is trying: Hazelcast's locks are reentrant per thread, so never ask twice. */
+
+  /**
+   * Slots this node holds or is trying: Hazelcast's locks are reentrant per thread, so never ask
+   * twice.
+   */
   private final Set<Integer> claimed = new HashSet<>();
+
   private volatile boolean othersWaiting;
   private volatile long waitersCheckedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
   /**
-   * @param context an event-loop context: lock calls are started there so that they run on Vert.x's own worker
-   *                pool, never on the FTP threads that wait for them
+   * @param context an event-loop context: lock calls are started there so that they run on Vert.x's
+   *     own worker pool, never on the FTP threads that wait for them
    */
   public ClusterFtpBudget(Vertx vertx, Context context, int slots) {
     this.vertx = vertx;
@@ -81,8 +89,12 @@ public final class ClusterFtpBudget implements ConnectionBudget {
           throw new ReuseIdleSession();
         }
         if (System.nanoTime() >= deadline) {
-          throw new IOException("no FTP session free in the cluster-wide budget of " + slots
-              + " (cluster.ftpConnections) within " + maxWait.toMillis() + " ms");
+          throw new IOException(
+              "no FTP session free in the cluster-wide budget of "
+                  + slots
+                  + " (cluster.ftpConnections) within "
+                  + maxWait.toMillis()
+                  + " ms");
         }
         waiter = waiter == null ? nodeId + "/" + UUID.randomUUID() : waiter;
         String key = waiter;
@@ -91,7 +103,8 @@ public final class ClusterFtpBudget implements ConnectionBudget {
         if (free.isEmpty()) {
           pauseUntilLocalRelease();
         } else {
-          Permit permit = tryLock(free.get(ThreadLocalRandom.current().nextInt(free.size())), WAIT_SLICE);
+          Permit permit =
+              tryLock(free.get(ThreadLocalRandom.current().nextInt(free.size())), WAIT_SLICE);
           if (permit != null) {
             return permit;
           }
@@ -105,7 +118,10 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     }
   }
 
-  /** Asked on every session return and eviction run: the answer is reused for {@value #WAITERS_CACHE_MILLIS} ms. */
+  /**
+   * Asked on every session return and eviction run: the answer is reused for {@value
+   * #WAITERS_CACHE_MILLIS} ms.
+   */
   @Override
   public boolean othersWaiting() {
     long now = System.nanoTime();
@@ -124,7 +140,9 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     return waiting;
   }
 
-  /** The slot's lock as a permit, or null when another node holds it for longer than {@code wait}. */
+  /**
+   * The slot's lock as a permit, or null when another node holds it for longer than {@code wait}.
+   */
   private Permit tryLock(int slot, Duration wait) throws IOException {
     synchronized (claimed) {
       if (!claimed.add(slot)) {
@@ -133,8 +151,13 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     }
     Lock lock = null;
     try {
-      lock = call(() -> vertx.sharedData().getLockWithTimeout(SLOT_PREFIX + slot, wait.toMillis())
-          .otherwise((Lock) null));
+      lock =
+          call(
+              () ->
+                  vertx
+                      .sharedData()
+                      .getLockWithTimeout(SLOT_PREFIX + slot, wait.toMillis())
+                      .otherwise((Lock) null));
     } finally {
       if (lock == null) {
         unclaim(slot);
@@ -186,16 +209,24 @@ public final class ClusterFtpBudget implements ConnectionBudget {
     return vertx.sharedData().getAsyncMap(WAITERS_MAP);
   }
 
-  /** Runs an asynchronous cluster call from the event-loop context and waits for it (FTP threads may block). */
+  /**
+   * Runs an asynchronous cluster call from the event-loop context and waits for it (FTP threads may
+   * block).
+   */
   private <T> T call(Supplier<Future<T>> operation) throws IOException {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> operation.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        result.complete(ar.result());
-      } else {
-        result.completeExceptionally(ar.cause());
-      }
-    }));
+    context.runOnContext(
+        v ->
+            operation
+                .get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        result.complete(ar.result());
+                      } else {
+                        result.completeExceptionally(ar.cause());
+                      }
+                    }));
     try {
       return result.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

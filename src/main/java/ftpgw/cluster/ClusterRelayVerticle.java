@@ -19,9 +19,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,21 +31,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body into a local inbound file and has
- * the node's own relay publish it (temporary name, SIZE, RNFR/RNTO) while it arrives: the relay reads the file as a
- * {@link LiveBody}, which ends only once the whole body is in and its SHA-256 matches the edge's, so a corrupt or
- * cut-off body is never published (the relay fails and removes its temporary file). Answers with the result.
+ * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body into a local
+ * inbound file and has the node's own relay publish it (temporary name, SIZE, RNFR/RNTO) while it
+ * arrives: the relay reads the file as a {@link LiveBody}, which ends only once the whole body is
+ * in and its SHA-256 matches the edge's, so a corrupt or cut-off body is never published (the relay
+ * fails and removes its temporary file). Answers with the result.
  */
 public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(ClusterRelayVerticle.class);
-  /** The local relay's bus limit: it publishes while the body arrives; chunk timeouts bound the pull. */
+
+  /**
+   * The local relay's bus limit: it publishes while the body arrives; chunk timeouts bound the
+   * pull.
+   */
   private static final Duration AS_LONG_AS_THE_PULL = Duration.ofDays(1);
 
   private final Path inbound;
   private final Duration relayTimeout;
   private final Duration chunkTimeout;
+
   /** How often the edges of pulls in progress are looked for among the cluster's members. */
   private static final long MEMBERSHIP_CHECK_MILLIS = 500;
 
@@ -56,16 +61,20 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private String nodeId;
   private ClusterView cluster;
   private MessageConsumer<JsonObject> consumer;
-  /** Pulls in progress, by inbound file: failing one's promise stops it (its edge left the cluster). */
+
+  /**
+   * Pulls in progress, by inbound file: failing one's promise stops it (its edge left the cluster).
+   */
   private final Map<Path, Pull> pulls = new HashMap<>();
+
   private long membershipTimer = -1;
 
   /** A pull in progress from one edge. */
-  private record Pull(String edgeNode, Promise<Void> stop) {
-  }
+  private record Pull(String edgeNode, Promise<Void> stop) {}
 
   /**
-   * @param inbound      folder for bodies being received (emptied at start: what a crash left is useless)
+   * @param inbound folder for bodies being received (emptied at start: what a crash left is
+   *     useless)
    * @param chunkTimeout how long one chunk may take to arrive before the edge is given up on
    */
   public ClusterRelayVerticle(Path inbound, Duration relayTimeout, Duration chunkTimeout) {
@@ -85,13 +94,23 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     nodeId = cluster.nodeId();
     membershipTimer = vertx.setPeriodic(MEMBERSHIP_CHECK_MILLIS, t -> stopPullsFromLostEdges());
     localRelay = new RelayClient(vertx.eventBus(), relayTimeout);
-    return vertx.executeBlocking(() -> {
-      emptyInbound();
-      return null;
-    }).compose(v -> {
-      consumer = vertx.eventBus().consumer(Addresses.RELAY_REMOTE, this::relay);
-      return consumer.completion();
-    }).onSuccess(v -> log.info("Relay node {}: taking transfers from edges (inbound folder {})", nodeId, inbound));
+    return vertx
+        .executeBlocking(
+            () -> {
+              emptyInbound();
+              return null;
+            })
+        .compose(
+            v -> {
+              consumer = vertx.eventBus().consumer(Addresses.RELAY_REMOTE, this::relay);
+              return consumer.completion();
+            })
+        .onSuccess(
+            v ->
+                log.info(
+                    "Relay node {}: taking transfers from edges (inbound folder {})",
+                    nodeId,
+                    inbound));
   }
 
   @Override
@@ -105,51 +124,82 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     Path body = inbound.resolve(request.transferId() + "-" + request.lease() + ".part");
     long started = System.nanoTime();
     LiveBody live = LiveBody.open(request.transferId(), body, chunkTimeout);
-    RelayRequest publish = new RelayRequest(request.transferId(), body.toString(), request.remotePath(),
-        request.bytes(), request.sha256(), true, null);
+    RelayRequest publish =
+        new RelayRequest(
+            request.transferId(),
+            body.toString(),
+            request.remotePath(),
+            request.bytes(),
+            request.sha256(),
+            true,
+            null);
     Promise<RelayResult> published = Promise.promise();
     AtomicBoolean relayStarted = new AtomicBoolean();
-    Runnable startRelay = () -> {
-      relayStarted.set(true);
-      localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
-    };
+    Runnable startRelay =
+        () -> {
+          relayStarted.set(true);
+          localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
+        };
     Pull pull = new Pull(edgeOf(request), Promise.promise());
     pulls.put(body, pull);
     PublishFence.register(body, () -> stillCurrent(request));
-    ChunkPuller.pull(vertx, request, nodeId, body, chunkTimeout, startRelay, live::written, pull.stop().future())
-        .andThen(pulled -> {
-          if (pulled.succeeded()) {
-            log.debug("Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked", request.transferId(),
-                request.bytes(), request.source(), (System.nanoTime() - started) / 1_000_000);
-            live.accepted(request.bytes());
-          } else {
-            live.refused(pulled.cause());
-          }
-        })
-        .compose(pulled -> published.future(),
-            // the pull's failure is the story; a relay that started is waited for so its temporary file is gone
-            pullFailed -> relayStarted.get()
-                ? published.future().transform(relayed -> Future.failedFuture(pullFailed))
-                : Future.failedFuture(pullFailed))
-        .eventually(() -> {
-          pulls.remove(body, pull);
-          PublishFence.remove(body);
-          live.release();
-          return vertx.fileSystem().delete(body.toString()).otherwiseEmpty();
-        })
+    ChunkPuller.pull(
+            vertx,
+            request,
+            nodeId,
+            body,
+            chunkTimeout,
+            startRelay,
+            live::written,
+            pull.stop().future())
+        .andThen(
+            pulled -> {
+              if (pulled.succeeded()) {
+                log.debug(
+                    "Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked",
+                    request.transferId(),
+                    request.bytes(),
+                    request.source(),
+                    (System.nanoTime() - started) / 1_000_000);
+                live.accepted(request.bytes());
+              } else {
+                live.refused(pulled.cause());
+              }
+            })
+        .compose(
+            pulled -> published.future(),
+            // the pull's failure is the story; a relay that started is waited for so its temporary
+            // file is gone
+            pullFailed ->
+                relayStarted.get()
+                    ? published.future().transform(relayed -> Future.failedFuture(pullFailed))
+                    : Future.failedFuture(pullFailed))
+        .eventually(
+            () -> {
+              pulls.remove(body, pull);
+              PublishFence.remove(body);
+              live.release();
+              return vertx.fileSystem().delete(body.toString()).otherwiseEmpty();
+            })
         .onSuccess(result -> message.reply(result.toJson()))
-        .onFailure(error -> {
-          Failure failure = Failure.of(error);
-          log.warn("Transfer {} from {} failed ({}): {}", request.transferId(), request.source(), failure,
-              error.getMessage());
-          message.fail(failure.busCode(), error.getMessage());
-        });
+        .onFailure(
+            error -> {
+              Failure failure = Failure.of(error);
+              log.warn(
+                  "Transfer {} from {} failed ({}): {}",
+                  request.transferId(),
+                  request.source(),
+                  failure,
+                  error.getMessage());
+              message.fail(failure.busCode(), error.getMessage());
+            });
   }
 
   /**
-   * An edge that left the cluster (crashed, partitioned, stopped) will never send another chunk: stop its pulls now
-   * instead of after a chunk timeout, so that the relay's FTP session, cluster budget slot and worker thread are free
-   * (the live body is refused, the FTP upload broken off and its temporary file removed).
+   * An edge that left the cluster (crashed, partitioned, stopped) will never send another chunk:
+   * stop its pulls now instead of after a chunk timeout, so that the relay's FTP session, cluster
+   * budget slot and worker thread are free (the live body is refused, the FTP upload broken off and
+   * its temporary file removed).
    */
   private void stopPullsFromLostEdges() {
     if (pulls.isEmpty()) {
@@ -158,28 +208,44 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     List<String> members = cluster.members();
     for (Pull pull : List.copyOf(pulls.values())) {
       if (!members.contains(pull.edgeNode())) {
-        pull.stop().tryFail(Failure.RELAY_UNAVAILABLE.exception("edge node " + pull.edgeNode()
-            + " left the cluster; the transfer is retried from its spool when it is back"));
+        pull.stop()
+            .tryFail(
+                Failure.RELAY_UNAVAILABLE.exception(
+                    "edge node "
+                        + pull.edgeNode()
+                        + " left the cluster; the transfer is retried from its spool when it is back"));
       }
     }
   }
 
-  /** Asks the edge, blocking (an FTP thread asks), whether this pull's lease is still its current attempt. */
+  /**
+   * Asks the edge, blocking (an FTP thread asks), whether this pull's lease is still its current
+   * attempt.
+   */
   private boolean stillCurrent(RemoteRelayRequest request) throws IOException {
     ChunkRequest ask = new ChunkRequest(request.transferId(), request.lease(), nodeId, 0, 0);
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(chunkTimeout.toMillis())
-        .addHeader(EdgeRelayVerticle.ACTION, EdgeRelayVerticle.FENCE);
+    DeliveryOptions options =
+        new DeliveryOptions()
+            .setSendTimeout(chunkTimeout.toMillis())
+            .addHeader(EdgeRelayVerticle.ACTION, EdgeRelayVerticle.FENCE);
     try {
-      vertx.eventBus().request(request.source(), ask.toJson(), options).toCompletionStage().toCompletableFuture()
+      vertx
+          .eventBus()
+          .request(request.source(), ask.toJson(), options)
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(chunkTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       return true;
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("Transfer {}: not publishing, the edge does not confirm this attempt ({})", request.transferId(),
+      log.warn(
+          "Transfer {}: not publishing, the edge does not confirm this attempt ({})",
+          request.transferId(),
           e.getCause() == null ? e.toString() : e.getCause().getMessage());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while asking the edge about transfer " + request.transferId(), e);
+      throw new IOException(
+          "interrupted while asking the edge about transfer " + request.transferId(), e);
     }
   }
 

@@ -3,17 +3,17 @@ package ftpgw.cluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
-
 import java.util.List;
 
 /**
- * What this node sees of the cluster: its own id and the members alive now. A Vert.x started without
- * {@code -cluster} is a cluster of one named {@value #LOCAL_NODE}.
+ * What this node sees of the cluster: its own id and the members alive now. A Vert.x started
+ * without {@code -cluster} is a cluster of one named {@value #LOCAL_NODE}.
  */
 public final class ClusterView {
   static final String LOCAL_NODE = "local";
 
-  // The cluster manager is reachable only through Vert.x's internal interface; we read from it and never register
+  // The cluster manager is reachable only through Vert.x's internal interface; we read from it and
+  // never register
   // listeners on it (it holds one node listener, the event bus's own).
   private final ClusterManager manager;
 
@@ -22,7 +22,8 @@ public final class ClusterView {
   }
 
   public static ClusterView of(Vertx vertx) {
-    return new ClusterView(vertx instanceof VertxInternal internal ? internal.clusterManager() : null);
+    return new ClusterView(
+        vertx instanceof VertxInternal internal ? internal.clusterManager() : null);
   }
 
   public boolean clustered() {

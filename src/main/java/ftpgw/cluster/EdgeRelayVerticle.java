@@ -1,7 +1,7 @@
 package ftpgw.cluster;
 
-import ftpgw.lifecycle.Stage;
 import ftpgw.config.ClusterConfig;
+import ftpgw.lifecycle.Stage;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
@@ -18,9 +18,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,23 +25,30 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The relay of an edge (a node that takes uploads but cannot reach the FTP server): answers the local
- * {@link Addresses#RELAY_FILE} by offering the spooled body to a relay node over the clustered event bus and serving
- * it in chunks as that node pulls them. The attempt fails with a retryable {@link Failure#RELAY_UNAVAILABLE} when no
- * relay node starts pulling in time or the one pulling leaves the cluster, and the delivery hands the transfer to
- * another relay node on its next attempt. The spool file stays until the delivery has the relay's answer.
+ * The relay of an edge (a node that takes uploads but cannot reach the FTP server): answers the
+ * local {@link Addresses#RELAY_FILE} by offering the spooled body to a relay node over the
+ * clustered event bus and serving it in chunks as that node pulls them. The attempt fails with a
+ * retryable {@link Failure#RELAY_UNAVAILABLE} when no relay node starts pulling in time or the one
+ * pulling leaves the cluster, and the delivery hands the transfer to another relay node on its next
+ * attempt. The spool file stays until the delivery has the relay's answer.
  */
 public final class EdgeRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(EdgeRelayVerticle.class);
-  private static final OpenOptions READ_ONLY = new OpenOptions().setRead(true).setWrite(false).setCreate(false);
+  private static final OpenOptions READ_ONLY =
+      new OpenOptions().setRead(true).setWrite(false).setCreate(false);
   private static final long MEMBERSHIP_CHECK_MILLIS = 500;
+
   /**
-   * A message header on the chunk source: {@code fence} asks, without a chunk, whether the request's lease is still
-   * the current attempt (see {@link ftpgw.relay.PublishFence}); answered {@code {"current":true}} or CONFLICT.
+   * A message header on the chunk source: {@code fence} asks, without a chunk, whether the
+   * request's lease is still the current attempt (see {@link ftpgw.relay.PublishFence}); answered
+   * {@code {"current":true}} or CONFLICT.
    */
   static final String ACTION = "action";
+
   static final String FENCE = "fence";
 
   /** One attempt at relaying one transfer. */
@@ -85,23 +89,33 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     cluster = ClusterView.of(vertx);
     source = Addresses.chunkSource(cluster.nodeId());
     if (!cluster.clustered()) {
-      log.warn("This node has no \"relay\" role and is not clustered (-cluster): uploads wait for a relay node");
+      log.warn(
+          "This node has no \"relay\" role and is not clustered (-cluster): uploads wait for a relay node");
     }
     membershipTimer = vertx.setPeriodic(MEMBERSHIP_CHECK_MILLIS, t -> failOffersOfLostNodes());
     var bus = vertx.eventBus();
     return Future.all(
             bus.<JsonObject>localConsumer(Addresses.RELAY_FILE, this::relay).completion(),
             bus.<JsonObject>consumer(source, this::serveChunk).completion())
-        .onSuccess(v -> log.info("Edge: transfers go to relay nodes in chunks of {} (source {})",
-            ftpgw.ops.ByteCount.readable(config.chunkBytes()), source));
+        .onSuccess(
+            v ->
+                log.info(
+                    "Edge: transfers go to relay nodes in chunks of {} (source {})",
+                    ftpgw.ops.ByteCount.readable(config.chunkBytes()),
+                    source));
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(membershipTimer);
-    List.copyOf(offers.values()).forEach(offer -> offer.outcome.tryFail(
-        Failure.SHUTTING_DOWN.exception("the gateway is shutting down; transfer " + offer.request.transferId()
-            + " stays journalled")));
+    List.copyOf(offers.values())
+        .forEach(
+            offer ->
+                offer.outcome.tryFail(
+                    Failure.SHUTTING_DOWN.exception(
+                        "the gateway is shutting down; transfer "
+                            + offer.request.transferId()
+                            + " stays journalled")));
     return Future.succeededFuture();
   }
 
@@ -113,85 +127,156 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
       previous.outcome.tryFail(Failure.CONFLICT.exception("superseded by a new attempt"));
     }
     long started = System.nanoTime();
-    offer.startTimer = vertx.setTimer(config.relayStartTimeout().toMillis(), t -> offer.outcome.tryFail(
-        Failure.RELAY_UNAVAILABLE.exception("no relay node started pulling transfer " + request.transferId()
-            + " within " + config.relayStartTimeout().toMillis() + " ms")));
-    RemoteRelayRequest remote = new RemoteRelayRequest(request.transferId(), offer.lease, request.remotePath(),
-        request.bytes(), request.sha256(), source, config.chunkBytes(), config.chunkWindow());
-    vertx.eventBus().<JsonObject>request(Addresses.RELAY_REMOTE, remote.toJson(),
+    offer.startTimer =
+        vertx.setTimer(
+            config.relayStartTimeout().toMillis(),
+            t ->
+                offer.outcome.tryFail(
+                    Failure.RELAY_UNAVAILABLE.exception(
+                        "no relay node started pulling transfer "
+                            + request.transferId()
+                            + " within "
+                            + config.relayStartTimeout().toMillis()
+                            + " ms")));
+    RemoteRelayRequest remote =
+        new RemoteRelayRequest(
+            request.transferId(),
+            offer.lease,
+            request.remotePath(),
+            request.bytes(),
+            request.sha256(),
+            source,
+            config.chunkBytes(),
+            config.chunkWindow());
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.RELAY_REMOTE,
+            remote.toJson(),
             new DeliveryOptions().setSendTimeout(relayTimeout.toMillis()))
         .map(reply -> RelayResult.fromJson(reply.body()))
-        .onComplete(result -> {
-          if (result.succeeded()) {
-            offer.outcome.tryComplete(result.result());
-          } else {
-            offer.outcome.tryFail(result.cause());
-          }
-        });
-    offer.outcome.future()
-        .onComplete(result -> {
-          vertx.cancelTimer(offer.startTimer);
-          offers.remove(request.transferId(), offer);
-          if (offer.file != null) {
-            offer.file.onSuccess(AsyncFile::close);
-          }
-        })
-        .onSuccess(result -> {
-          log.info("Transfer {} published as {} by relay node {} ({} bytes, {} ms)", request.transferId(),
-              result.remotePath(), offer.relayNode, request.bytes(), (System.nanoTime() - started) / 1_000_000);
-          message.reply(result.toJson());
-        })
-        .onFailure(error -> {
-          Failure failure = Failure.of(error);
-          log.warn("Transfer {} through relay node {} failed ({}): {}", request.transferId(),
-              offer.relayNode == null ? "(none)" : offer.relayNode, failure, error.getMessage());
-          message.fail(failure.busCode(), error.getMessage());
-        });
+        .onComplete(
+            result -> {
+              if (result.succeeded()) {
+                offer.outcome.tryComplete(result.result());
+              } else {
+                offer.outcome.tryFail(result.cause());
+              }
+            });
+    offer
+        .outcome
+        .future()
+        .onComplete(
+            result -> {
+              vertx.cancelTimer(offer.startTimer);
+              offers.remove(request.transferId(), offer);
+              if (offer.file != null) {
+                offer.file.onSuccess(AsyncFile::close);
+              }
+            })
+        .onSuccess(
+            result -> {
+              log.info(
+                  "Transfer {} published as {} by relay node {} ({} bytes, {} ms)",
+                  request.transferId(),
+                  result.remotePath(),
+                  offer.relayNode,
+                  request.bytes(),
+                  (System.nanoTime() - started) / 1_000_000);
+              message.reply(result.toJson());
+            })
+        .onFailure(
+            error -> {
+              Failure failure = Failure.of(error);
+              log.warn(
+                  "Transfer {} through relay node {} failed ({}): {}",
+                  request.transferId(),
+                  offer.relayNode == null ? "(none)" : offer.relayNode,
+                  failure,
+                  error.getMessage());
+              message.fail(failure.busCode(), error.getMessage());
+            });
   }
 
   private void serveChunk(Message<JsonObject> message) {
     ChunkRequest chunk = ChunkRequest.fromJson(message.body());
     Offer offer = offers.get(chunk.transferId());
     if (offer == null || !offer.lease.equals(chunk.lease())) {
-      message.fail(Failure.CONFLICT.busCode(), "transfer " + chunk.transferId()
-          + " is not offered under this lease (finished, or given to another relay node)");
+      message.fail(
+          Failure.CONFLICT.busCode(),
+          "transfer "
+              + chunk.transferId()
+              + " is not offered under this lease (finished, or given to another relay node)");
       return;
     }
     if (FENCE.equals(message.headers().get(ACTION))) {
-      // the relay is about to publish: its attempt is the current one (a superseded one was answered above)
+      // the relay is about to publish: its attempt is the current one (a superseded one was
+      // answered above)
       message.reply(new JsonObject().put("current", true));
       return;
     }
     long bytes = offer.request.bytes();
-    if (chunk.offset() < 0 || chunk.length() < 1 || chunk.length() > config.chunkBytes()
+    if (chunk.offset() < 0
+        || chunk.length() < 1
+        || chunk.length() > config.chunkBytes()
         || chunk.offset() + chunk.length() > bytes) {
-      message.fail(Failure.BAD_REQUEST.busCode(), "chunk [" + chunk.offset() + ", +" + chunk.length()
-          + ") is outside transfer " + chunk.transferId() + " of " + bytes + " bytes");
+      message.fail(
+          Failure.BAD_REQUEST.busCode(),
+          "chunk ["
+              + chunk.offset()
+              + ", +"
+              + chunk.length()
+              + ") is outside transfer "
+              + chunk.transferId()
+              + " of "
+              + bytes
+              + " bytes");
       return;
     }
     if (offer.relayNode == null) {
       offer.relayNode = chunk.relayNode();
       vertx.cancelTimer(offer.startTimer);
-      log.info("Transfer {} ({} bytes) is pulled by relay node {}", chunk.transferId(), bytes, chunk.relayNode());
+      log.info(
+          "Transfer {} ({} bytes) is pulled by relay node {}",
+          chunk.transferId(),
+          bytes,
+          chunk.relayNode());
     }
     if (offer.file == null) {
       offer.file = vertx.fileSystem().open(offer.request.spoolFile(), READ_ONLY);
     }
-    offer.file
-        .compose(file -> file.read(Buffer.buffer(chunk.length()), 0, chunk.offset(), chunk.length()))
-        .onSuccess(buffer -> {
-          if (buffer.length() == chunk.length()) {
-            message.reply(buffer);
-          } else {
-            message.fail(Failure.INTERNAL.busCode(), "the spool file of transfer " + chunk.transferId()
-                + " ended at " + (chunk.offset() + buffer.length()) + " bytes");
-          }
-        })
-        .onFailure(e -> message.fail(Failure.INTERNAL.busCode(), "cannot read the spool file of transfer "
-            + chunk.transferId() + ": " + e.getMessage()));
+    offer
+        .file
+        .compose(
+            file -> file.read(Buffer.buffer(chunk.length()), 0, chunk.offset(), chunk.length()))
+        .onSuccess(
+            buffer -> {
+              if (buffer.length() == chunk.length()) {
+                message.reply(buffer);
+              } else {
+                message.fail(
+                    Failure.INTERNAL.busCode(),
+                    "the spool file of transfer "
+                        + chunk.transferId()
+                        + " ended at "
+                        + (chunk.offset() + buffer.length())
+                        + " bytes");
+              }
+            })
+        .onFailure(
+            e ->
+                message.fail(
+                    Failure.INTERNAL.busCode(),
+                    "cannot read the spool file of transfer "
+                        + chunk.transferId()
+                        + ": "
+                        + e.getMessage()));
   }
 
-  /** A relay node that left the cluster (crashed, partitioned, stopped) will never answer: try another one. */
+  /**
+   * A relay node that left the cluster (crashed, partitioned, stopped) will never answer: try
+   * another one.
+   */
   private void failOffersOfLostNodes() {
     if (offers.isEmpty()) {
       return;
@@ -199,8 +284,12 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     List<String> members = cluster.members();
     for (Offer offer : new ArrayList<>(offers.values())) {
       if (offer.relayNode != null && !members.contains(offer.relayNode)) {
-        offer.outcome.tryFail(Failure.RELAY_UNAVAILABLE.exception("relay node " + offer.relayNode
-            + " left the cluster while relaying transfer " + offer.request.transferId()));
+        offer.outcome.tryFail(
+            Failure.RELAY_UNAVAILABLE.exception(
+                "relay node "
+                    + offer.relayNode
+                    + " left the cluster while relaying transfer "
+                    + offer.request.transferId()));
       }
     }
   }

@@ -7,13 +7,13 @@ import ftpgw.config.ClusterConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 
 /**
- * The Hazelcast configuration a node joins with: the XML named by {@code -Dvertx.hazelcast.config}, else the
- * {@code cluster.xml} shipped in the jar (TCP-IP join on loopback, multicast off), with the node's {@code cluster.*}
- * keys applied over it so that most deployments need no XML of their own.
+ * The Hazelcast configuration a node joins with: the XML named by {@code -Dvertx.hazelcast.config},
+ * else the {@code cluster.xml} shipped in the jar (TCP-IP join on loopback, multicast off), with
+ * the node's {@code cluster.*} keys applied over it so that most deployments need no XML of their
+ * own.
  */
 public final class HazelcastSettings {
-  private HazelcastSettings() {
-  }
+  private HazelcastSettings() {}
 
   public static Config load(ClusterConfig cluster) {
     Config config = ConfigUtil.loadConfig();
@@ -25,7 +25,8 @@ public final class HazelcastSettings {
       network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(10);
     }
     if (cluster.host() != null) {
-      // bind only there: a node that bridges networks must not offer the cluster on its client-facing side
+      // bind only there: a node that bridges networks must not offer the cluster on its
+      // client-facing side
       network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
       config.setProperty("hazelcast.socket.bind.any", "false");
     }

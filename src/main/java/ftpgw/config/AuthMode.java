@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** Who may use the HTTP side ({@code auth.mode}). */
 public enum AuthMode {
-  /** the gateway's own users (HTTP Basic or bearer tokens), each jailed in a folder of the FTP target */
+  /**
+   * the gateway's own users (HTTP Basic or bearer tokens), each jailed in a folder of the FTP
+   * target
+   */
   USERS,
   /** HTTP Basic credentials are the FTP login: the FTP server decides */
   PASSTHROUGH,
@@ -21,7 +24,7 @@ public enum AuthMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("auth.mode must be \"users\", \"passthrough\" or \"none\", got \"" + name
-        + "\"");
+    throw new IllegalArgumentException(
+        "auth.mode must be \"users\", \"passthrough\" or \"none\", got \"" + name + "\"");
   }
 }

@@ -1,42 +1,64 @@
 package ftpgw.config;
 
-import io.vertx.core.json.JsonArray;
+import static ftpgw.config.ConfigReader.require;
 
+import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static ftpgw.config.ConfigReader.require;
-
 /**
  * How a node takes part in a cluster (only read when started with {@code -cluster}).
  *
- * @param name              Hazelcast cluster name; null: the one in cluster.xml. Nodes join only their own cluster
- * @param host              address to bind and announce to the other nodes; null: the one in cluster.xml (loopback)
- * @param port              first Hazelcast port tried (the next 9 too); 0: the one in cluster.xml (5701)
- * @param members           addresses ({@code host} or {@code host:port}) of nodes to join; empty: cluster.xml's list
- * @param ftpConnections    FTP sessions all relay nodes together may have open at once (default: relay.connections)
- * @param chunkBytes        an edge's body crosses to a relay node in chunks of this size
- * @param chunkWindow       chunks a relay node asks for ahead of the one it is writing (its memory per transfer)
- * @param relayStartTimeout an edge gives a transfer to another relay node when none starts pulling it by then
+ * @param name Hazelcast cluster name; null: the one in cluster.xml. Nodes join only their own
+ *     cluster
+ * @param host address to bind and announce to the other nodes; null: the one in cluster.xml
+ *     (loopback)
+ * @param port first Hazelcast port tried (the next 9 too); 0: the one in cluster.xml (5701)
+ * @param members addresses ({@code host} or {@code host:port}) of nodes to join; empty:
+ *     cluster.xml's list
+ * @param ftpConnections FTP sessions all relay nodes together may have open at once (default:
+ *     relay.connections)
+ * @param chunkBytes an edge's body crosses to a relay node in chunks of this size
+ * @param chunkWindow chunks a relay node asks for ahead of the one it is writing (its memory per
+ *     transfer)
+ * @param relayStartTimeout an edge gives a transfer to another relay node when none starts pulling
+ *     it by then
  */
-public record ClusterConfig(String name, String host, int port, List<String> members, int ftpConnections,
-                            int chunkBytes, int chunkWindow, Duration relayStartTimeout) {
-  /** {@code ftpConnections} here is only a placeholder: its default is the node's relay.connections. */
-  public static final ClusterConfig DEFAULTS = new ClusterConfig(null, null, 0, List.of(), 8, 1 << 20, 4,
-      Duration.ofSeconds(30));
+public record ClusterConfig(
+    String name,
+    String host,
+    int port,
+    List<String> members,
+    int ftpConnections,
+    int chunkBytes,
+    int chunkWindow,
+    Duration relayStartTimeout) {
+  /**
+   * {@code ftpConnections} here is only a placeholder: its default is the node's relay.connections.
+   */
+  public static final ClusterConfig DEFAULTS =
+      new ClusterConfig(null, null, 0, List.of(), 8, 1 << 20, 4, Duration.ofSeconds(30));
 
   public ClusterConfig {
     members = List.copyOf(members);
     require(port >= 0 && port <= 65_535, "cluster.port must be 0..65535, got " + port);
-    require(ftpConnections >= 1 && ftpConnections <= 1024,
+    require(
+        ftpConnections >= 1 && ftpConnections <= 1024,
         "cluster.ftpConnections must be 1..1024, got " + ftpConnections);
-    require(chunkBytes >= 4096 && chunkBytes <= 16 << 20, "cluster.chunkBytes must be 4096..16777216, got " + chunkBytes);
-    require(chunkWindow >= 1 && chunkWindow <= 64, "cluster.chunkWindow must be 1..64, got " + chunkWindow);
+    require(
+        chunkBytes >= 4096 && chunkBytes <= 16 << 20,
+        "cluster.chunkBytes must be 4096..16777216, got " + chunkBytes);
+    require(
+        chunkWindow >= 1 && chunkWindow <= 64,
+        "cluster.chunkWindow must be 1..64, got " + chunkWindow);
     require(relayStartTimeout.toMillis() > 0, "cluster.relayStartTimeoutMs must be > 0");
   }
 
-  /** @param defaultFtpConnections the budget when {@code cluster.ftpConnections} is absent (relay.connections) */
+  /**
+   * @param defaultFtpConnections the budget when {@code cluster.ftpConnections} is absent
+   *     (relay.connections)
+   */
   static ClusterConfig fromJson(ConfigReader json, int defaultFtpConnections) {
     return new ClusterConfig(
         json.string("name", DEFAULTS.name),
@@ -57,7 +79,9 @@ public record ClusterConfig(String name, String host, int port, List<String> mem
     List<String> members = new ArrayList<>();
     if (value instanceof JsonArray array) {
       for (Object member : array) {
-        require(member instanceof String s && !s.isBlank(), "cluster.members must be a list of addresses, got " + value);
+        require(
+            member instanceof String s && !s.isBlank(),
+            "cluster.members must be a list of addresses, got " + value);
         members.add((String) member);
       }
       return members;

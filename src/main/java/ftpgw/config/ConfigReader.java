@@ -1,7 +1,6 @@
 package ftpgw.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 
 /** Typed reads of one config section that name the full key when a value has the wrong type. */
@@ -50,7 +49,8 @@ record ConfigReader(JsonObject json, String where) {
     KeysRead.note(where, key);
     Object value = json.getValue(key, fallback);
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException(where + "." + key + " must be a whole number, got " + value);
+      throw new IllegalArgumentException(
+          where + "." + key + " must be a whole number, got " + value);
     }
     return n.longValue();
   }
@@ -64,7 +64,8 @@ record ConfigReader(JsonObject json, String where) {
     KeysRead.note(where, key);
     Object value = json.getValue(key, fallback);
     if (!(value instanceof Boolean b)) {
-      throw new IllegalArgumentException(where + "." + key + " must be true or false, got " + value);
+      throw new IllegalArgumentException(
+          where + "." + key + " must be true or false, got " + value);
     }
     return b;
   }

@@ -1,34 +1,54 @@
 package ftpgw.config;
 
-import java.time.Duration;
-
 import static ftpgw.config.ConfigReader.require;
+
+import java.time.Duration;
 
 /**
  * How accepted uploads are delivered: retries, waiting clients, status retention, shutdown.
  *
- * @param syncTimeout    a client that did not ask for async gets 202 + Location after waiting this long
- * @param maxAttempts    attempts of a synchronous upload not yet accepted before its client is told the failure
- *                       (transient FTP failures only; permanent ones fail at once). An accepted (202, journalled)
- *                       upload is retried until {@code maxAge}, a cancel or a permanent refusal
- * @param initialBackoff wait before the second attempt; doubled each time (with jitter) up to {@code maxBackoff}
- * @param maxBackoff     longest wait between attempts
- * @param maxAge         a transfer not delivered this long after it was accepted fails
- * @param retention      finished transfers stay visible at {@code /transfers} this long
- * @param shutdownGrace  on shutdown, relays in progress get this long to finish; the rest stays journalled
- * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes starts its FTP upload while the
- *                       body still arrives, on a node that relays itself; 0 turns this off
+ * @param syncTimeout a client that did not ask for async gets 202 + Location after waiting this
+ *     long
+ * @param maxAttempts attempts of a synchronous upload not yet accepted before its client is told
+ *     the failure (transient FTP failures only; permanent ones fail at once). An accepted (202,
+ *     journalled) upload is retried until {@code maxAge}, a cancel or a permanent refusal
+ * @param initialBackoff wait before the second attempt; doubled each time (with jitter) up to
+ *     {@code maxBackoff}
+ * @param maxBackoff longest wait between attempts
+ * @param maxAge a transfer not delivered this long after it was accepted fails
+ * @param retention finished transfers stay visible at {@code /transfers} this long
+ * @param shutdownGrace on shutdown, relays in progress get this long to finish; the rest stays
+ *     journalled
+ * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes starts its
+ *     FTP upload while the body still arrives, on a node that relays itself; 0 turns this off
  */
-public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                             Duration maxAge, Duration retention, Duration shutdownGrace, long cutThroughBytes) {
-  public static final DeliveryConfig DEFAULTS = new DeliveryConfig(Duration.ofMinutes(5), 10, Duration.ofSeconds(1),
-      Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofHours(24), Duration.ofSeconds(30), 1L << 20);
+public record DeliveryConfig(
+    Duration syncTimeout,
+    int maxAttempts,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration maxAge,
+    Duration retention,
+    Duration shutdownGrace,
+    long cutThroughBytes) {
+  public static final DeliveryConfig DEFAULTS =
+      new DeliveryConfig(
+          Duration.ofMinutes(5),
+          10,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(1),
+          Duration.ofHours(24),
+          Duration.ofHours(24),
+          Duration.ofSeconds(30),
+          1L << 20);
 
   public DeliveryConfig {
     require(syncTimeout.toMillis() > 0, "delivery.syncTimeoutMs must be > 0");
     require(maxAttempts >= 1, "delivery.maxAttempts must be >= 1, got " + maxAttempts);
     require(initialBackoff.toMillis() > 0, "delivery.initialBackoffMs must be > 0");
-    require(maxBackoff.compareTo(initialBackoff) >= 0, "delivery.maxBackoffMs must be >= delivery.initialBackoffMs");
+    require(
+        maxBackoff.compareTo(initialBackoff) >= 0,
+        "delivery.maxBackoffMs must be >= delivery.initialBackoffMs");
     require(maxAge.toMillis() > 0, "delivery.maxAgeMs must be > 0");
     require(retention.toMillis() > 0, "delivery.retentionMs must be > 0");
     require(!shutdownGrace.isNegative(), "delivery.shutdownGraceMs must be >= 0");
@@ -42,8 +62,8 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
 
   /** The same, never cutting through (an edge node hands whole bodies to relay nodes). */
   public DeliveryConfig withoutCutThrough() {
-    return new DeliveryConfig(syncTimeout, maxAttempts, initialBackoff, maxBackoff, maxAge, retention, shutdownGrace,
-        0);
+    return new DeliveryConfig(
+        syncTimeout, maxAttempts, initialBackoff, maxBackoff, maxAge, retention, shutdownGrace, 0);
   }
 
   static DeliveryConfig fromJson(ConfigReader json) {
@@ -57,5 +77,4 @@ public record DeliveryConfig(Duration syncTimeout, int maxAttempts, Duration ini
         json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace),
         json.number("cutThroughBytes", DEFAULTS.cutThroughBytes));
   }
-
 }

@@ -1,18 +1,20 @@
 package ftpgw.config;
 
+import static ftpgw.config.ConfigReader.require;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static ftpgw.config.ConfigReader.require;
-
 /**
  * The FTP server the relay publishes to, and the account it logs in with.
  *
- * @param dir remote folder (relative to the login's home) under which every upload lands; "" is the home itself
+ * @param dir remote folder (relative to the login's home) under which every upload lands; "" is the
+ *     home itself
  * @param tls explicit FTPS (AUTH TLS, PROT P); null: plain FTP
  */
-public record FtpTarget(String host, int port, String user, Secret password, String dir, FtpsConfig tls) {
+public record FtpTarget(
+    String host, int port, String user, Secret password, String dir, FtpsConfig tls) {
 
   public FtpTarget {
     require(host != null && !host.isBlank(), "relay.target.host must not be empty");
@@ -33,7 +35,8 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
   }
 
   /**
-   * In auth mode passthrough the login comes from each client: {@code relay.target.user} may then be left out.
+   * In auth mode passthrough the login comes from each client: {@code relay.target.user} may then
+   * be left out.
    */
   static FtpTarget fromJson(ConfigReader json, boolean loginFromClients) {
     String user = json.string("user", null);
@@ -48,28 +51,44 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
 
   @Override
   public String toString() {
-    return (tls == null ? "ftp://" : "ftps://") + user + "@" + host + ":" + port + (dir.isEmpty() ? "" : "/" + dir);
+    return (tls == null ? "ftp://" : "ftps://")
+        + user
+        + "@"
+        + host
+        + ":"
+        + port
+        + (dir.isEmpty() ? "" : "/" + dir);
   }
 
   /**
-   * Explicit FTPS to the target: AUTH TLS, then PBSZ 0 and PROT P so that data is encrypted too; the data connections
-   * resume the control connection's TLS session (vsftpd's require_ssl_reuse).
+   * Explicit FTPS to the target: AUTH TLS, then PBSZ 0 and PROT P so that data is encrypted too;
+   * the data connections resume the control connection's TLS session (vsftpd's require_ssl_reuse).
    *
-   * @param trustStore      PKCS#12/JKS trust store; null: the CA certificate(s) in {@code trustPem}, or else the JDK's
-   * @param trustPem        PEM file of CA certificates to trust (alternative to {@code trustStore})
-   * @param verifyHostname  check that the server's certificate names {@code relay.target.host}
-   * @param protocols       TLS versions offered. TLSv1.2 only by default: vsftpd 3.0.3 resets TLS 1.3 data
-   *                        connections even when the session is resumed
+   * @param trustStore PKCS#12/JKS trust store; null: the CA certificate(s) in {@code trustPem}, or
+   *     else the JDK's
+   * @param trustPem PEM file of CA certificates to trust (alternative to {@code trustStore})
+   * @param verifyHostname check that the server's certificate names {@code relay.target.host}
+   * @param protocols TLS versions offered. TLSv1.2 only by default: vsftpd 3.0.3 resets TLS 1.3
+   *     data connections even when the session is resumed
    */
-  public record FtpsConfig(Path trustStore, Secret trustStorePassword, String trustStoreType, Path trustPem,
-                           boolean verifyHostname, List<String> protocols) {
+  public record FtpsConfig(
+      Path trustStore,
+      Secret trustStorePassword,
+      String trustStoreType,
+      Path trustPem,
+      boolean verifyHostname,
+      List<String> protocols) {
     public FtpsConfig {
-      require(trustStore == null || trustPem == null, "relay.target.tls takes trustStore or trustPem, not both");
-      require(List.of("PKCS12", "JKS").contains(trustStoreType),
+      require(
+          trustStore == null || trustPem == null,
+          "relay.target.tls takes trustStore or trustPem, not both");
+      require(
+          List.of("PKCS12", "JKS").contains(trustStoreType),
           "relay.target.tls.trustStoreType must be \"PKCS12\" or \"JKS\", got " + trustStoreType);
       trustStorePassword = trustStorePassword == null ? Secret.NONE : trustStorePassword;
       protocols = List.copyOf(protocols);
-      require(!protocols.isEmpty() && protocols.stream().allMatch(p -> p.matches("TLSv1\\.[23]")),
+      require(
+          !protocols.isEmpty() && protocols.stream().allMatch(p -> p.matches("TLSv1\\.[23]")),
           "relay.target.tls.protocols must list \"TLSv1.2\" and/or \"TLSv1.3\", got " + protocols);
     }
 
@@ -81,11 +100,16 @@ public record FtpTarget(String host, int port, String user, Secret password, Str
       } else if (value instanceof io.vertx.core.json.JsonArray array) {
         array.forEach(p -> protocols.add(String.valueOf(p)));
       } else {
-        throw new IllegalArgumentException("relay.target.tls.protocols must be a list, got " + value);
+        throw new IllegalArgumentException(
+            "relay.target.tls.protocols must be a list, got " + value);
       }
-      return new FtpsConfig(HttpConfig.path(json, "trustStore"), json.secret("trustStorePassword"),
-          json.string("trustStoreType", "PKCS12"), HttpConfig.path(json, "trustPem"),
-          json.bool("verifyHostname", true), protocols);
+      return new FtpsConfig(
+          HttpConfig.path(json, "trustStore"),
+          json.secret("trustStorePassword"),
+          json.string("trustStoreType", "PKCS12"),
+          HttpConfig.path(json, "trustPem"),
+          json.bool("verifyHostname", true),
+          protocols);
     }
   }
 }

@@ -1,27 +1,43 @@
 package ftpgw.config;
 
-import java.time.Duration;
-
 import static ftpgw.config.ConfigReader.require;
+
+import java.time.Duration;
 
 /**
  * The FTP relay: where it publishes and how it treats its pooled connections.
  *
- * @param target         the FTP server; null means the embedded server (see {@link FtpServerConfig})
- * @param connections    most FTP connections open at once (and most transfers in parallel)
+ * @param target the FTP server; null means the embedded server (see {@link FtpServerConfig})
+ * @param connections most FTP connections open at once (and most transfers in parallel)
  * @param connectTimeout TCP connect to the FTP server
- * @param replyTimeout   wait for any control-connection reply
- * @param dataTimeout    wait on the data connection
- * @param idleTimeout    a pooled connection idle this long is closed (keep it below the server's idle timeout)
- * @param relayTimeout   longest a client waits for one relay, queueing included
+ * @param replyTimeout wait for any control-connection reply
+ * @param dataTimeout wait on the data connection
+ * @param idleTimeout a pooled connection idle this long is closed (keep it below the server's idle
+ *     timeout)
+ * @param relayTimeout longest a client waits for one relay, queueing included
  */
-public record RelayConfig(FtpTarget target, int connections, Duration connectTimeout, Duration replyTimeout,
-                          Duration dataTimeout, Duration idleTimeout, Duration relayTimeout) {
-  public static final RelayConfig DEFAULTS = new RelayConfig(null, 8, Duration.ofSeconds(10),
-      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofHours(1));
+public record RelayConfig(
+    FtpTarget target,
+    int connections,
+    Duration connectTimeout,
+    Duration replyTimeout,
+    Duration dataTimeout,
+    Duration idleTimeout,
+    Duration relayTimeout) {
+  public static final RelayConfig DEFAULTS =
+      new RelayConfig(
+          null,
+          8,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(60),
+          Duration.ofHours(1));
 
   public RelayConfig {
-    require(connections >= 1 && connections <= 1024, "relay.connections must be 1..1024, got " + connections);
+    require(
+        connections >= 1 && connections <= 1024,
+        "relay.connections must be 1..1024, got " + connections);
     require(positive(connectTimeout), "relay.connectTimeoutMs must be > 0");
     require(positive(replyTimeout), "relay.replyTimeoutMs must be > 0");
     require(positive(dataTimeout), "relay.dataTimeoutMs must be > 0");
@@ -30,10 +46,19 @@ public record RelayConfig(FtpTarget target, int connections, Duration connectTim
   }
 
   public RelayConfig withTarget(FtpTarget newTarget) {
-    return new RelayConfig(newTarget, connections, connectTimeout, replyTimeout, dataTimeout, idleTimeout, relayTimeout);
+    return new RelayConfig(
+        newTarget,
+        connections,
+        connectTimeout,
+        replyTimeout,
+        dataTimeout,
+        idleTimeout,
+        relayTimeout);
   }
 
-  /** @param loginFromClients auth mode passthrough: the target's login comes from each client */
+  /**
+   * @param loginFromClients auth mode passthrough: the target's login comes from each client
+   */
   static RelayConfig fromJson(ConfigReader json, boolean loginFromClients) {
     return new RelayConfig(
         json.has("target") ? FtpTarget.fromJson(json.section("target"), loginFromClients) : null,
@@ -44,7 +69,6 @@ public record RelayConfig(FtpTarget target, int connections, Duration connectTim
         json.millis("idleTimeoutMs", DEFAULTS.idleTimeout),
         json.millis("relayTimeoutMs", DEFAULTS.relayTimeout));
   }
-
 
   private static boolean positive(Duration d) {
     return d != null && !d.isNegative() && !d.isZero();

@@ -2,11 +2,17 @@ package ftpgw.config;
 
 import java.util.Locale;
 
-/** What a node does in a cluster; the {@code roles} config key lists them, and any combination is allowed. */
+/**
+ * What a node does in a cluster; the {@code roles} config key lists them, and any combination is
+ * allowed.
+ */
 public enum Role {
   /** accepts uploads over HTTP, spools them and owns their delivery */
   HTTP,
-  /** reaches the FTP server and publishes to it (for its own node, and for edges over the clustered event bus) */
+  /**
+   * reaches the FTP server and publishes to it (for its own node, and for edges over the clustered
+   * event bus)
+   */
   RELAY,
   /** runs the embedded FTP server */
   FTP;
@@ -21,6 +27,7 @@ public enum Role {
         return role;
       }
     }
-    throw new IllegalArgumentException("roles may contain only \"http\", \"relay\" and \"ftp\", got \"" + name + "\"");
+    throw new IllegalArgumentException(
+        "roles may contain only \"http\", \"relay\" and \"ftp\", got \"" + name + "\"");
   }
 }

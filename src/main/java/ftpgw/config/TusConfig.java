@@ -1,32 +1,39 @@
 package ftpgw.config;
 
-import io.vertx.core.json.JsonArray;
+import static ftpgw.config.ConfigReader.require;
 
+import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static ftpgw.config.ConfigReader.require;
-
 /**
  * The tus 1.0.0 endpoint at {@code /tus/} (resumable uploads).
  *
- * @param expireAfter    an upload that receives no byte for this long expires: it is removed and its spool room freed
- * @param sweepInterval  how often expired uploads are looked for
- * @param allowedOrigins browser origins allowed to call the endpoint (CORS); {@code ["*"]}: any; empty: none
- * @param publicUrl      this node's own base URL as clients reach it (e.g. {@code https://edge-a:6969}): upload URLs
- *                       name it, and another node that gets a request for one of its uploads redirects there (307);
- *                       null: upload URLs use the request's Host, and only this node knows its uploads
+ * @param expireAfter an upload that receives no byte for this long expires: it is removed and its
+ *     spool room freed
+ * @param sweepInterval how often expired uploads are looked for
+ * @param allowedOrigins browser origins allowed to call the endpoint (CORS); {@code ["*"]}: any;
+ *     empty: none
+ * @param publicUrl this node's own base URL as clients reach it (e.g. {@code https://edge-a:6969}):
+ *     upload URLs name it, and another node that gets a request for one of its uploads redirects
+ *     there (307); null: upload URLs use the request's Host, and only this node knows its uploads
  */
-public record TusConfig(Duration expireAfter, Duration sweepInterval, List<String> allowedOrigins, String publicUrl) {
-  public static final TusConfig DEFAULTS = new TusConfig(Duration.ofHours(24), Duration.ofMinutes(1), List.of(),
-      null);
+public record TusConfig(
+    Duration expireAfter, Duration sweepInterval, List<String> allowedOrigins, String publicUrl) {
+  public static final TusConfig DEFAULTS =
+      new TusConfig(Duration.ofHours(24), Duration.ofMinutes(1), List.of(), null);
 
   public TusConfig {
-    require(expireAfter.toMillis() >= 1000, "tus.expireAfterMs must be >= 1000, got " + expireAfter.toMillis());
-    require(sweepInterval.toMillis() >= 100, "tus.sweepIntervalMs must be >= 100, got " + sweepInterval.toMillis());
+    require(
+        expireAfter.toMillis() >= 1000,
+        "tus.expireAfterMs must be >= 1000, got " + expireAfter.toMillis());
+    require(
+        sweepInterval.toMillis() >= 100,
+        "tus.sweepIntervalMs must be >= 100, got " + sweepInterval.toMillis());
     allowedOrigins = List.copyOf(allowedOrigins);
-    require(publicUrl == null || (publicUrl.matches("https?://[^/?#]+") && !publicUrl.endsWith("/")),
+    require(
+        publicUrl == null || (publicUrl.matches("https?://[^/?#]+") && !publicUrl.endsWith("/")),
         "tus.publicUrl must be scheme://host[:port] without a path, got " + publicUrl);
   }
 
@@ -40,15 +47,19 @@ public record TusConfig(Duration expireAfter, Duration sweepInterval, List<Strin
     List<String> allowed = new ArrayList<>();
     if (origins != null) {
       if (!(origins instanceof JsonArray array)) {
-        throw new IllegalArgumentException("tus.allowedOrigins must be a list of origins, got " + origins);
+        throw new IllegalArgumentException(
+            "tus.allowedOrigins must be a list of origins, got " + origins);
       }
       for (Object origin : array) {
-        require(origin instanceof String, "tus.allowedOrigins may contain only strings, got " + origin);
+        require(
+            origin instanceof String, "tus.allowedOrigins may contain only strings, got " + origin);
         allowed.add((String) origin);
       }
     }
-    return new TusConfig(json.millis("expireAfterMs", DEFAULTS.expireAfter),
-        json.millis("sweepIntervalMs", DEFAULTS.sweepInterval), origins == null ? DEFAULTS.allowedOrigins : allowed,
+    return new TusConfig(
+        json.millis("expireAfterMs", DEFAULTS.expireAfter),
+        json.millis("sweepIntervalMs", DEFAULTS.sweepInterval),
+        origins == null ? DEFAULTS.allowedOrigins : allowed,
         json.string("publicUrl", DEFAULTS.publicUrl));
   }
 }

@@ -2,7 +2,6 @@ package ftpgw.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,17 +9,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Refuses config keys that no parser read: a typo such as {@code "htpp"} or {@code "conections"} would otherwise start
- * the gateway on its defaults without a word. Each unknown key is named with the nearest known one.
+ * Refuses config keys that no parser read: a typo such as {@code "htpp"} or {@code "conections"}
+ * would otherwise start the gateway on its defaults without a word. Each unknown key is named with
+ * the nearest known one.
  */
 final class UnknownKeys {
   /** Suggestions further than this (edits) from the typo are more confusing than helpful. */
   private static final int MAX_SUGGESTION_DISTANCE = 4;
 
-  private UnknownKeys() {
-  }
+  private UnknownKeys() {}
 
-  /** Throws {@link IllegalArgumentException} listing every key of {@code input} that is not in {@code read}. */
+  /**
+   * Throws {@link IllegalArgumentException} listing every key of {@code input} that is not in
+   * {@code read}.
+   */
   static void refuse(JsonObject input, Set<String> read) {
     List<String> unknown = new ArrayList<>();
     collect(input, "", read, unknown);
@@ -30,13 +32,15 @@ final class UnknownKeys {
     List<String> problems = new ArrayList<>();
     for (String key : unknown) {
       String suggestion = nearest(key, read);
-      problems.add("unknown key " + key + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
+      problems.add(
+          "unknown key " + key + (suggestion == null ? "" : " (did you mean " + suggestion + "?)"));
     }
-    throw new IllegalArgumentException(String.join("; ", problems)
-        + ". The keys are documented in docs/configuration.md");
+    throw new IllegalArgumentException(
+        String.join("; ", problems) + ". The keys are documented in docs/configuration.md");
   }
 
-  private static void collect(JsonObject json, String where, Set<String> read, List<String> unknown) {
+  private static void collect(
+      JsonObject json, String where, Set<String> read, List<String> unknown) {
     for (String key : json.fieldNames()) {
       String path = KeysRead.join(where, key);
       Object value = json.getValue(key);
@@ -67,13 +71,19 @@ final class UnknownKeys {
     String plain = key.replaceAll("\\[\\d+]", "[]");
     return known.stream()
         .filter(candidate -> !candidate.isEmpty())
-        .min(Comparator.comparingInt((String candidate) -> distance(plain, candidate.replaceAll("\\[\\d+]", "[]")))
-            .thenComparing(Comparator.naturalOrder()))
-        .filter(candidate -> distance(plain, candidate.replaceAll("\\[\\d+]", "[]")) <= MAX_SUGGESTION_DISTANCE)
+        .min(
+            Comparator.comparingInt(
+                    (String candidate) -> distance(plain, candidate.replaceAll("\\[\\d+]", "[]")))
+                .thenComparing(Comparator.naturalOrder()))
+        .filter(
+            candidate ->
+                distance(plain, candidate.replaceAll("\\[\\d+]", "[]")) <= MAX_SUGGESTION_DISTANCE)
         .orElse(null);
   }
 
-  /** Levenshtein distance, ignoring case ("httpPort" vs "httpport" is one typo less than it looks). */
+  /**
+   * Levenshtein distance, ignoring case ("httpPort" vs "httpport" is one typo less than it looks).
+   */
   static int distance(String a, String b) {
     String x = a.toLowerCase(Locale.ROOT);
     String y = b.toLowerCase(Locale.ROOT);

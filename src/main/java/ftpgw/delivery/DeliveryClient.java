@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 
 /** The typed caller of the delivery's addresses: no one else touches their messages. */
@@ -29,7 +28,9 @@ public final class DeliveryClient {
 
   /** Answers when the transfer is final; fails with a TIMEOUT ReplyException after {@code wait}. */
   public Future<Transfer> submitAndWait(Transfer transfer, Duration wait) {
-    return request(Addresses.DELIVERY_SUBMIT, new SubmitTransfer(transfer, false).toJson(),
+    return request(
+        Addresses.DELIVERY_SUBMIT,
+        new SubmitTransfer(transfer, false).toJson(),
         new DeliveryOptions().setSendTimeout(Math.max(1, wait.toMillis())));
   }
 
@@ -40,7 +41,10 @@ public final class DeliveryClient {
 
   /** Records a transfer published while it arrived; answers once its spool body is gone. */
   public Future<Transfer> published(Transfer delivered, long relayMillis) {
-    return request(Addresses.DELIVERY_PUBLISHED, new PublishedTransfer(delivered, relayMillis).toJson(), QUICK);
+    return request(
+        Addresses.DELIVERY_PUBLISHED,
+        new PublishedTransfer(delivered, relayMillis).toJson(),
+        QUICK);
   }
 
   public Future<Transfer> cancel(String id) {
@@ -48,6 +52,7 @@ public final class DeliveryClient {
   }
 
   private Future<Transfer> request(String address, JsonObject body, DeliveryOptions options) {
-    return bus.<JsonObject>request(address, body, options).map(reply -> Transfer.fromJson(reply.body()));
+    return bus.<JsonObject>request(address, body, options)
+        .map(reply -> Transfer.fromJson(reply.body()));
   }
 }

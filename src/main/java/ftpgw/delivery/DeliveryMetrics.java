@@ -5,16 +5,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** What the delivery counts for {@code /metrics}: uploads and bytes in and out, relay latency, retries, outcomes. */
+/**
+ * What the delivery counts for {@code /metrics}: uploads and bytes in and out, relay latency,
+ * retries, outcomes.
+ */
 final class DeliveryMetrics {
-  private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50),
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-      Duration.ofMinutes(1), Duration.ofMinutes(5)};
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(10),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(5)
+  };
 
   private final MeterRegistry registry;
   private final Counter uploads;
@@ -26,18 +38,32 @@ final class DeliveryMetrics {
 
   DeliveryMetrics(MeterRegistry registry, Supplier<Number> queueDepth, Supplier<Number> inFlight) {
     this.registry = registry;
-    uploads = Counter.builder("ftpgw.uploads").description("uploads accepted for delivery").register(registry);
-    bytesIn = Counter.builder("ftpgw.bytes.in").description("bytes of accepted uploads").register(registry);
-    bytesOut = Counter.builder("ftpgw.bytes.out").description("bytes published on the FTP server").register(registry);
-    retries = Counter.builder("ftpgw.retries").description("relay attempts that failed and will be tried again")
-        .register(registry);
+    uploads =
+        Counter.builder("ftpgw.uploads")
+            .description("uploads accepted for delivery")
+            .register(registry);
+    bytesIn =
+        Counter.builder("ftpgw.bytes.in")
+            .description("bytes of accepted uploads")
+            .register(registry);
+    bytesOut =
+        Counter.builder("ftpgw.bytes.out")
+            .description("bytes published on the FTP server")
+            .register(registry);
+    retries =
+        Counter.builder("ftpgw.retries")
+            .description("relay attempts that failed and will be tried again")
+            .register(registry);
     relayed = relayTimer("success");
     relayFailed = relayTimer("failure");
     Gauge.builder("ftpgw.queue.depth", queueDepth, s -> s.get().doubleValue())
-        .description("transfers waiting for a relay (or for their next attempt's turn)").strongReference(true)
+        .description("transfers waiting for a relay (or for their next attempt's turn)")
+        .strongReference(true)
         .register(registry);
     Gauge.builder("ftpgw.relays.in.flight", inFlight, s -> s.get().doubleValue())
-        .description("relay attempts in progress").strongReference(true).register(registry);
+        .description("relay attempts in progress")
+        .strongReference(true)
+        .register(registry);
   }
 
   void accepted(Transfer transfer) {
@@ -61,7 +87,10 @@ final class DeliveryMetrics {
   }
 
   private Timer relayTimer(String outcome) {
-    return Timer.builder("ftpgw.relay.latency").description("one relay attempt, FTP publish (and cluster hop) included")
-        .tag("outcome", outcome).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    return Timer.builder("ftpgw.relay.latency")
+        .description("one relay attempt, FTP publish (and cluster hop) included")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
   }
 }

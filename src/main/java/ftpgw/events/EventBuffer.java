@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,8 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * The latest transfer events of the whole cluster, as this node received them: a bounded buffer for
- * {@code Last-Event-ID} replay, and the listeners (SSE clients) that want each new one. Confined to the context that
- * created it (one per HTTP verticle instance), so it needs no locks.
+ * {@code Last-Event-ID} replay, and the listeners (SSE clients) that want each new one. Confined to
+ * the context that created it (one per HTTP verticle instance), so it needs no locks.
  */
 public final class EventBuffer {
   private final int capacity;
@@ -29,9 +28,14 @@ public final class EventBuffer {
     this.recent = new ArrayDeque<>(Math.min(capacity, 1024));
   }
 
-  /** Starts listening to the cluster's events; completes once the consumer is registered everywhere. */
+  /**
+   * Starts listening to the cluster's events; completes once the consumer is registered everywhere.
+   */
   public Future<Void> start(Vertx vertx) {
-    consumer = vertx.eventBus().consumer(Addresses.TRANSFER_EVENTS, m -> add(TransferEvent.fromJson(m.body())));
+    consumer =
+        vertx
+            .eventBus()
+            .consumer(Addresses.TRANSFER_EVENTS, m -> add(TransferEvent.fromJson(m.body())));
     return consumer.completion();
   }
 
@@ -50,9 +54,9 @@ public final class EventBuffer {
   }
 
   /**
-   * The buffered events after the one with {@code lastEventId}, oldest first: none for a new client (null), all
-   * buffered ones when that id is no longer buffered (it missed more than the buffer holds: it should reread
-   * {@code /transfers}).
+   * The buffered events after the one with {@code lastEventId}, oldest first: none for a new client
+   * (null), all buffered ones when that id is no longer buffered (it missed more than the buffer
+   * holds: it should reread {@code /transfers}).
    */
   public Replay after(String lastEventId) {
     List<TransferEvent> all = new ArrayList<>(recent);
@@ -67,9 +71,11 @@ public final class EventBuffer {
     return new Replay(all, false);
   }
 
-  /** @param complete false when the id asked for was not buffered: events may have been missed before these */
-  public record Replay(List<TransferEvent> events, boolean complete) {
-  }
+  /**
+   * @param complete false when the id asked for was not buffered: events may have been missed
+   *     before these
+   */
+  public record Replay(List<TransferEvent> events, boolean complete) {}
 
   public void listen(Consumer<TransferEvent> listener) {
     listeners.add(listener);

@@ -8,14 +8,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-
 /**
- * The Vert.x TCP event-bus bridge ({@code bridges.tcp}): programs in any language receive transfer events and ask for
- * or cancel a transfer over a socket (4-byte length + JSON frames), with the same logins as HTTP.
+ * The Vert.x TCP event-bus bridge ({@code bridges.tcp}): programs in any language receive transfer
+ * events and ask for or cancel a transfer over a socket (4-byte length + JSON frames), with the
+ * same logins as HTTP.
  */
 public final class TcpBridgeVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(TcpBridgeVerticle.class);
@@ -36,19 +36,30 @@ public final class TcpBridgeVerticle extends VerticleBase {
     BridgeAccess access = new BridgeAccess(vertx, auth, new TransferStatusStore(vertx, retention));
     NetServerOptions options = new NetServerOptions();
     if (config.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.keyPath().toString())
-          .setCertPath(config.certPath().toString()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setKeyPath(config.keyPath().toString())
+                  .setCertPath(config.certPath().toString()));
     }
-    bridge = TcpEventBusBridge.create(vertx, access.permit(new io.vertx.ext.bridge.BridgeOptions()), options, access::tcp);
-    return access.serveRequests()
+    bridge =
+        TcpEventBusBridge.create(
+            vertx, access.permit(new io.vertx.ext.bridge.BridgeOptions()), options, access::tcp);
+    return access
+        .serveRequests()
         .compose(v -> bridge.listen(config.port(), config.host()))
-        .onSuccess(b -> log.info("TCP event-bus bridge on {}:{}{}", config.host(), config.port(),
-            config.tls() ? " (TLS)" : ""));
+        .onSuccess(
+            b ->
+                log.info(
+                    "TCP event-bus bridge on {}:{}{}",
+                    config.host(),
+                    config.port(),
+                    config.tls() ? " (TLS)" : ""));
   }
 
   @Override
   public Future<?> stop() {
     return bridge == null ? Future.succeededFuture() : bridge.close();
   }
-
 }

@@ -5,17 +5,20 @@ import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Transfer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Publishes transfer changes cluster-wide on {@link Addresses#TRANSFER_EVENTS}. Called where every state change
- * already passes (the status store), so every kind of upload produces events without code of its own.
+ * Publishes transfer changes cluster-wide on {@link Addresses#TRANSFER_EVENTS}. Called where every
+ * state change already passes (the status store), so every kind of upload produces events without
+ * code of its own.
  */
 public final class TransferEvents {
-  /** One sequence per JVM: several Vert.x instances (tests) still never repeat an event id on one node. */
+  /**
+   * One sequence per JVM: several Vert.x instances (tests) still never repeat an event id on one
+   * node.
+   */
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final EventBus bus;
@@ -32,8 +35,8 @@ public final class TransferEvents {
   }
 
   /**
-   * A sink for the byte counts of a body as it is spooled: publishes {@code receiving} events with the count, at most
-   * one per {@code interval}. Thread-safe (spool threads call it).
+   * A sink for the byte counts of a body as it is spooled: publishes {@code receiving} events with
+   * the count, at most one per {@code interval}. Thread-safe (spool threads call it).
    *
    * @param totalBytes the declared length, or null when the body is chunked
    */
@@ -44,8 +47,21 @@ public final class TransferEvents {
       long now = System.nanoTime();
       long before = last.get();
       if (now - before >= every && last.compareAndSet(before, now)) {
-        Transfer progress = new Transfer(receiving.id(), receiving.path(), receiving.state(), bytes, null, 0, null,
-            null, receiving.createdAt(), receiving.updatedAt(), null, false, receiving.owner());
+        Transfer progress =
+            new Transfer(
+                receiving.id(),
+                receiving.path(),
+                receiving.state(),
+                bytes,
+                null,
+                0,
+                null,
+                null,
+                receiving.createdAt(),
+                receiving.updatedAt(),
+                null,
+                false,
+                receiving.owner());
         publish(progress, totalBytes);
       }
     };

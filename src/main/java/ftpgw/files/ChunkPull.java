@@ -3,8 +3,8 @@ package ftpgw.files;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Asks a relay node for the next chunk of a download session, or (cancel) to end it early and free its FTP
- * connection.
+ * Asks a relay node for the next chunk of a download session, or (cancel) to end it early and free
+ * its FTP connection.
  */
 public record ChunkPull(String session, boolean cancel) {
 

@@ -6,22 +6,30 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.List;
 
-/** The typed caller of {@link Addresses#FILES} and of the chunk addresses: no one else touches their messages. */
+/**
+ * The typed caller of {@link Addresses#FILES} and of the chunk addresses: no one else touches their
+ * messages.
+ */
 public final class FilesClient {
   private final EventBus bus;
   private final DeliveryOptions options;
 
-  /** @param timeout how long one operation or one chunk may take, waiting for a pooled connection included */
+  /**
+   * @param timeout how long one operation or one chunk may take, waiting for a pooled connection
+   *     included
+   */
   public FilesClient(EventBus bus, Duration timeout) {
     this.bus = bus;
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
   }
 
-  /** An open download: pull its chunks in order until one is empty; cancel it to free its FTP connection early. */
+  /**
+   * An open download: pull its chunks in order until one is empty; cancel it to free its FTP
+   * connection early.
+   */
   public final class Download {
     private final String session;
     private final String address;
@@ -32,7 +40,8 @@ public final class FilesClient {
     }
 
     public Future<Buffer> next() {
-      return bus.<Buffer>request(address, new ChunkPull(session, false).toJson(), options).map(m -> m.body());
+      return bus.<Buffer>request(address, new ChunkPull(session, false).toJson(), options)
+          .map(m -> m.body());
     }
 
     public void cancel() {
@@ -46,7 +55,11 @@ public final class FilesClient {
 
   public Future<List<RemoteEntry>> list(String path, String ftpUser) {
     return call(FileRequest.of(FileRequest.Op.LIST, path, ftpUser))
-        .map(json -> json.getJsonArray("entries").stream().map(e -> RemoteEntry.fromJson((JsonObject) e)).toList());
+        .map(
+            json ->
+                json.getJsonArray("entries").stream()
+                    .map(e -> RemoteEntry.fromJson((JsonObject) e))
+                    .toList());
   }
 
   /** {@code length} bytes (-1: all) from {@code offset}. */
@@ -64,8 +77,10 @@ public final class FilesClient {
   }
 
   /** MOVE or COPY; true when an existing destination was replaced. */
-  public Future<Boolean> transfer(FileRequest.Op op, String from, String to, boolean overwrite, String ftpUser) {
-    return call(new FileRequest(op, from, to, overwrite, 0, -1, ftpUser)).map(json -> json.getBoolean("replaced"));
+  public Future<Boolean> transfer(
+      FileRequest.Op op, String from, String to, boolean overwrite, String ftpUser) {
+    return call(new FileRequest(op, from, to, overwrite, 0, -1, ftpUser))
+        .map(json -> json.getBoolean("replaced"));
   }
 
   private Future<JsonObject> call(FileRequest request) {

@@ -16,10 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.apache.commons.net.ftp.FTPClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
@@ -27,13 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.commons.net.ftp.FTPClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The relay node's side of reads and changes: answers {@link Addresses#FILES} (cluster-wide, so an edge without FTP
- * access reaches it) on the relay's pooled connections, and serves downloads in chunks at
- * {@link Addresses#fileChunks} as the HTTP side pulls them: one chunk is read ahead, never more, so a download holds
- * at most two chunks here whatever the file's size. A session nobody pulls from for {@code relay.dataTimeoutMs}
- * (its client or its node went away) is ended and its connection closed.
+ * The relay node's side of reads and changes: answers {@link Addresses#FILES} (cluster-wide, so an
+ * edge without FTP access reaches it) on the relay's pooled connections, and serves downloads in
+ * chunks at {@link Addresses#fileChunks} as the HTTP side pulls them: one chunk is read ahead,
+ * never more, so a download holds at most two chunks here whatever the file's size. A session
+ * nobody pulls from for {@code relay.dataTimeoutMs} (its client or its node went away) is ended and
+ * its connection closed.
  */
 public final class FilesVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FilesVerticle.class);
@@ -55,7 +55,8 @@ public final class FilesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // each download holds a thread only while it reads a chunk; a request waiting for a pooled connection holds one
+    // each download holds a thread only while it reads a chunk; a request waiting for a pooled
+    // connection holds one
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-files", config.connections() + 2);
     chunksAddress = Addresses.fileChunks(ClusterView.of(vertx).nodeId());
     requests = vertx.eventBus().consumer(Addresses.FILES, this::handle);
@@ -67,7 +68,8 @@ public final class FilesVerticle extends VerticleBase {
   public Future<?> stop() {
     sessions.values().forEach(ReadSession::abort);
     sessions.clear();
-    return Future.all(requests.unregister(), pulls.unregister()).eventually(() -> ftpThreads.close());
+    return Future.all(requests.unregister(), pulls.unregister())
+        .eventually(() -> ftpThreads.close());
   }
 
   /** Downloads open now (tests: a client that went away leaves none). */
@@ -77,85 +79,143 @@ public final class FilesVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> message) {
     FileRequest request = FileRequest.fromJson(message.body());
-    Future<JsonObject> answer = switch (request.op()) {
-      case STAT -> blocking(request, ftp -> {
-        RemoteEntry entry = files.stat(ftp, remote(request.path()));
-        if (entry == null) {
-          throw Failure.NOT_FOUND.exception("no file or folder " + request.path());
-        }
-        return entry.toJson();
-      });
-      case LIST -> blocking(request, ftp -> {
-        List<RemoteEntry> entries = files.list(ftp, remote(request.path()));
-        if (entries == null) {
-          throw Failure.NOT_FOUND.exception("no folder " + request.path());
-        }
-        return new JsonObject().put("entries", new JsonArray(entries.stream().map(RemoteEntry::toJson).toList()));
-      });
-      case DELETE -> blocking(request, ftp -> {
-        files.delete(ftp, remote(request.path()));
-        return new JsonObject();
-      });
-      case MKCOL -> blocking(request, ftp -> {
-        files.makeFolder(ftp, remote(request.path()));
-        return new JsonObject();
-      });
-      case MOVE -> blocking(request, ftp -> new JsonObject().put("replaced",
-          files.move(ftp, remote(request.path()), remote(request.target()), request.overwrite())));
-      case COPY -> config.connections() < 2
-          ? Future.failedFuture(Failure.CONFLICT.exception("COPY streams from one FTP connection into another: it "
-              + "needs relay.connections >= 2, this relay has " + config.connections()))
-          : blocking(request, ftp -> new JsonObject().put("replaced", files.copy(
-          relay.poolFor(request.ftpUser()), ftp, remote(request.path()), remote(request.target()),
-          request.overwrite())));
-      case READ -> openRead(request);
-    };
-    answer.onSuccess(message::reply).onFailure(error -> {
-      Failure failure = classify(error);
-      if (failure == Failure.INTERNAL) {
-        log.warn("{} {} failed", request.op(), request.path(), error);
-      }
-      message.fail(failure.busCode(), error.getMessage());
-    });
+    Future<JsonObject> answer =
+        switch (request.op()) {
+          case STAT ->
+              blocking(
+                  request,
+                  ftp -> {
+                    RemoteEntry entry = files.stat(ftp, remote(request.path()));
+                    if (entry == null) {
+                      throw Failure.NOT_FOUND.exception("no file or folder " + request.path());
+                    }
+                    return entry.toJson();
+                  });
+          case LIST ->
+              blocking(
+                  request,
+                  ftp -> {
+                    List<RemoteEntry> entries = files.list(ftp, remote(request.path()));
+                    if (entries == null) {
+                      throw Failure.NOT_FOUND.exception("no folder " + request.path());
+                    }
+                    return new JsonObject()
+                        .put(
+                            "entries",
+                            new JsonArray(entries.stream().map(RemoteEntry::toJson).toList()));
+                  });
+          case DELETE ->
+              blocking(
+                  request,
+                  ftp -> {
+                    files.delete(ftp, remote(request.path()));
+                    return new JsonObject();
+                  });
+          case MKCOL ->
+              blocking(
+                  request,
+                  ftp -> {
+                    files.makeFolder(ftp, remote(request.path()));
+                    return new JsonObject();
+                  });
+          case MOVE ->
+              blocking(
+                  request,
+                  ftp ->
+                      new JsonObject()
+                          .put(
+                              "replaced",
+                              files.move(
+                                  ftp,
+                                  remote(request.path()),
+                                  remote(request.target()),
+                                  request.overwrite())));
+          case COPY ->
+              config.connections() < 2
+                  ? Future.failedFuture(
+                      Failure.CONFLICT.exception(
+                          "COPY streams from one FTP connection into another: it "
+                              + "needs relay.connections >= 2, this relay has "
+                              + config.connections()))
+                  : blocking(
+                      request,
+                      ftp ->
+                          new JsonObject()
+                              .put(
+                                  "replaced",
+                                  files.copy(
+                                      relay.poolFor(request.ftpUser()),
+                                      ftp,
+                                      remote(request.path()),
+                                      remote(request.target()),
+                                      request.overwrite())));
+          case READ -> openRead(request);
+        };
+    answer
+        .onSuccess(message::reply)
+        .onFailure(
+            error -> {
+              Failure failure = classify(error);
+              if (failure == Failure.INTERNAL) {
+                log.warn("{} {} failed", request.op(), request.path(), error);
+              }
+              message.fail(failure.busCode(), error.getMessage());
+            });
   }
 
   private Future<JsonObject> blocking(FileRequest request, FtpFileWork work) {
-    return ftpThreads.executeBlocking(() -> relay.poolFor(request.ftpUser()).withConnection(work::run), false);
+    return ftpThreads.executeBlocking(
+        () -> relay.poolFor(request.ftpUser()).withConnection(work::run), false);
   }
 
   /** REST + RETR on a connection kept for the session; replies where to pull the chunks from. */
   private Future<JsonObject> openRead(FileRequest request) {
     String path = remote(request.path());
-    Callable<ReadSession> open = () -> {
-      FtpConnectionPool.Lease lease = relay.poolFor(request.ftpUser()).lease();
-      try {
-        FTPClient ftp = lease.ftp();
-        ftp.setRestartOffset(request.offset());
-        InputStream in = ftp.retrieveFileStream(path);
-        if (in == null) {
-          FtpReplyException refused = FtpFiles.refused(ftp, "RETR " + path);
-          lease.close();
-          throw refused.replyCode() == 550 ? Failure.NOT_FOUND.exception("no file " + request.path()) : refused;
-        }
-        return new ReadSession(vertx, ftpThreads, config.dataTimeout().toMillis(), ended -> sessions.remove(ended.id),
-            UUID.randomUUID().toString(), lease, in, request.length());
-      } catch (IOException | RuntimeException e) {
-        lease.discard();
-        throw e;
-      }
-    };
-    return ftpThreads.executeBlocking(open, false).map(session -> {
-      sessions.put(session.id, session);
-      session.readAhead();
-      return new JsonObject().put("session", session.id).put("address", chunksAddress);
-    });
+    Callable<ReadSession> open =
+        () -> {
+          FtpConnectionPool.Lease lease = relay.poolFor(request.ftpUser()).lease();
+          try {
+            FTPClient ftp = lease.ftp();
+            ftp.setRestartOffset(request.offset());
+            InputStream in = ftp.retrieveFileStream(path);
+            if (in == null) {
+              FtpReplyException refused = FtpFiles.refused(ftp, "RETR " + path);
+              lease.close();
+              throw refused.replyCode() == 550
+                  ? Failure.NOT_FOUND.exception("no file " + request.path())
+                  : refused;
+            }
+            return new ReadSession(
+                vertx,
+                ftpThreads,
+                config.dataTimeout().toMillis(),
+                ended -> sessions.remove(ended.id),
+                UUID.randomUUID().toString(),
+                lease,
+                in,
+                request.length());
+          } catch (IOException | RuntimeException e) {
+            lease.discard();
+            throw e;
+          }
+        };
+    return ftpThreads
+        .executeBlocking(open, false)
+        .map(
+            session -> {
+              sessions.put(session.id, session);
+              session.readAhead();
+              return new JsonObject().put("session", session.id).put("address", chunksAddress);
+            });
   }
 
   private void pull(Message<JsonObject> message) {
     ChunkPull pull = ChunkPull.fromJson(message.body());
     ReadSession session = sessions.get(pull.session());
     if (session == null) {
-      message.fail(Failure.CONFLICT.busCode(), "download " + pull.session() + " is over (ended or timed out)");
+      message.fail(
+          Failure.CONFLICT.busCode(),
+          "download " + pull.session() + " is over (ended or timed out)");
       return;
     }
     if (pull.cancel()) {

@@ -3,26 +3,28 @@ package ftpgw.files;
 import ftpgw.relay.FtpConnectionPool;
 import ftpgw.relay.FtpReplyException;
 import ftpgw.transfer.Failure;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPFile;
-import org.apache.commons.net.ftp.FTPReply;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPFile;
+import org.apache.commons.net.ftp.FTPReply;
 
 /**
- * The blocking FTP side of reads and changes, on pooled connections: MLST/MLSD where the server has them (Apache
- * FtpServer), SIZE, MDTM and LIST where it does not (vsftpd). Paths are relative to the login's home; call from
- * worker threads.
+ * The blocking FTP side of reads and changes, on pooled connections: MLST/MLSD where the server has
+ * them (Apache FtpServer), SIZE, MDTM and LIST where it does not (vsftpd). Paths are relative to
+ * the login's home; call from worker threads.
  */
 final class FtpFiles {
   /** Whether the server lacks MLST/MLSD (asked once with FEAT): then SIZE, MDTM and LIST it is. */
   private volatile Boolean noMlst;
 
-  /** The entry at {@code path}, or null when there is none. The target folder itself ("") is always a folder. */
+  /**
+   * The entry at {@code path}, or null when there is none. The target folder itself ("") is always
+   * a folder.
+   */
   RemoteEntry stat(FTPClient ftp, String path) throws IOException {
     if (path.isEmpty()) {
       return new RemoteEntry("", true, 0, null);
@@ -62,7 +64,8 @@ final class FtpFiles {
     if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
       return null;
     }
-    // vsftpd answers LIST of a missing folder with an empty listing: tell that from an empty folder by its parent
+    // vsftpd answers LIST of a missing folder with an empty listing: tell that from an empty folder
+    // by its parent
     if (files.length == 0 && !path.isEmpty()) {
       RemoteEntry self = stat(ftp, path);
       if (self == null || !self.folder()) {
@@ -83,8 +86,12 @@ final class FtpFiles {
     }
     List<RemoteEntry> inside = list(ftp, path);
     if (inside != null && !inside.isEmpty()) {
-      throw Failure.CONFLICT.exception("folder " + path + " is not empty (" + inside.size()
-          + " entries): delete what is in it first");
+      throw Failure.CONFLICT.exception(
+          "folder "
+              + path
+              + " is not empty ("
+              + inside.size()
+              + " entries): delete what is in it first");
     }
     check(ftp, ftp.removeDirectory(path), "RMD " + path);
   }
@@ -106,18 +113,23 @@ final class FtpFiles {
   }
 
   /**
-   * Copies a file through the gateway: RETR on one pooled connection streamed into a STOR on a second, under a
-   * hidden temporary name renamed once complete. A folder is copied as a new empty folder (Depth 0).
+   * Copies a file through the gateway: RETR on one pooled connection streamed into a STOR on a
+   * second, under a hidden temporary name renamed once complete. A folder is copied as a new empty
+   * folder (Depth 0).
    */
-  boolean copy(FtpConnectionPool pool, FTPClient ftp, String from, String to, boolean overwrite) throws IOException {
+  boolean copy(FtpConnectionPool pool, FTPClient ftp, String from, String to, boolean overwrite)
+      throws IOException {
     RemoteEntry source = existing(ftp, from);
     boolean replaced = clearDestination(ftp, from, to, overwrite);
     if (source.folder()) {
       check(ftp, ftp.makeDirectory(to), "MKD " + to);
       return replaced;
     }
-    String temp = (to.contains("/") ? to.substring(0, to.lastIndexOf('/') + 1) : "") + ".ftpgw-copy-"
-        + Long.toHexString(System.nanoTime()) + ".part";
+    String temp =
+        (to.contains("/") ? to.substring(0, to.lastIndexOf('/') + 1) : "")
+            + ".ftpgw-copy-"
+            + Long.toHexString(System.nanoTime())
+            + ".part";
     try (FtpConnectionPool.Lease reader = pool.lease()) {
       boolean stored;
       try (InputStream in = reader.ftp().retrieveFileStream(from)) {
@@ -144,9 +156,11 @@ final class FtpFiles {
     return replaced;
   }
 
-  private boolean clearDestination(FTPClient ftp, String from, String to, boolean overwrite) throws IOException {
+  private boolean clearDestination(FTPClient ftp, String from, String to, boolean overwrite)
+      throws IOException {
     if (to.isEmpty() || from.equals(to) || to.startsWith(from + "/")) {
-      throw Failure.FORBIDDEN.exception("cannot move or copy " + from + " onto " + to + " (itself or inside itself)");
+      throw Failure.FORBIDDEN.exception(
+          "cannot move or copy " + from + " onto " + to + " (itself or inside itself)");
     }
     parentFolder(ftp, to);
     RemoteEntry existing = stat(ftp, to);
@@ -163,7 +177,8 @@ final class FtpFiles {
   private void parentFolder(FTPClient ftp, String path) throws IOException {
     RemoteEntry parent = stat(ftp, parent(path));
     if (parent == null || !parent.folder()) {
-      throw Failure.CONFLICT.exception("folder " + parent(path) + " does not exist: create it first (MKCOL)");
+      throw Failure.CONFLICT.exception(
+          "folder " + parent(path) + " does not exist: create it first (MKCOL)");
     }
   }
 
@@ -177,14 +192,22 @@ final class FtpFiles {
 
   private static List<RemoteEntry> entries(FTPFile[] files) {
     List<RemoteEntry> entries = new ArrayList<>();
-    Arrays.stream(files).filter(f -> f != null && !f.getName().equals(".") && !f.getName().equals("..")
-            && !f.getName().startsWith(".ftpgw-"))
+    Arrays.stream(files)
+        .filter(
+            f ->
+                f != null
+                    && !f.getName().equals(".")
+                    && !f.getName().equals("..")
+                    && !f.getName().startsWith(".ftpgw-"))
         .forEach(f -> entries.add(entry(name(f.getName()), f)));
     return entries;
   }
 
   private static RemoteEntry entry(String name, FTPFile file) {
-    return new RemoteEntry(name, file.isDirectory(), file.isDirectory() ? 0 : Math.max(0, file.getSize()),
+    return new RemoteEntry(
+        name,
+        file.isDirectory(),
+        file.isDirectory() ? 0 : Math.max(0, file.getSize()),
         file.getTimestampInstant());
   }
 
@@ -214,7 +237,8 @@ final class FtpFiles {
 
   static FtpReplyException refused(FTPClient ftp, String command) {
     String reply = ftp.getReplyString();
-    return new FtpReplyException(command, ftp.getReplyCode(), reply == null ? "(no reply)" : reply.trim());
+    return new FtpReplyException(
+        command, ftp.getReplyCode(), reply == null ? "(no reply)" : reply.trim());
   }
 
   private static void deleteQuietly(FTPClient ftp, String path) {

@@ -1,7 +1,6 @@
 package ftpgw.files;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 
 /**
@@ -11,15 +10,24 @@ import java.time.Instant;
  */
 public record RemoteEntry(String name, boolean folder, long size, Instant modified) {
 
-  /** The API's form: {@code {name, type: "file"|"folder", size, modified}} (ISO-8601 instant, null when unknown). */
+  /**
+   * The API's form: {@code {name, type: "file"|"folder", size, modified}} (ISO-8601 instant, null
+   * when unknown).
+   */
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("type", folder ? "folder" : "file").put("size", size)
+    return new JsonObject()
+        .put("name", name)
+        .put("type", folder ? "folder" : "file")
+        .put("size", size)
         .put("modified", modified == null ? null : modified.toString());
   }
 
   public static RemoteEntry fromJson(JsonObject json) {
     String modified = json.getString("modified");
-    return new RemoteEntry(json.getString("name"), "folder".equals(json.getString("type")),
-        json.getLong("size", 0L), modified == null ? null : Instant.parse(modified));
+    return new RemoteEntry(
+        json.getString("name"),
+        "folder".equals(json.getString("type")),
+        json.getLong("size", 0L),
+        modified == null ? null : Instant.parse(modified));
   }
 }

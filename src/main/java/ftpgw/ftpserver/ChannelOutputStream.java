@@ -8,19 +8,23 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * The stream a STOR writes its file through: FtpServer's transfer loop hands it 4 KiB at a time, and it writes them
- * to the file 64 KiB at a time from a direct buffer (one per FTP thread, reused by its transfers).
+ * The stream a STOR writes its file through: FtpServer's transfer loop hands it 4 KiB at a time,
+ * and it writes them to the file 64 KiB at a time from a direct buffer (one per FTP thread, reused
+ * by its transfers).
  *
- * <p>FtpServer wraps any other stream in a {@code BufferedOutputStream} of 8 KiB over the {@code FileOutputStream}
- * (it keeps one that already is a {@code BufferedOutputStream}): one copy into that buffer, one more by the JDK into
- * a native buffer per write, and a {@code write(2)} per 8 KiB, 131 072 of them per GiB. Here each byte is copied
- * once before the kernel's copy, and there are 16 384 writes per GiB.
+ * <p>FtpServer wraps any other stream in a {@code BufferedOutputStream} of 8 KiB over the {@code
+ * FileOutputStream} (it keeps one that already is a {@code BufferedOutputStream}): one copy into
+ * that buffer, one more by the JDK into a native buffer per write, and a {@code write(2)} per 8
+ * KiB, 131 072 of them per GiB. Here each byte is copied once before the kernel's copy, and there
+ * are 16 384 writes per GiB.
  */
 final class ChannelOutputStream extends BufferedOutputStream {
   private static final int BUFFER_BYTES = 64 << 10;
+
   /**
-   * A spare buffer per thread. FtpServer runs a transfer on one thread from STOR to close, so a thread's streams take
-   * turns with one buffer; a stream that finds none (another one on its thread is still open) allocates its own.
+   * A spare buffer per thread. FtpServer runs a transfer on one thread from STOR to close, so a
+   * thread's streams take turns with one buffer; a stream that finds none (another one on its
+   * thread is still open) allocates its own.
    */
   private static final ThreadLocal<ByteBuffer> SPARE = new ThreadLocal<>();
 
@@ -28,7 +32,9 @@ final class ChannelOutputStream extends BufferedOutputStream {
   private final FileChannel channel;
   private ByteBuffer buffer;
 
-  /** @param file open for writing at the position the bytes go to; closed by {@link #close} */
+  /**
+   * @param file open for writing at the position the bytes go to; closed by {@link #close}
+   */
   ChannelOutputStream(RandomAccessFile file) {
     super(OutputStream.nullOutputStream(), 1);
     this.file = file;

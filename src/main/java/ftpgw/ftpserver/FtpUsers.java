@@ -1,22 +1,26 @@
 package ftpgw.ftpserver;
 
 import ftpgw.auth.HashSecret;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.concurrent.Callable;
-
 /**
- * Makes entries for the embedded server's users file, with the password stored as a salted PBKDF2 hash. The password is read
- * from the terminal without echo, or from the first line of standard input; never from the command line.
+ * Makes entries for the embedded server's users file, with the password stored as a salted PBKDF2
+ * hash. The password is read from the terminal without echo, or from the first line of standard
+ * input; never from the command line.
+ *
  * <pre>
  *   java -cp gateway-fat.jar ftpgw.ftpserver.FtpUsers add alice --home alice >> conf/ftp-users.properties
  * </pre>
+ *
  * The hash has the format of {@code ftpgw.auth.HashSecret}'s, which makes a bare hash line.
  */
-@Command(name = "ftp-users", mixinStandardHelpOptions = true,
+@Command(
+    name = "ftp-users",
+    mixinStandardHelpOptions = true,
     description = "Make users-file entries for the embedded FTP server (salted password hashes).",
     subcommands = FtpUsers.Add.class)
 public final class FtpUsers {
@@ -24,13 +28,17 @@ public final class FtpUsers {
     System.exit(new CommandLine(new FtpUsers()).execute(args));
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
       description = "Print the lines that add a user (append them to the users file).")
   static final class Add implements Callable<Integer> {
     @Parameters(index = "0", description = "user name (letters, digits, '.', '_', '-')")
     String name;
 
-    @Option(names = "--home", description = "home folder, relative to ftpServer.root unless absolute (default: the name)")
+    @Option(
+        names = "--home",
+        description = "home folder, relative to ftpServer.root unless absolute (default: the name)")
     String home;
 
     @Option(names = "--read-only", description = "no write permission")
@@ -39,7 +47,8 @@ public final class FtpUsers {
     @Override
     public Integer call() throws Exception {
       if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-        System.err.println("ftp-users: a user name may hold letters, digits, '.', '_' and '-' only: " + name);
+        System.err.println(
+            "ftp-users: a user name may hold letters, digits, '.', '_' and '-' only: " + name);
         return 2;
       }
       String prefix = "ftpserver.user." + name + ".";
@@ -56,7 +65,8 @@ public final class FtpUsers {
 
   static String hash(String password) {
     if (password.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(new FtpUsers()), "no password given");
+      throw new CommandLine.ParameterException(
+          new CommandLine(new FtpUsers()), "no password given");
     }
     return new Pbkdf2PasswordEncryptor().encrypt(password);
   }

@@ -1,5 +1,10 @@
 package ftpgw.ftpserver;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.ftpserver.ftplet.Authentication;
 import org.apache.ftpserver.ftplet.AuthenticationFailedException;
 import org.apache.ftpserver.ftplet.Authority;
@@ -12,15 +17,10 @@ import org.apache.ftpserver.usermanager.impl.ConcurrentLoginPermission;
 import org.apache.ftpserver.usermanager.impl.ConcurrentLoginRequest;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The embedded server's users: those of the users file (salted hashes, homes relative to the server root) plus the
- * relay's in-memory account, which is never written anywhere. Anonymous login is never accepted.
+ * The embedded server's users: those of the users file (salted hashes, homes relative to the server
+ * root) plus the relay's in-memory account, which is never written anywhere. Anonymous login is
+ * never accepted.
  */
 final class GatewayUserManager implements UserManager {
   private final UserManager fileUsers;
@@ -30,12 +30,18 @@ final class GatewayUserManager implements UserManager {
   private final int maxLoginsPerIp;
 
   /**
-   * @param fileUsers      users from the users file, or null
-   * @param relayAccount   the relay's account, or null
-   * @param maxLogins      sessions a file user may hold at once, unless its own entry sets a limit
-   * @param maxLoginsPerIp sessions a file user may hold from one address, unless its own entry sets a limit
+   * @param fileUsers users from the users file, or null
+   * @param relayAccount the relay's account, or null
+   * @param maxLogins sessions a file user may hold at once, unless its own entry sets a limit
+   * @param maxLoginsPerIp sessions a file user may hold from one address, unless its own entry sets
+   *     a limit
    */
-  GatewayUserManager(UserManager fileUsers, FtpAccount relayAccount, Path root, int maxLogins, int maxLoginsPerIp) {
+  GatewayUserManager(
+      UserManager fileUsers,
+      FtpAccount relayAccount,
+      Path root,
+      int maxLogins,
+      int maxLoginsPerIp) {
     this.fileUsers = fileUsers;
     this.relayAccount = relayAccount;
     this.root = root.toAbsolutePath().normalize();
@@ -53,7 +59,8 @@ final class GatewayUserManager implements UserManager {
 
   @Override
   public String[] getAllUserNames() throws FtpException {
-    List<String> names = new ArrayList<>(fileUsers == null ? List.of() : List.of(fileUsers.getAllUserNames()));
+    List<String> names =
+        new ArrayList<>(fileUsers == null ? List.of() : List.of(fileUsers.getAllUserNames()));
     if (relayAccount != null) {
       names.add(relayAccount.name());
     }
@@ -115,13 +122,14 @@ final class GatewayUserManager implements UserManager {
     user.setName(relayAccount.name());
     user.setHomeDirectory(root.toString());
     user.setEnabled(true);
-    user.setAuthorities(List.<Authority>of(new WritePermission(), new ConcurrentLoginPermission(0, 0)));
+    user.setAuthorities(
+        List.<Authority>of(new WritePermission(), new ConcurrentLoginPermission(0, 0)));
     return user;
   }
 
   /**
-   * A home given relative in the users file lives under the server root; a login limit the entry leaves at 0
-   * (unlimited) takes the server's.
+   * A home given relative in the users file lives under the server root; a login limit the entry
+   * leaves at 0 (unlimited) takes the server's.
    */
   private User jailed(User user) {
     if (user == null) {
@@ -139,15 +147,19 @@ final class GatewayUserManager implements UserManager {
         authorities.add(authority);
       }
     }
-    authorities.add(new ConcurrentLoginPermission(
-        own.getMaxConcurrentLogins() > 0 ? own.getMaxConcurrentLogins() : maxLogins,
-        own.getMaxConcurrentLoginsPerIP() > 0 ? own.getMaxConcurrentLoginsPerIP() : maxLoginsPerIp));
+    authorities.add(
+        new ConcurrentLoginPermission(
+            own.getMaxConcurrentLogins() > 0 ? own.getMaxConcurrentLogins() : maxLogins,
+            own.getMaxConcurrentLoginsPerIP() > 0
+                ? own.getMaxConcurrentLoginsPerIP()
+                : maxLoginsPerIp));
     copy.setAuthorities(authorities);
     return copy;
   }
 
   private static boolean constantTimeEquals(String expected, String given) {
-    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        given.getBytes(StandardCharsets.UTF_8));
+    return given != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,8 @@
 package ftpgw.ftpserver;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -8,19 +11,19 @@ import org.apache.ftpserver.ftplet.FtpRequest;
 import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.ftplet.FtpletResult;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /**
- * Makes the embedded server advertise and accept only what works well, as clients trust FEAT blindly:
+ * Makes the embedded server advertise and accept only what works well, as clients trust FEAT
+ * blindly:
+ *
  * <ul>
- *   <li>no {@code MODE Z}: lftp uses it whenever offered, and FtpServer's deflate made {@code mirror -R} 6.5x slower
- *       (5.9 s against 0.9 s) and downloads 6x slower, so it is neither advertised nor accepted;</li>
- *   <li>{@code AUTH TLS}/{@code AUTH SSL} only when a keystore is configured (FtpServer offers them regardless and
- *       then answers 431);</li>
- *   <li>{@code SITE CHMOD} accepted as a no-op for an existing file, as vsftpd does: permissions are the gateway's
- *       business, and {@code lftp mirror -R} otherwise exits 1 with a 502 per file.</li>
+ *   <li>no {@code MODE Z}: lftp uses it whenever offered, and FtpServer's deflate made {@code
+ *       mirror -R} 6.5x slower (5.9 s against 0.9 s) and downloads 6x slower, so it is neither
+ *       advertised nor accepted;
+ *   <li>{@code AUTH TLS}/{@code AUTH SSL} only when a keystore is configured (FtpServer offers them
+ *       regardless and then answers 431);
+ *   <li>{@code SITE CHMOD} accepted as a no-op for an existing file, as vsftpd does: permissions
+ *       are the gateway's business, and {@code lftp mirror -R} otherwise exits 1 with a 502 per
+ *       file.
  * </ul>
  */
 final class HonestFeatures extends DefaultFtplet {
@@ -32,8 +35,14 @@ final class HonestFeatures extends DefaultFtplet {
 
   /** FtpServer 1.2.1's FEAT list, less what this server does not do well (or at all). */
   List<String> features() {
-    List<String> features = new ArrayList<>(List.of("SIZE", "MDTM", "REST STREAM", "LANG en;zh-tw;ja;is",
-        "MLST Size;Modify;Type;Perm"));
+    List<String> features =
+        new ArrayList<>(
+            List.of(
+                "SIZE",
+                "MDTM",
+                "REST STREAM",
+                "LANG en;zh-tw;ja;is",
+                "MLST Size;Modify;Type;Perm"));
     if (tls) {
       features.addAll(List.of("AUTH SSL", "AUTH TLS", "PBSZ", "PROT"));
     }
@@ -52,15 +61,19 @@ final class HonestFeatures extends DefaultFtplet {
         return answer(session, 211, reply.append("End").toString());
       }
       case "MODE" -> {
-        return argument.equalsIgnoreCase("Z") ? answer(session, 504, "MODE Z is not supported; use MODE S.")
+        return argument.equalsIgnoreCase("Z")
+            ? answer(session, 504, "MODE Z is not supported; use MODE S.")
             : FtpletResult.DEFAULT;
       }
       case "AUTH", "PBSZ", "PROT" -> {
-        return tls ? FtpletResult.DEFAULT
-            : answer(session, 502, command + " is not available: this server has no TLS configured.");
+        return tls
+            ? FtpletResult.DEFAULT
+            : answer(
+                session, 502, command + " is not available: this server has no TLS configured.");
       }
       case "SITE" -> {
-        return argument.toUpperCase(Locale.ROOT).startsWith("CHMOD") ? chmod(session, argument)
+        return argument.toUpperCase(Locale.ROOT).startsWith("CHMOD")
+            ? chmod(session, argument)
             : FtpletResult.DEFAULT;
       }
       default -> {
@@ -69,7 +82,10 @@ final class HonestFeatures extends DefaultFtplet {
     }
   }
 
-  /** {@code SITE CHMOD <mode> <path>}: 200 for an existing file or folder (nothing changes), else 550. */
+  /**
+   * {@code SITE CHMOD <mode> <path>}: 200 for an existing file or folder (nothing changes), else
+   * 550.
+   */
   private static FtpletResult chmod(FtpSession session, String argument) throws FtpException {
     String[] parts = argument.split(" +", 3);
     if (parts.length < 3 || !parts[1].matches("[0-7]{3,4}")) {
@@ -85,7 +101,8 @@ final class HonestFeatures extends DefaultFtplet {
     return answer(session, 200, "SITE CHMOD accepted; permissions are managed by the server.");
   }
 
-  private static FtpletResult answer(FtpSession session, int code, String message) throws FtpException {
+  private static FtpletResult answer(FtpSession session, int code, String message)
+      throws FtpException {
     session.write(new DefaultFtpReply(code, message));
     return FtpletResult.SKIP;
   }

@@ -1,19 +1,19 @@
 package ftpgw.ftpserver;
 
-import org.apache.ftpserver.ssl.ClientAuth;
-import org.apache.ftpserver.ssl.SslConfiguration;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import org.apache.ftpserver.ssl.ClientAuth;
+import org.apache.ftpserver.ssl.SslConfiguration;
 
 /**
- * The data connections' TLS, with TCP_NODELAY set on each accepted socket before its handshake: without it about half
- * of the PROT P handshakes wait 40-90 ms behind Nagle and the client's delayed ACK.
+ * The data connections' TLS, with TCP_NODELAY set on each accepted socket before its handshake:
+ * without it about half of the PROT P handshakes wait 40-90 ms behind Nagle and the client's
+ * delayed ACK.
  */
 final class NoDelaySslConfiguration implements SslConfiguration {
   private final SslConfiguration delegate;
@@ -65,13 +65,15 @@ final class NoDelaySslConfiguration implements SslConfiguration {
     }
 
     @Override
-    public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+    public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
+        throws IOException {
       socket.setTcpNoDelay(true);
       return delegate.createSocket(socket, host, port, autoClose);
     }
 
     @Override
-    public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose) throws IOException {
+    public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose)
+        throws IOException {
       socket.setTcpNoDelay(true);
       return delegate.createSocket(socket, consumed, autoClose);
     }
@@ -92,7 +94,8 @@ final class NoDelaySslConfiguration implements SslConfiguration {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress local, int localPort)
+        throws IOException {
       return delegate.createSocket(host, port, local, localPort);
     }
 
@@ -102,7 +105,8 @@ final class NoDelaySslConfiguration implements SslConfiguration {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort)
+        throws IOException {
       return delegate.createSocket(address, port, local, localPort);
     }
   }

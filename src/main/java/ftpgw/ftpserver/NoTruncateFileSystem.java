@@ -1,5 +1,9 @@
 package ftpgw.ftpserver;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
 import org.apache.ftpserver.filesystem.nativefs.impl.NativeFileSystemView;
 import org.apache.ftpserver.filesystem.nativefs.impl.NativeFtpFile;
@@ -8,21 +12,17 @@ import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpFile;
 import org.apache.ftpserver.ftplet.User;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.RandomAccessFile;
-
 /**
- * Apache FtpServer's native file system, except that a STOR truncates its file only when there is something to cut,
- * and writes it in 64 KiB pieces.
+ * Apache FtpServer's native file system, except that a STOR truncates its file only when there is
+ * something to cut, and writes it in 64 KiB pieces.
  *
- * <p>{@code NativeFtpFile.createOutputStream} calls {@code RandomAccessFile.setLength(offset)} on every STOR, also on
- * the empty file it has just created. On ext4 a truncation to 0 bytes marks the file for "auto_da_alloc": closing it
- * then starts the writeback of every page written (block allocation and I/O submission, on the FTP thread, before the
- * 226 reply): 1.1–1.3 s per GiB on the development VM, a third of a 1 GiB upload. A file that does hold more bytes
- * than the offset is still truncated, so replacing a file keeps ext4's flush on close, which is meant for exactly that.
- * The bytes go through a {@link ChannelOutputStream}, which FtpServer writes to directly.
+ * <p>{@code NativeFtpFile.createOutputStream} calls {@code RandomAccessFile.setLength(offset)} on
+ * every STOR, also on the empty file it has just created. On ext4 a truncation to 0 bytes marks the
+ * file for "auto_da_alloc": closing it then starts the writeback of every page written (block
+ * allocation and I/O submission, on the FTP thread, before the 226 reply): 1.1–1.3 s per GiB on the
+ * development VM, a third of a 1 GiB upload. A file that does hold more bytes than the offset is
+ * still truncated, so replacing a file keeps ext4's flush on close, which is meant for exactly
+ * that. The bytes go through a {@link ChannelOutputStream}, which FtpServer writes to directly.
  */
 final class NoTruncateFileSystem extends NativeFileSystemFactory {
   NoTruncateFileSystem() {
@@ -43,7 +43,10 @@ final class NoTruncateFileSystem extends NativeFileSystemFactory {
       this.user = user;
     }
 
-    /** FtpServer's file for {@code file} (its path checks and all), as one that truncates only when needed. */
+    /**
+     * FtpServer's file for {@code file} (its path checks and all), as one that truncates only when
+     * needed.
+     */
     @Override
     public FtpFile getFile(String file) {
       FtpFile stock = super.getFile(file);

@@ -4,11 +4,11 @@ import ftpgw.config.Pbkdf2Hash;
 import org.apache.ftpserver.usermanager.PasswordEncryptor;
 import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 
-
 /**
- * Users-file passwords as {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>} (base64), a slow salted hash. Entries
- * written by Apache FtpServer's own tools ({@code salt:md5}) are still accepted, so existing files keep working. The
- * hash itself is {@link Pbkdf2Hash}, as for the gateway's HTTP users.
+ * Users-file passwords as {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>} (base64), a slow salted
+ * hash. Entries written by Apache FtpServer's own tools ({@code salt:md5}) are still accepted, so
+ * existing files keep working. The hash itself is {@link Pbkdf2Hash}, as for the gateway's HTTP
+ * users.
  */
 final class Pbkdf2PasswordEncryptor implements PasswordEncryptor {
   static final String PREFIX = Pbkdf2Hash.PREFIX;

@@ -1,7 +1,6 @@
 package ftpgw.hooks;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The post hooks not yet acknowledged, one small file each ({@code <seq>.hook.json}), written and synced before the
- * first attempt and deleted once the receiver answered 2xx: a restart resends what was pending. Blocking: called off
- * the event loop.
+ * The post hooks not yet acknowledged, one small file each ({@code <seq>.hook.json}), written and
+ * synced before the first attempt and deleted once the receiver answered 2xx: a restart resends
+ * what was pending. Blocking: called off the event loop.
  */
 final class HookJournal {
   static final String SUFFIX = ".hook.json";
@@ -34,13 +33,20 @@ final class HookJournal {
     Files.createDirectories(dir);
     List<PendingHook> pending = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(SUFFIX))
-          .sorted(Comparator.comparingLong(HookJournal::sequenceOf))::iterator) {
-        pending.add(PendingHook.fromJson(file, new JsonObject(Files.readString(file, StandardCharsets.UTF_8))));
+      for (Path file :
+          (Iterable<Path>)
+              files
+                      .filter(f -> f.toString().endsWith(SUFFIX))
+                      .sorted(Comparator.comparingLong(HookJournal::sequenceOf))
+                  ::iterator) {
+        pending.add(
+            PendingHook.fromJson(
+                file, new JsonObject(Files.readString(file, StandardCharsets.UTF_8))));
         sequence = Math.max(sequence, sequenceOf(file));
       }
     }
-    try (Stream<Path> files = Files.list(dir)) { // half-written entries of a crash: never acknowledged to anyone
+    try (Stream<Path> files =
+        Files.list(dir)) { // half-written entries of a crash: never acknowledged to anyone
       for (Path tmp : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".tmp"))::iterator) {
         Files.deleteIfExists(tmp);
       }
@@ -52,8 +58,10 @@ final class HookJournal {
   PendingHook write(PendingHook hook) throws IOException {
     Path file = dir.resolve(String.format("%019d", ++sequence) + SUFFIX);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      channel.write(java.nio.ByteBuffer.wrap(hook.toJson().encode().getBytes(StandardCharsets.UTF_8)));
+    try (FileChannel channel =
+        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      channel.write(
+          java.nio.ByteBuffer.wrap(hook.toJson().encode().getBytes(StandardCharsets.UTF_8)));
       channel.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

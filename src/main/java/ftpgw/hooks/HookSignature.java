@@ -1,17 +1,17 @@
 package ftpgw.hooks;
 
 import ftpgw.config.Secret;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signature of a hook call: {@code X-Ftpgw-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">} with the
- * timestamp in {@code X-Ftpgw-Timestamp} (Unix seconds), so that a receiver can refuse replays of old calls.
+ * The signature of a hook call: {@code X-Ftpgw-Signature: sha256=<hex HMAC-SHA256 of
+ * "<timestamp>.<body>">} with the timestamp in {@code X-Ftpgw-Timestamp} (Unix seconds), so that a
+ * receiver can refuse replays of old calls.
  */
 public final class HookSignature {
   public static final String SIGNATURE_HEADER = "X-Ftpgw-Signature";
@@ -39,7 +39,9 @@ public final class HookSignature {
 
   /** Whether {@code signature} is ours for that body and timestamp (compared in constant time). */
   public boolean verifies(long timestamp, String body, String signature) {
-    return signature != null && MessageDigest.isEqual(sign(timestamp, body).getBytes(StandardCharsets.UTF_8),
-        signature.getBytes(StandardCharsets.UTF_8));
+    return signature != null
+        && MessageDigest.isEqual(
+            sign(timestamp, body).getBytes(StandardCharsets.UTF_8),
+            signature.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,16 +1,15 @@
 package ftpgw.hooks;
 
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.Path;
 
 /**
  * One post-hook call waiting for its receiver's 2xx.
  *
- * @param hook  {@code post-delivered} or {@code post-failed}
- * @param url   where it goes (as configured when it was queued)
+ * @param hook {@code post-delivered} or {@code post-failed}
+ * @param url where it goes (as configured when it was queued)
  * @param event the transfer event, whose {@code eventId} lets receivers drop repeats
- * @param file  its journal file; null until written
+ * @param file its journal file; null until written
  */
 record PendingHook(String hook, String url, JsonObject event, Path file) {
 
@@ -32,6 +31,7 @@ record PendingHook(String hook, String url, JsonObject event, Path file) {
   }
 
   static PendingHook fromJson(Path file, JsonObject json) {
-    return new PendingHook(json.getString("hook"), json.getString("url"), json.getJsonObject("event"), file);
+    return new PendingHook(
+        json.getString("hook"), json.getString("url"), json.getJsonObject("event"), file);
   }
 }

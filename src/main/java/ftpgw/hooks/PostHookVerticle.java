@@ -11,20 +11,20 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Tells the operator's {@code post-delivered} and {@code post-failed} hooks about final states this node decided,
- * at least once: each call is journalled before it is tried and retried with backoff until the receiver answers 2xx,
- * one at a time in order, so a slow receiver never blocks an upload and a restart resends what was pending. At most
- * {@code hooks.queueLimit} calls wait; past that a call is dropped with an error in the log.
+ * Tells the operator's {@code post-delivered} and {@code post-failed} hooks about final states this
+ * node decided, at least once: each call is journalled before it is tried and retried with backoff
+ * until the receiver answers 2xx, one at a time in order, so a slow receiver never blocks an upload
+ * and a restart resends what was pending. At most {@code hooks.queueLimit} calls wait; past that a
+ * call is dropped with an error in the log.
  */
 public final class PostHookVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PostHookVerticle.class);
@@ -40,6 +40,7 @@ public final class PostHookVerticle extends VerticleBase {
   private boolean sending;
   private int failures;
   private long retryTimer = -1;
+
   /** Journal writes one after another, so the queue's order is the journal's. */
   private Future<?> writes = Future.succeededFuture();
 
@@ -54,15 +55,24 @@ public final class PostHookVerticle extends VerticleBase {
     signature = new HookSignature(config.secret());
     client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
     node = ClusterView.of(vertx).nodeId();
-    return vertx.executeBlocking(journal::open, false)
-        .onSuccess(left -> {
-          pending.addAll(left);
-          if (!left.isEmpty()) {
-            log.info("{} post-hook call(s) left pending by an earlier run will be resent", left.size());
-          }
-        })
-        .compose(left -> vertx.eventBus().<JsonObject>consumer(Addresses.TRANSFER_EVENTS,
-            m -> queue(TransferEvent.fromJson(m.body()))).completion())
+    return vertx
+        .executeBlocking(journal::open, false)
+        .onSuccess(
+            left -> {
+              pending.addAll(left);
+              if (!left.isEmpty()) {
+                log.info(
+                    "{} post-hook call(s) left pending by an earlier run will be resent",
+                    left.size());
+              }
+            })
+        .compose(
+            left ->
+                vertx
+                    .eventBus()
+                    .<JsonObject>consumer(
+                        Addresses.TRANSFER_EVENTS, m -> queue(TransferEvent.fromJson(m.body())))
+                    .completion())
         .onSuccess(v -> sendNext());
   }
 
@@ -76,27 +86,44 @@ public final class PostHookVerticle extends VerticleBase {
     if (!node.equals(event.node())) {
       return; // the node that decided it tells the hooks: exactly one node per event
     }
-    URI url = switch (event.state()) {
-      case "delivered" -> config.postDelivered();
-      case "failed" -> config.postFailed();
-      default -> null;
-    };
+    URI url =
+        switch (event.state()) {
+          case "delivered" -> config.postDelivered();
+          case "failed" -> config.postFailed();
+          default -> null;
+        };
     if (url == null) {
       return;
     }
     if (pending.size() >= config.queueLimit()) {
-      log.error("Post-hook queue is full ({} calls, hooks.queueLimit): dropped {} of transfer {} (event {})",
-          pending.size(), "post-" + event.state(), event.id(), event.eventId());
+      log.error(
+          "Post-hook queue is full ({} calls, hooks.queueLimit): dropped {} of transfer {} (event {})",
+          pending.size(),
+          "post-" + event.state(),
+          event.id(),
+          event.eventId());
       return;
     }
-    PendingHook hook = new PendingHook("post-" + event.state(), url.toString(), event.toJson(), null);
-    writes = writes.eventually(() -> vertx.executeBlocking(() -> journal.write(hook), false)
-        .onSuccess(written -> {
-          pending.add(written);
-          sendNext();
-        })
-        .onFailure(e -> log.error("Cannot journal {} of transfer {} in {}: {}", hook.hook(), event.id(), dir,
-            e.getMessage())));
+    PendingHook hook =
+        new PendingHook("post-" + event.state(), url.toString(), event.toJson(), null);
+    writes =
+        writes.eventually(
+            () ->
+                vertx
+                    .executeBlocking(() -> journal.write(hook), false)
+                    .onSuccess(
+                        written -> {
+                          pending.add(written);
+                          sendNext();
+                        })
+                    .onFailure(
+                        e ->
+                            log.error(
+                                "Cannot journal {} of transfer {} in {}: {}",
+                                hook.hook(),
+                                event.id(),
+                                dir,
+                                e.getMessage())));
   }
 
   private void sendNext() {
@@ -105,44 +132,70 @@ public final class PostHookVerticle extends VerticleBase {
     }
     sending = true;
     PendingHook hook = pending.peek();
-    send(hook).onComplete(sent -> {
-      sending = false;
-      if (sent.succeeded()) {
-        failures = 0;
-        pending.poll();
-        vertx.executeBlocking(() -> {
-          journal.delete(hook);
-          return null;
-        }, false).onFailure(e -> log.warn("Cannot delete {}: {}", hook.file(), e.getMessage()));
-        sendNext();
-      } else {
-        failures++;
-        long delay = backoff(failures);
-        log.info("{} of event {} to {} failed ({}); retry {} in {} ms", hook.hook(), hook.eventId(), hook.url(),
-            sent.cause().getMessage(), failures, delay);
-        retryTimer = vertx.setTimer(delay, t -> {
-          retryTimer = -1;
-          sendNext();
-        });
-      }
-    });
+    send(hook)
+        .onComplete(
+            sent -> {
+              sending = false;
+              if (sent.succeeded()) {
+                failures = 0;
+                pending.poll();
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          journal.delete(hook);
+                          return null;
+                        },
+                        false)
+                    .onFailure(e -> log.warn("Cannot delete {}: {}", hook.file(), e.getMessage()));
+                sendNext();
+              } else {
+                failures++;
+                long delay = backoff(failures);
+                log.info(
+                    "{} of event {} to {} failed ({}); retry {} in {} ms",
+                    hook.hook(),
+                    hook.eventId(),
+                    hook.url(),
+                    sent.cause().getMessage(),
+                    failures,
+                    delay);
+                retryTimer =
+                    vertx.setTimer(
+                        delay,
+                        t -> {
+                          retryTimer = -1;
+                          sendNext();
+                        });
+              }
+            });
   }
 
   private Future<Void> send(PendingHook hook) {
     long timestamp = Instant.now().getEpochSecond();
     String body = hook.body();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(hook.url())
-        .setIdleTimeout(30_000)
-        .putHeader("Content-Type", "application/json")
-        .putHeader(HookSignature.HOOK_HEADER, hook.hook())
-        .putHeader(HookSignature.EVENT_ID_HEADER, hook.eventId())
-        .putHeader(HookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp))
-        .putHeader(HookSignature.SIGNATURE_HEADER, signature.sign(timestamp, body));
-    return client.request(options)
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(hook.url())
+            .setIdleTimeout(30_000)
+            .putHeader("Content-Type", "application/json")
+            .putHeader(HookSignature.HOOK_HEADER, hook.hook())
+            .putHeader(HookSignature.EVENT_ID_HEADER, hook.eventId())
+            .putHeader(HookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp))
+            .putHeader(HookSignature.SIGNATURE_HEADER, signature.sign(timestamp, body));
+    return client
+        .request(options)
         .compose(request -> request.send(body))
-        .compose(response -> response.body().compose(ignored -> response.statusCode() / 100 == 2
-            ? Future.<Void>succeededFuture()
-            : Future.failedFuture("the receiver answered " + response.statusCode())));
+        .compose(
+            response ->
+                response
+                    .body()
+                    .compose(
+                        ignored ->
+                            response.statusCode() / 100 == 2
+                                ? Future.<Void>succeededFuture()
+                                : Future.failedFuture(
+                                    "the receiver answered " + response.statusCode())));
   }
 
   /** Doubles from hooks.initialBackoffMs up to hooks.maxBackoffMs, with up to 20 % jitter. */

@@ -1,22 +1,21 @@
 package ftpgw.http;
 
+import ftpgw.transfer.Failure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import ftpgw.transfer.Failure;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -24,29 +23,38 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Takes the bodies of {@code PUT /files/...} (and of the multipart {@code POST /upload}) out of an HTTP/1.1 connection's Netty pipeline before Vert.x sees them,
- * so that their chunks reach the spool as Netty read them (pooled, off-heap) instead of as Vert.x's copy of each on
- * the heap: per GiB received, one copy and 1 GiB of garbage fewer, and the spool writes them without the JDK's copy
- * of a heap buffer into a direct one. Vert.x still sees the request and its end, so routing, answers, keep-alive and
- * error handling are unchanged.
+ * Takes the bodies of {@code PUT /files/...} (and of the multipart {@code POST /upload}) out of an
+ * HTTP/1.1 connection's Netty pipeline before Vert.x sees them, so that their chunks reach the
+ * spool as Netty read them (pooled, off-heap) instead of as Vert.x's copy of each on the heap: per
+ * GiB received, one copy and 1 GiB of garbage fewer, and the spool writes them without the JDK's
+ * copy of a heap buffer into a direct one. Vert.x still sees the request and its end, so routing,
+ * answers, keep-alive and error handling are unchanged.
  *
- * <p>The request head gets a header naming its body; the upload handler takes the body with {@link #bodyOf}. A body
- * nobody takes is dropped when its request is answered, and the rest of it then flows to Vert.x as usual. Reads from
- * the connection stop while a paused body holds a chunk (auto-read off: Vert.x leaves it alone meanwhile, since its
- * request gets no data to queue). Everything runs on the connection's event loop.
+ * <p>The request head gets a header naming its body; the upload handler takes the body with {@link
+ * #bodyOf}. A body nobody takes is dropped when its request is answered, and the rest of it then
+ * flows to Vert.x as usual. Reads from the connection stop while a paused body holds a chunk
+ * (auto-read off: Vert.x leaves it alone meanwhile, since its request gets no data to queue).
+ * Everything runs on the connection's event loop.
  */
 final class BodyTap extends ChannelDuplexHandler {
   /** Set by the tap on tapped requests (a client's own value is removed). */
   static final String HEADER = "x-ftpgw-tapped-body";
+
   private static final String NAME = "ftpgw-body-tap";
   private static final Object UNTAPPED = new Object();
 
   /** Tapped bodies not taken by a handler yet, by id. */
   private final Map<Long, TappedBody> untaken = new HashMap<>();
+
   /** One entry per request not answered yet, oldest first: its TappedBody, or UNTAPPED. */
   private final ArrayDeque<Object> unanswered = new ArrayDeque<>();
-  /** Told the bytes of tapped chunks, as Vert.x is told those it reads (HTTP server metrics); null in tests. */
+
+  /**
+   * Told the bytes of tapped chunks, as Vert.x is told those it reads (HTTP server metrics); null
+   * in tests.
+   */
   private final HttpConnection connection;
+
   private TappedBody receiving;
   private long lastId;
   private ChannelHandlerContext ctx;
@@ -62,13 +70,18 @@ final class BodyTap extends ChannelDuplexHandler {
     if (channel != null) {
       ChannelPipeline pipeline = channel.pipeline();
       String vertx = VertxInternals.vertxHandlerName(pipeline);
-      if (vertx != null && pipeline.get(HttpRequestDecoder.class) != null && pipeline.get(BodyTap.class) == null) {
+      if (vertx != null
+          && pipeline.get(HttpRequestDecoder.class) != null
+          && pipeline.get(BodyTap.class) == null) {
         pipeline.addBefore(vertx, NAME, new BodyTap(connection));
       }
     }
   }
 
-  /** The tapped body of {@code request} (on its event loop, once), or empty: then the request streams it itself. */
+  /**
+   * The tapped body of {@code request} (on its event loop, once), or empty: then the request
+   * streams it itself.
+   */
   static Optional<TappedBody> bodyOf(HttpServerRequest request) {
     String id = request.getHeader(HEADER);
     Channel channel = id == null ? null : VertxInternals.channel(request.connection());
@@ -109,13 +122,19 @@ final class BodyTap extends ChannelDuplexHandler {
       TappedBody body = receiving;
       boolean last = msg instanceof LastHttpContent;
       if (!content.decoderResult().isSuccess()) {
-        // the client's mistake, answered as such: Vert.x, given the broken chunk, would drop the connection unanswered;
-        // it gets the request's end instead, and the answer closes the connection (Netty reads nothing more of it)
+        // the client's mistake, answered as such: Vert.x, given the broken chunk, would drop the
+        // connection unanswered;
+        // it gets the request's end instead, and the answer closes the connection (Netty reads
+        // nothing more of it)
         receiving = null;
         Throwable cause = content.decoderResult().cause();
         content.release();
-        body.fail(Failure.BAD_REQUEST.exception("the request body is malformed (invalid chunked encoding?): "
-            + (cause == null ? "unknown" : cause.getMessage())).withHeader("Connection", "close"));
+        body.fail(
+            Failure.BAD_REQUEST
+                .exception(
+                    "the request body is malformed (invalid chunked encoding?): "
+                        + (cause == null ? "unknown" : cause.getMessage()))
+                .withHeader("Connection", "close"));
         msg = LastHttpContent.EMPTY_LAST_CONTENT;
       } else {
         if (content.content().isReadable()) {
@@ -132,7 +151,8 @@ final class BodyTap extends ChannelDuplexHandler {
         if (last) {
           receiving = null;
           body.offerEnd();
-          msg = LastHttpContent.EMPTY_LAST_CONTENT; // Vert.x ends the request; trailers are not used
+          msg =
+              LastHttpContent.EMPTY_LAST_CONTENT; // Vert.x ends the request; trailers are not used
         } else {
           return;
         }
@@ -144,16 +164,20 @@ final class BodyTap extends ChannelDuplexHandler {
   }
 
   private static boolean tapped(HttpRequest head) {
-    return head.decoderResult().isSuccess() && !(head instanceof FullHttpRequest)
-        && (head.method().equals(HttpMethod.PUT) && head.uri().startsWith("/files/") || isForm(head));
+    return head.decoderResult().isSuccess()
+        && !(head instanceof FullHttpRequest)
+        && (head.method().equals(HttpMethod.PUT) && head.uri().startsWith("/files/")
+            || isForm(head));
   }
 
   /** The seed's form, {@code POST /upload} as multipart (read by {@link TappedForm}). */
   private static boolean isForm(HttpRequest head) {
     String uri = head.uri();
     String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    return head.method().equals(HttpMethod.POST) && (uri.equals("/upload") || uri.startsWith("/upload?"))
-        && type != null && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
+    return head.method().equals(HttpMethod.POST)
+        && (uri.equals("/upload") || uri.startsWith("/upload?"))
+        && type != null
+        && type.regionMatches(true, 0, "multipart/form-data", 0, 19);
   }
 
   @Override
@@ -166,8 +190,8 @@ final class BodyTap extends ChannelDuplexHandler {
   }
 
   /**
-   * Stops reading from the connection: auto-read off (else NIO keeps reading whatever read() says), and read() calls
-   * held back. The socket read under way ends the read loop.
+   * Stops reading from the connection: auto-read off (else NIO keeps reading whatever read() says),
+   * and read() calls held back. The socket read under way ends the read loop.
    */
   private void holdReads() {
     readHeld = true;

@@ -1,15 +1,19 @@
 package ftpgw.http;
 
 /**
- * One range of a {@code Range: bytes=…} header (RFC 9110 section 14.1.2): {@code first-last}, {@code first-} or the
- * suffix {@code -length}. Several ranges are not served (the whole file is, as the RFC allows).
+ * One range of a {@code Range: bytes=…} header (RFC 9110 section 14.1.2): {@code first-last},
+ * {@code first-} or the suffix {@code -length}. Several ranges are not served (the whole file is,
+ * as the RFC allows).
  *
- * @param first  the first byte, or -1 for a suffix range
- * @param last   the last byte asked for (-1: to the end), or the suffix length
+ * @param first the first byte, or -1 for a suffix range
+ * @param last the last byte asked for (-1: to the end), or the suffix length
  */
 record ByteRange(long first, long last) {
 
-  /** The range, or null when the header is not one single well-formed byte range (then it is ignored). */
+  /**
+   * The range, or null when the header is not one single well-formed byte range (then it is
+   * ignored).
+   */
   static ByteRange parse(String header) {
     String value = header.trim();
     if (!value.regionMatches(true, 0, "bytes=", 0, 6) || value.indexOf(',') >= 0) {

@@ -13,18 +13,21 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 
 /**
- * The first relay attempt of a large synchronous upload, started as soon as its spool file exists: the FTP upload
- * follows the HTTP body instead of waiting for all of it, so a 1 GiB upload takes about the time of one transfer, not
- * two. The relay reads a {@link LiveBody}, which ends only once the body was accepted (size and digest), so nothing
- * the client was refused is ever published. When this attempt fails, the upload takes the ordinary way through the
- * delivery (retries and all) from its spooled copy.
+ * The first relay attempt of a large synchronous upload, started as soon as its spool file exists:
+ * the FTP upload follows the HTTP body instead of waiting for all of it, so a 1 GiB upload takes
+ * about the time of one transfer, not two. The relay reads a {@link LiveBody}, which ends only once
+ * the body was accepted (size and digest), so nothing the client was refused is ever published.
+ * When this attempt fails, the upload takes the ordinary way through the delivery (retries and all)
+ * from its spooled copy.
  */
 final class CutThrough {
-  /** The relay's bus time limit: the attempt lasts as long as the upload; {@link #published()} bounds the rest. */
+  /**
+   * The relay's bus time limit: the attempt lasts as long as the upload; {@link #published()}
+   * bounds the rest.
+   */
   private static final Duration AS_LONG_AS_THE_UPLOAD = Duration.ofDays(1);
 
   private final Vertx vertx;
@@ -36,17 +39,31 @@ final class CutThrough {
 
   /**
    * @param stallLimit the relay gives up on a body that gains no byte this long
-   * @param patience   once the body is whole, how long the attempt may take before the upload takes the ordinary way
+   * @param patience once the body is whole, how long the attempt may take before the upload takes
+   *     the ordinary way
    */
-  CutThrough(Vertx vertx, RelayClient relay, SpoolReservation slot, RemotePath path, Owner owner, long bytes,
-             Duration stallLimit, Duration patience) {
+  CutThrough(
+      Vertx vertx,
+      RelayClient relay,
+      SpoolReservation slot,
+      RemotePath path,
+      Owner owner,
+      long bytes,
+      Duration stallLimit,
+      Duration patience) {
     this.vertx = vertx;
     this.relay = relay;
     this.patience = patience;
     this.body = LiveBody.open(slot.id(), slot.file(), stallLimit);
-    this.request = new RelayRequest(slot.id(), slot.file().toString(),
-        owner == null ? path.toString() : owner.resolve(path.toString()), bytes, null, true,
-        owner != null && owner.ftpLogin() ? owner.name() : null);
+    this.request =
+        new RelayRequest(
+            slot.id(),
+            slot.file().toString(),
+            owner == null ? path.toString() : owner.resolve(path.toString()),
+            bytes,
+            null,
+            true,
+            owner != null && owner.ftpLogin() ? owner.name() : null);
   }
 
   /** Starts the relay; call once the spool file exists. */
@@ -59,7 +76,10 @@ final class CutThrough {
     body.written(bytes);
   }
 
-  /** The body's fate: accepted whole (the relay may finish) or refused (the relay fails and removes its file). */
+  /**
+   * The body's fate: accepted whole (the relay may finish) or refused (the relay fails and removes
+   * its file).
+   */
   void received(AsyncResult<SpooledBody> received) {
     if (received.succeeded()) {
       body.accepted(received.result().bytes());
@@ -71,15 +91,24 @@ final class CutThrough {
     }
   }
 
-  /** The attempt's result; fails when it failed or is still running {@code patience} after the body was whole. */
+  /**
+   * The attempt's result; fails when it failed or is still running {@code patience} after the body
+   * was whole.
+   */
   Future<RelayResult> published() {
-    return withinPatience(attempt == null
-        ? Future.failedFuture(Failure.INTERNAL.exception("the relay never started")) : attempt);
+    return withinPatience(
+        attempt == null
+            ? Future.failedFuture(Failure.INTERNAL.exception("the relay never started"))
+            : attempt);
   }
 
-  /** Completes once the attempt is over either way (so a refused body has left nothing on the FTP server). */
+  /**
+   * Completes once the attempt is over either way (so a refused body has left nothing on the FTP
+   * server).
+   */
   Future<Void> settled() {
-    return attempt == null ? Future.succeededFuture()
+    return attempt == null
+        ? Future.succeededFuture()
         : withinPatience(attempt).<Void>mapEmpty().otherwiseEmpty();
   }
 
@@ -88,17 +117,26 @@ final class CutThrough {
       return result;
     }
     Promise<T> bounded = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, patience.toMillis()), t -> bounded.tryFail(
-        Failure.FTP_TIMEOUT.exception("the relay of upload " + request.transferId() + " took longer than "
-            + patience.toSeconds() + " s after its body arrived")));
-    result.onComplete(done -> {
-      vertx.cancelTimer(timer);
-      if (done.succeeded()) {
-        bounded.tryComplete(done.result());
-      } else {
-        bounded.tryFail(done.cause());
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, patience.toMillis()),
+            t ->
+                bounded.tryFail(
+                    Failure.FTP_TIMEOUT.exception(
+                        "the relay of upload "
+                            + request.transferId()
+                            + " took longer than "
+                            + patience.toSeconds()
+                            + " s after its body arrived")));
+    result.onComplete(
+        done -> {
+          vertx.cancelTimer(timer);
+          if (done.succeeded()) {
+            bounded.tryComplete(done.result());
+          } else {
+            bounded.tryFail(done.cause());
+          }
+        });
     return bounded.future();
   }
 }

@@ -5,10 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -17,34 +17,42 @@ import javax.xml.transform.Transformer;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
-import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.List;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
-/** WebDAV request bodies: read (bounded), parsed without DTDs or external entities, and small XML helpers. */
+/**
+ * WebDAV request bodies: read (bounded), parsed without DTDs or external entities, and small XML
+ * helpers.
+ */
 final class DavXml {
   static final String DAV = "DAV:";
+
   /** WebDAV bodies are property names and lock requests: small. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
-  private DavXml() {
-  }
+  private DavXml() {}
 
-  /** The request's body (the request was paused by the first route), refused past {@link #MAX_BODY_BYTES}. */
+  /**
+   * The request's body (the request was paused by the first route), refused past {@link
+   * #MAX_BODY_BYTES}.
+   */
   static Future<Buffer> body(HttpServerRequest request) {
     if (request.isEnded()) {
       return Future.succeededFuture(Buffer.buffer());
     }
     Promise<Buffer> body = Promise.promise();
     Buffer buffer = Buffer.buffer();
-    request.handler(chunk -> {
-      buffer.appendBuffer(chunk);
-      if (buffer.length() > MAX_BODY_BYTES) {
-        request.pause();
-        body.tryFail(Failure.TOO_LARGE.exception("a WebDAV body is at most " + MAX_BODY_BYTES + " bytes"));
-      }
-    });
+    request.handler(
+        chunk -> {
+          buffer.appendBuffer(chunk);
+          if (buffer.length() > MAX_BODY_BYTES) {
+            request.pause();
+            body.tryFail(
+                Failure.TOO_LARGE.exception(
+                    "a WebDAV body is at most " + MAX_BODY_BYTES + " bytes"));
+          }
+        });
     request.endHandler(v -> body.tryComplete(buffer));
     request.exceptionHandler(body::tryFail);
     request.resume();
@@ -104,7 +112,8 @@ final class DavXml {
       transformer.transform(new DOMSource(element), new StreamResult(out));
       return out.toString();
     } catch (Exception e) {
-      throw Failure.BAD_REQUEST.exception("cannot keep the property " + key(element) + ": " + e.getMessage());
+      throw Failure.BAD_REQUEST.exception(
+          "cannot keep the property " + key(element) + ": " + e.getMessage());
     }
   }
 
@@ -113,7 +122,9 @@ final class DavXml {
     int close = key.indexOf('}');
     String ns = key.substring(1, close);
     String name = key.substring(close + 1);
-    return ns.isEmpty() ? "<" + name + " xmlns=\"\"/>" : "<x:" + name + " xmlns:x=\"" + escape(ns) + "\"/>";
+    return ns.isEmpty()
+        ? "<" + name + " xmlns=\"\"/>"
+        : "<x:" + name + " xmlns:x=\"" + escape(ns) + "\"/>";
   }
 
   static String escape(String text) {

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,9 +18,10 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * {@code GET}/{@code HEAD /files/{path}}: a file streamed from the FTP server (RETR, from the REST offset of a
- * single Range), pulled one chunk at a time as the client takes it, with validators (ETag from size and time,
- * Last-Modified from MDTM/MLST) and conditional requests (RFC 9110 section 13); a folder is a listing.
+ * {@code GET}/{@code HEAD /files/{path}}: a file streamed from the FTP server (RETR, from the REST
+ * offset of a single Range), pulled one chunk at a time as the client takes it, with validators
+ * (ETag from size and time, Last-Modified from MDTM/MLST) and conditional requests (RFC 9110
+ * section 13); a folder is a listing.
  */
 final class Downloads {
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
@@ -37,15 +37,19 @@ final class Downloads {
   void get(RoutingContext ctx) {
     RemotePath path = FileRoutes.clientPath(ctx);
     String ftpPath = FileRoutes.ftpPath(ctx, path);
-    files.stat(ftpPath, FileRoutes.ftpUser(ctx)).onSuccess(entry -> {
-      if (entry.folder()) {
-        listings.answer(ctx, path, ftpPath);
-      } else if (Boolean.TRUE.equals(ctx.get(FileRoutes.FOLDER_URL))) {
-        ctx.fail(Failure.NOT_FOUND.exception(path + " is a file, not a folder"));
-      } else {
-        serve(ctx, ftpPath, entry);
-      }
-    }).onFailure(ctx::fail);
+    files
+        .stat(ftpPath, FileRoutes.ftpUser(ctx))
+        .onSuccess(
+            entry -> {
+              if (entry.folder()) {
+                listings.answer(ctx, path, ftpPath);
+              } else if (Boolean.TRUE.equals(ctx.get(FileRoutes.FOLDER_URL))) {
+                ctx.fail(Failure.NOT_FOUND.exception(path + " is a file, not a folder"));
+              } else {
+                serve(ctx, ftpPath, entry);
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   static String etag(RemoteEntry entry) {
@@ -60,8 +64,11 @@ final class Downloads {
   private void serve(RoutingContext ctx, String ftpPath, RemoteEntry entry) {
     HttpServerResponse response = ctx.response();
     String etag = etag(entry);
-    Instant modified = entry.modified() == null ? null : entry.modified().truncatedTo(ChronoUnit.SECONDS);
-    response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes").putHeader(HttpHeaders.ETAG, etag)
+    Instant modified =
+        entry.modified() == null ? null : entry.modified().truncatedTo(ChronoUnit.SECONDS);
+    response
+        .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+        .putHeader(HttpHeaders.ETAG, etag)
         .putHeader(HttpHeaders.CONTENT_TYPE, contentType(entry.name()));
     if (modified != null) {
       response.putHeader(HttpHeaders.LAST_MODIFIED, httpDate(modified));
@@ -76,13 +83,21 @@ final class Downloads {
     ByteRange range = rangeToHonour(ctx, etag, modified, size);
     if (range != null) {
       if (!range.satisfiable(size)) {
-        ctx.fail(Failure.RANGE_NOT_SATISFIABLE.exception("the range " + ctx.request().getHeader("Range")
-            + " starts beyond the file's " + size + " bytes").withHeader("Content-Range", "bytes */" + size));
+        ctx.fail(
+            Failure.RANGE_NOT_SATISFIABLE
+                .exception(
+                    "the range "
+                        + ctx.request().getHeader("Range")
+                        + " starts beyond the file's "
+                        + size
+                        + " bytes")
+                .withHeader("Content-Range", "bytes */" + size));
         return;
       }
       start = range.first(size);
       length = range.last(size) - start + 1;
-      response.setStatusCode(206)
+      response
+          .setStatusCode(206)
           .putHeader("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
     }
     response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
@@ -92,63 +107,75 @@ final class Downloads {
     }
     long from = start;
     long bytes = length;
-    files.read(ftpPath, from, bytes, FileRoutes.ftpUser(ctx))
-        .onSuccess(download -> {
-          if (ctx.response().closed()) { // the client left while the RETR was set up
-            download.cancel();
-          } else {
-            stream(ctx, download, bytes);
-          }
-        })
+    files
+        .read(ftpPath, from, bytes, FileRoutes.ftpUser(ctx))
+        .onSuccess(
+            download -> {
+              if (ctx.response().closed()) { // the client left while the RETR was set up
+                download.cancel();
+              } else {
+                stream(ctx, download, bytes);
+              }
+            })
         .onFailure(ctx::fail);
   }
 
   /**
-   * Writes chunk after chunk, asking for the next only when the client's connection can take it (its write queue
-   * drained): a slow client slows the RETR instead of filling memory. A client that goes away ends the download,
-   * which frees the FTP connection.
+   * Writes chunk after chunk, asking for the next only when the client's connection can take it
+   * (its write queue drained): a slow client slows the RETR instead of filling memory. A client
+   * that goes away ends the download, which frees the FTP connection.
    */
   private static void stream(RoutingContext ctx, FilesClient.Download download, long bytes) {
     HttpServerResponse response = ctx.response();
     boolean[] over = {false};
-    response.closeHandler(v -> {
-      if (!over[0]) {
-        over[0] = true;
-        download.cancel();
-      }
-    });
+    response.closeHandler(
+        v -> {
+          if (!over[0]) {
+            over[0] = true;
+            download.cancel();
+          }
+        });
     long[] sent = {0};
     Runnable[] pump = new Runnable[1];
-    pump[0] = () -> download.next().onComplete(result -> {
-      if (over[0]) {
-        return;
-      }
-      if (result.failed()) {
-        over[0] = true;
-        ctx.fail(result.cause()); // after the headers: the connection is closed, the client sees a short body
-        return;
-      }
-      Buffer chunk = result.result();
-      if (chunk.length() == 0 || sent[0] + chunk.length() >= bytes) {
-        over[0] = true;
-        if (chunk.length() > 0) {
-          response.write(chunk);
-        }
-        response.end();
-        return;
-      }
-      sent[0] += chunk.length();
-      response.write(chunk);
-      if (response.writeQueueFull()) {
-        response.drainHandler(d -> pump[0].run());
-      } else {
-        pump[0].run();
-      }
-    });
+    pump[0] =
+        () ->
+            download
+                .next()
+                .onComplete(
+                    result -> {
+                      if (over[0]) {
+                        return;
+                      }
+                      if (result.failed()) {
+                        over[0] = true;
+                        ctx.fail(
+                            result.cause()); // after the headers: the connection is closed, the
+                        // client sees a short body
+                        return;
+                      }
+                      Buffer chunk = result.result();
+                      if (chunk.length() == 0 || sent[0] + chunk.length() >= bytes) {
+                        over[0] = true;
+                        if (chunk.length() > 0) {
+                          response.write(chunk);
+                        }
+                        response.end();
+                        return;
+                      }
+                      sent[0] += chunk.length();
+                      response.write(chunk);
+                      if (response.writeQueueFull()) {
+                        response.drainHandler(d -> pump[0].run());
+                      } else {
+                        pump[0].run();
+                      }
+                    });
     pump[0].run();
   }
 
-  /** If-None-Match wins over If-Modified-Since (RFC 9110 section 13.2.2); only GET and HEAD get 304. */
+  /**
+   * If-None-Match wins over If-Modified-Since (RFC 9110 section 13.2.2); only GET and HEAD get 304.
+   */
   private static boolean notModified(RoutingContext ctx, String etag, Instant modified) {
     String noneMatch = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
     if (noneMatch != null) {
@@ -159,16 +186,22 @@ final class Downloads {
     return sinceTime != null && modified != null && !modified.isAfter(sinceTime);
   }
 
-  /** The Range to serve, or null for the whole file (no Range, several ranges, or an If-Range that fails). */
-  private static ByteRange rangeToHonour(RoutingContext ctx, String etag, Instant modified, long size) {
+  /**
+   * The Range to serve, or null for the whole file (no Range, several ranges, or an If-Range that
+   * fails).
+   */
+  private static ByteRange rangeToHonour(
+      RoutingContext ctx, String etag, Instant modified, long size) {
     String header = ctx.request().getHeader("Range");
     if (header == null) {
       return null;
     }
     String ifRange = ctx.request().getHeader("If-Range");
     if (ifRange != null) {
-      boolean current = ifRange.startsWith("\"") ? ifRange.trim().equals(etag)
-          : modified != null && modified.equals(parseDate(ifRange));
+      boolean current =
+          ifRange.startsWith("\"")
+              ? ifRange.trim().equals(etag)
+              : modified != null && modified.equals(parseDate(ifRange));
       if (!current) {
         return null;
       }
@@ -176,7 +209,10 @@ final class Downloads {
     return ByteRange.parse(header);
   }
 
-  /** Whether a list of entity tags ("*", or a comma-separated list) names {@code etag} (weak comparison). */
+  /**
+   * Whether a list of entity tags ("*", or a comma-separated list) names {@code etag} (weak
+   * comparison).
+   */
   static boolean matchesAny(String list, String etag, boolean weak) {
     if (list.trim().equals("*")) {
       return true;

@@ -9,18 +9,18 @@ import ftpgw.transfer.RemotePath;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 
 /**
- * The tree under {@code /files/} beyond uploads: DELETE, MKCOL, MOVE and COPY, and the one place that turns a
- * request's path into an FTP path (the user's jail applied). Reads are in {@link Downloads}, WebDAV in
- * {@link WebDav}.
+ * The tree under {@code /files/} beyond uploads: DELETE, MKCOL, MOVE and COPY, and the one place
+ * that turns a request's path into an FTP path (the user's jail applied). Reads are in {@link
+ * Downloads}, WebDAV in {@link WebDav}.
  */
 final class FileRoutes {
   static final String FILES = "/files";
+
   /** Routing-context key: the request's URL named a folder (it ended with '/'). */
   static final String FOLDER_URL = "folderUrl";
 
@@ -38,9 +38,13 @@ final class FileRoutes {
     return rawPath.equals(FILES) || rawPath.startsWith(FILES + "/");
   }
 
-  /** Checks the path of a read or WebDAV request: as for uploads, but "" (the top) and a trailing '/' are fine. */
+  /**
+   * Checks the path of a read or WebDAV request: as for uploads, but "" (the top) and a trailing
+   * '/' are fine.
+   */
   static void putPath(RoutingContext ctx, String rawPath) {
-    String rest = rawPath.length() <= FILES.length() + 1 ? "" : rawPath.substring(FILES.length() + 1);
+    String rest =
+        rawPath.length() <= FILES.length() + 1 ? "" : rawPath.substring(FILES.length() + 1);
     boolean folder = rest.isEmpty() || rest.endsWith("/");
     ctx.put(FOLDER_URL, folder);
     ctx.put(UploadHandler.REMOTE_PATH, pathOf(rest));
@@ -48,7 +52,9 @@ final class FileRoutes {
 
   static RemotePath pathOf(String rest) {
     String trimmed = rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest;
-    return trimmed.isEmpty() ? new RemotePath(List.of()) : RemotePath.parse(RawPaths.percentDecode(trimmed));
+    return trimmed.isEmpty()
+        ? new RemotePath(List.of())
+        : RemotePath.parse(RawPaths.percentDecode(trimmed));
   }
 
   /** The request's path as the client sees it (relative to its jail). */
@@ -80,7 +86,8 @@ final class FileRoutes {
 
   void delete(RoutingContext ctx) {
     String path = ftpPath(ctx);
-    locks.checkWrite(ctx, path)
+    locks
+        .checkWrite(ctx, path)
         .compose(v -> files.delete(path, ftpUser(ctx)))
         .compose(v -> locks.forget(path))
         .compose(v -> props.forget(path))
@@ -90,13 +97,20 @@ final class FileRoutes {
 
   void makeFolder(RoutingContext ctx) {
     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    if ((length != null && !length.equals("0")) || ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+    if ((length != null && !length.equals("0"))
+        || ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
       throw Failure.UNSUPPORTED_MEDIA_TYPE.exception("MKCOL takes no body");
     }
     String path = ftpPath(ctx);
-    locks.checkWrite(ctx, FilesPaths.parent(path))
+    locks
+        .checkWrite(ctx, FilesPaths.parent(path))
         .compose(v -> files.makeFolder(path, ftpUser(ctx)))
-        .onSuccess(v -> ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, ctx.request().path()).end())
+        .onSuccess(
+            v ->
+                ctx.response()
+                    .setStatusCode(201)
+                    .putHeader(HttpHeaders.LOCATION, ctx.request().path())
+                    .end())
         .onFailure(ctx::fail);
   }
 
@@ -112,24 +126,36 @@ final class FileRoutes {
     String from = ftpPath(ctx);
     String to = ftpPath(ctx, destination(ctx));
     String depth = ctx.request().getHeader("Depth");
-    if (op == FileRequest.Op.COPY && Boolean.TRUE.equals(ctx.get(FOLDER_URL)) && !"0".equals(depth)) {
-      throw Failure.FORBIDDEN.exception("COPY of a folder copies only the folder itself (send Depth: 0); "
-          + "copy its files one by one");
+    if (op == FileRequest.Op.COPY
+        && Boolean.TRUE.equals(ctx.get(FOLDER_URL))
+        && !"0".equals(depth)) {
+      throw Failure.FORBIDDEN.exception(
+          "COPY of a folder copies only the folder itself (send Depth: 0); "
+              + "copy its files one by one");
     }
     String overwrite = ctx.request().getHeader("Overwrite");
     if (overwrite != null && !overwrite.equals("T") && !overwrite.equals("F")) {
       throw Failure.BAD_REQUEST.exception("Overwrite must be T or F, got \"" + overwrite + "\"");
     }
-    Future<Void> allowed = op == FileRequest.Op.MOVE
-        ? locks.checkWrite(ctx, from).compose(v -> locks.checkWrite(ctx, to)) : locks.checkWrite(ctx, to);
-    allowed.compose(v -> files.transfer(op, from, to, !"F".equals(overwrite), ftpUser(ctx)))
-        .compose(replaced -> (op == FileRequest.Op.MOVE
-            ? locks.forget(from).compose(v -> props.move(from, to)) : props.copy(from, to)).map(replaced))
+    Future<Void> allowed =
+        op == FileRequest.Op.MOVE
+            ? locks.checkWrite(ctx, from).compose(v -> locks.checkWrite(ctx, to))
+            : locks.checkWrite(ctx, to);
+    allowed
+        .compose(v -> files.transfer(op, from, to, !"F".equals(overwrite), ftpUser(ctx)))
+        .compose(
+            replaced ->
+                (op == FileRequest.Op.MOVE
+                        ? locks.forget(from).compose(v -> props.move(from, to))
+                        : props.copy(from, to))
+                    .map(replaced))
         .onSuccess(replaced -> ctx.response().setStatusCode(replaced ? 204 : 201).end())
         .onFailure(ctx::fail);
   }
 
-  /** The Destination header (an absolute URL or path under /files/), checked like any request path. */
+  /**
+   * The Destination header (an absolute URL or path under /files/), checked like any request path.
+   */
   private static RemotePath destination(RoutingContext ctx) {
     String header = ctx.request().getHeader("Destination");
     if (header == null) {
@@ -142,7 +168,8 @@ final class FileRoutes {
       throw Failure.BAD_REQUEST.exception("Destination is not a URL: " + e.getMessage());
     }
     if (raw == null || !raw.startsWith(FILES + "/") || raw.length() == FILES.length() + 1) {
-      throw Failure.BAD_PATH.exception("Destination must be a path under /files/, got \"" + header + "\"");
+      throw Failure.BAD_PATH.exception(
+          "Destination must be a path under /files/, got \"" + header + "\"");
     }
     return pathOf(raw.substring(FILES.length() + 1));
   }

@@ -5,16 +5,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Set;
 
 /**
- * Mounts the file share on {@code /files/}: reads, listings and changes in plain HTTP and WebDAV, next to the
- * upload routes (PUT stays the spooled upload; it only has to respect WebDAV locks).
+ * Mounts the file share on {@code /files/}: reads, listings and changes in plain HTTP and WebDAV,
+ * next to the upload routes (PUT stays the spooled upload; it only has to respect WebDAV locks).
  */
 final class FileTree {
-  private static final Set<HttpMethod> XML_BODIES = Set.of(HttpMethod.PROPFIND, HttpMethod.PROPPATCH,
-      HttpMethod.LOCK, HttpMethod.MKCOL);
+  private static final Set<HttpMethod> XML_BODIES =
+      Set.of(HttpMethod.PROPFIND, HttpMethod.PROPPATCH, HttpMethod.LOCK, HttpMethod.MKCOL);
 
   private final DavLocks locks;
   private final Downloads downloads;
@@ -52,7 +51,10 @@ final class FileTree {
     }
   }
 
-  /** A PUT onto a locked resource (or into a locked folder) needs the lock's token: else 423 before any byte. */
+  /**
+   * A PUT onto a locked resource (or into a locked folder) needs the lock's token: else 423 before
+   * any byte.
+   */
   void checkUploadLock(RoutingContext ctx) {
     locks.checkWrite(ctx, FileRoutes.ftpPath(ctx)).onSuccess(v -> ctx.next()).onFailure(ctx::fail);
   }

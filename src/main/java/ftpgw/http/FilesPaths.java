@@ -2,8 +2,7 @@ package ftpgw.http;
 
 /** Small facts about '/'-separated FTP paths ("" is the top folder). */
 final class FilesPaths {
-  private FilesPaths() {
-  }
+  private FilesPaths() {}
 
   static String parent(String path) {
     int slash = path.lastIndexOf('/');

@@ -2,21 +2,21 @@ package ftpgw.http;
 
 import ftpgw.auth.Authenticator;
 import ftpgw.config.AuthMode;
+import ftpgw.config.DeliveryConfig;
 import ftpgw.config.GatewayConfig;
 import ftpgw.config.HttpConfig;
-import ftpgw.config.DeliveryConfig;
 import ftpgw.config.LiveConfig;
 import ftpgw.delivery.DeliveryClient;
 import ftpgw.delivery.TransferStatusStore;
 import ftpgw.files.FilesClient;
+import ftpgw.lifecycle.Stage;
 import ftpgw.ops.OpsRoutes;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RemotePath;
-import ftpgw.lifecycle.Stage;
-import ftpgw.web.WebPageRoutes;
-import ftpgw.web.WebSessions;
 import ftpgw.tus.TusRoutes;
 import ftpgw.tus.TusStore;
+import ftpgw.web.WebPageRoutes;
+import ftpgw.web.WebSessions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,18 +25,23 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-
-
-/** The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the event bus. */
+/**
+ * The HTTP side: accepts uploads, streams them into the spool and hands them to the relay over the
+ * event bus.
+ */
 public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(HttpUploadVerticle.class);
   private static final String FILES_PREFIX = "/files/";
   private static final int BODY_CHUNK_BYTES = 64 * 1024;
-  /** How long a read or change of the FTP tree (or one chunk of a download) may wait, a free connection included. */
+
+  /**
+   * How long a read or change of the FTP tree (or one chunk of a download) may wait, a free
+   * connection included.
+   */
   private static final Duration FILES_TIMEOUT = Duration.ofMinutes(2);
 
   private final HttpConfig config;
@@ -48,9 +53,17 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final TusStore tusStore;
   private HttpServer server;
 
-  /** @param tusStore the tus uploads (one per spool, shared by every HTTP verticle) */
-  public HttpUploadVerticle(HttpConfig config, Spool spool, DeliveryConfig deliveryConfig, OpsRoutes ops,
-                            Authenticator auth, LiveConfig live, TusStore tusStore) {
+  /**
+   * @param tusStore the tus uploads (one per spool, shared by every HTTP verticle)
+   */
+  public HttpUploadVerticle(
+      HttpConfig config,
+      Spool spool,
+      DeliveryConfig deliveryConfig,
+      OpsRoutes ops,
+      Authenticator auth,
+      LiveConfig live,
+      TusStore tusStore) {
     this.live = live;
     this.tusStore = tusStore;
     this.config = config;
@@ -70,71 +83,134 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     TapMeters.bind(ops.registry());
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
     TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
-    UploadHandler uploads = new UploadHandler(vertx, spool, delivery, status, config.maxUploadBytes(),
-        deliveryConfig, Duration.ofSeconds(config.idleTimeoutSeconds()), live.events().progressInterval());
+    UploadHandler uploads =
+        new UploadHandler(
+            vertx,
+            spool,
+            delivery,
+            status,
+            config.maxUploadBytes(),
+            deliveryConfig,
+            Duration.ofSeconds(config.idleTimeoutSeconds()),
+            live.events().progressInterval());
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 
     WebSessions sessions = new WebSessions(WebSessions.DEFAULT_IDLE);
     AuthRoutes login = new AuthRoutes(auth, sessions);
-    TusRoutes tus = new TusRoutes(vertx, tusStore, delivery, status, config.maxUploadBytes(),
-        deliveryConfig.syncTimeout(), AuthRoutes::caller);
+    TusRoutes tus =
+        new TusRoutes(
+            vertx,
+            tusStore,
+            delivery,
+            status,
+            config.maxUploadBytes(),
+            deliveryConfig.syncTimeout(),
+            AuthRoutes::caller);
 
     FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
     FileTree tree = new FileTree(vertx, files);
     LiveRoutes events = new LiveRoutes(vertx, live, auth);
-    Router router = GatewayRouter.create(vertx, this::pauseAndCheckRawPath, ops, auth.config().protectOps(), login,
-        transfers, failures, open -> {
-          new WebPageRoutes(auth, sessions, config.tls() != null).mount(open);
-          tus.mountBeforeLogin(open);
-        }, own -> {
-          own.put("/files/*").handler(tree::checkUploadLock).handler(login::claimUploadSlot)
-              .handler(events::preUpload).handler(uploads::put);
-          tree.mount(own);
-          own.post("/upload").handler(login::claimUploadSlot).handler(events::preUpload)
-              .handler(uploads::postMultipart);
-          tus.mount(own, login::claimUploadSlot);
-          events.mount(own, status);
-          own.delete("/transfers/:id").handler(transfers::cancel);
-        });
+    Router router =
+        GatewayRouter.create(
+            vertx,
+            this::pauseAndCheckRawPath,
+            ops,
+            auth.config().protectOps(),
+            login,
+            transfers,
+            failures,
+            open -> {
+              new WebPageRoutes(auth, sessions, config.tls() != null).mount(open);
+              tus.mountBeforeLogin(open);
+            },
+            own -> {
+              own.put("/files/*")
+                  .handler(tree::checkUploadLock)
+                  .handler(login::claimUploadSlot)
+                  .handler(events::preUpload)
+                  .handler(uploads::put);
+              tree.mount(own);
+              own.post("/upload")
+                  .handler(login::claimUploadSlot)
+                  .handler(events::preUpload)
+                  .handler(uploads::postMultipart);
+              tus.mount(own, login::claimUploadSlot);
+              events.mount(own, status);
+              own.delete("/transfers/:id").handler(transfers::cancel);
+            });
 
-    // 100-continue is answered by the upload handlers, after the checks that can refuse a body unread.
-    // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over HTTP/1.1 and then
+    // 100-continue is answered by the upload handlers, after the checks that can refuse a body
+    // unread.
+    // No h2c upgrade: clients such as Java's HttpClient would send the whole first body over
+    // HTTP/1.1 and then
     // switch protocols, and an early error answer (closing the connection) breaks the switch.
-    HttpServerOptions options = ListenerOptions.of(config).setHandle100ContinueAutomatically(false)
-        .setHttp2ClearTextEnabled(false).setCompressionSupported(false)
-        // body chunks of up to 64 KiB instead of Netty's 8 KiB: each chunk is one spool write handed to a file
-        // thread, so 8x fewer writes and thread hand-offs per byte (about a third of the receive CPU for 1 GiB)
-        .setMaxChunkSize(BODY_CHUNK_BYTES);
-    return events.start().compose(v -> vertx.createHttpServer(options)
-        .connectionHandler(BodyTap::install)
-        .requestHandler(router)
-        .invalidRequestHandler(InvalidRequests::answer)
-        .listen(config.port(), config.host())
-        .recover(e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
-        .onSuccess(s -> {
-          server = s;
-          tus.start();
-          warnIfLoginsTravelInClear();
-          log.info("HTTP uploads on {}://{}:{} (auth {}, max {} per upload, spool {})", config.scheme(),
-              config.host(), s.actualPort(), auth.config().mode().apiName(),
-              ftpgw.ops.ByteCount.readable(config.maxUploadBytes()),
-              spool.config().dir().toAbsolutePath() + ", quota "
-                  + ftpgw.ops.ByteCount.readable(spool.config().maxBytes()));
-        }));
+    HttpServerOptions options =
+        ListenerOptions.of(config)
+            .setHandle100ContinueAutomatically(false)
+            .setHttp2ClearTextEnabled(false)
+            .setCompressionSupported(false)
+            // body chunks of up to 64 KiB instead of Netty's 8 KiB: each chunk is one spool write
+            // handed to a file
+            // thread, so 8x fewer writes and thread hand-offs per byte (about a third of the
+            // receive CPU for 1 GiB)
+            .setMaxChunkSize(BODY_CHUNK_BYTES);
+    return events
+        .start()
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer(options)
+                    .connectionHandler(BodyTap::install)
+                    .requestHandler(router)
+                    .invalidRequestHandler(InvalidRequests::answer)
+                    .listen(config.port(), config.host())
+                    .recover(
+                        e -> Future.failedFuture(ListenerOptions.explainBindFailure(e, config)))
+                    .onSuccess(
+                        s -> {
+                          server = s;
+                          tus.start();
+                          warnIfLoginsTravelInClear();
+                          log.info(
+                              "HTTP uploads on {}://{}:{} (auth {}, max {} per upload, spool {})",
+                              config.scheme(),
+                              config.host(),
+                              s.actualPort(),
+                              auth.config().mode().apiName(),
+                              ftpgw.ops.ByteCount.readable(config.maxUploadBytes()),
+                              spool.config().dir().toAbsolutePath()
+                                  + ", quota "
+                                  + ftpgw.ops.ByteCount.readable(spool.config().maxBytes()));
+                        }));
   }
 
-  /** Closes the listener first, so that shutdown (which stops HTTP before the delivery) takes no new uploads. */
+  /**
+   * Closes the listener first, so that shutdown (which stops HTTP before the delivery) takes no new
+   * uploads.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close()
-        .onComplete(v -> log.info("HTTP on {}:{} closed: no new uploads", config.host(), server.actualPort()));
+    return server == null
+        ? Future.succeededFuture()
+        : server
+            .close()
+            .onComplete(
+                v ->
+                    log.info(
+                        "HTTP on {}:{} closed: no new uploads",
+                        config.host(),
+                        server.actualPort()));
   }
 
   private void warnIfLoginsTravelInClear() {
-    if (config.tls() == null && auth.config().mode() != AuthMode.NONE && !GatewayConfig.isLoopback(config.host())) {
-      log.warn("auth.mode {} over plain HTTP on {}: passwords and tokens cross the network in clear; set http.tls",
-          auth.config().mode().apiName(), config.host());
+    if (config.tls() == null
+        && auth.config().mode() != AuthMode.NONE
+        && !GatewayConfig.isLoopback(config.host())) {
+      log.warn(
+          "auth.mode {} over plain HTTP on {}: passwords and tokens cross the network in clear; set http.tls",
+          auth.config().mode().apiName(),
+          config.host());
     }
   }
 
@@ -143,16 +219,22 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
     return server.actualPort();
   }
 
-  /** First, before any route matches on the (decoded, normalised) path: a hostile raw path is refused as such. */
+  /**
+   * First, before any route matches on the (decoded, normalised) path: a hostile raw path is
+   * refused as such.
+   */
   private void pauseAndCheckRawPath(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     if (FileTree.carriesXmlBody(method)) {
-      ctx.request().pause(); // WebDAV handlers read their (small) XML bodies once the caller is known
-    } else if (HttpMethod.PUT.equals(method) || HttpMethod.POST.equals(method)
+      ctx.request()
+          .pause(); // WebDAV handlers read their (small) XML bodies once the caller is known
+    } else if (HttpMethod.PUT.equals(method)
+        || HttpMethod.POST.equals(method)
         || HttpMethod.PATCH.equals(method)) {
       ctx.request().pause(); // uploads resume it once their spool file is open
       AccessLog.track(ctx); // before anything can refuse it
-      // a paused request reports a lost connection once and at once: kept for the upload, which may start later
+      // a paused request reports a lost connection once and at once: kept for the upload, which may
+      // start later
       ctx.request().exceptionHandler(e -> ctx.put(AuthRoutes.BROKEN_OFF, e));
     }
     String raw = ctx.request().path();

@@ -3,7 +3,6 @@ package ftpgw.http;
 import ftpgw.files.FilesClient;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,16 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The WebDAV {@code If} header (RFC 4918 section 10.4): lists of conditions (lock tokens, entity tags, each
- * optionally negated), each list optionally tagged with the resource it is about. The header holds when any list
- * does; every lock token in it counts as submitted.
+ * The WebDAV {@code If} header (RFC 4918 section 10.4): lists of conditions (lock tokens, entity
+ * tags, each optionally negated), each list optionally tagged with the resource it is about. The
+ * header holds when any list does; every lock token in it counts as submitted.
  */
 final class IfHeader {
-  private record Condition(boolean not, String token, String etag) {
-  }
+  private record Condition(boolean not, String token, String etag) {}
 
-  private record ConditionList(String resource, List<Condition> conditions) {
-  }
+  private record ConditionList(String resource, List<Condition> conditions) {}
 
   private final List<ConditionList> lists;
 
@@ -30,7 +27,10 @@ final class IfHeader {
     this.lists = lists;
   }
 
-  /** A missing header holds; a malformed one holds for no resource (its lists are dropped where unreadable). */
+  /**
+   * A missing header holds; a malformed one holds for no resource (its lists are dropped where
+   * unreadable).
+   */
   static IfHeader parse(String header) {
     List<ConditionList> lists = new ArrayList<>();
     if (header == null) {
@@ -77,7 +77,8 @@ final class IfHeader {
           break;
         }
         String value = list.substring(i + 1, end);
-        conditions.add(c == '<' ? new Condition(not, value, null) : new Condition(not, null, value));
+        conditions.add(
+            c == '<' ? new Condition(not, value, null) : new Condition(not, null, value));
         not = false;
         i = end + 1;
       } else {
@@ -90,12 +91,14 @@ final class IfHeader {
   /** Every lock token the header names. */
   Set<String> tokens() {
     Set<String> tokens = new HashSet<>();
-    lists.forEach(l -> l.conditions.stream().filter(c -> c.token != null).forEach(c -> tokens.add(c.token)));
+    lists.forEach(
+        l -> l.conditions.stream().filter(c -> c.token != null).forEach(c -> tokens.add(c.token)));
     return tokens;
   }
 
   /** Whether the header holds for a request on {@code path} (FTP path), given the live locks. */
-  Future<Boolean> holds(RoutingContext ctx, String path, List<DavLocks.Lock> locks, FilesClient files) {
+  Future<Boolean> holds(
+      RoutingContext ctx, String path, List<DavLocks.Lock> locks, FilesClient files) {
     if (lists.isEmpty()) {
       return Future.succeededFuture(true);
     }
@@ -105,23 +108,34 @@ final class IfHeader {
       String resource = list.resource == null ? path : ftpPathOf(ctx, list.resource);
       resources.add(resource);
       if (resource != null && list.conditions.stream().anyMatch(c -> c.etag != null)) {
-        etags.computeIfAbsent(resource, r -> files.stat(r, FileRoutes.ftpUser(ctx)).map(Downloads::etag)
-            .otherwise((String) null));
+        etags.computeIfAbsent(
+            resource,
+            r ->
+                files
+                    .stat(r, FileRoutes.ftpUser(ctx))
+                    .map(Downloads::etag)
+                    .otherwise((String) null));
       }
     }
-    return Future.join(new ArrayList<>(etags.values())).otherwiseEmpty().map(done -> {
-      for (int i = 0; i < lists.size(); i++) {
-        String resource = resources.get(i);
-        if (resource != null && allHold(lists.get(i), resource, locks, etags)) {
-          return true;
-        }
-      }
-      return false;
-    });
+    return Future.join(new ArrayList<>(etags.values()))
+        .otherwiseEmpty()
+        .map(
+            done -> {
+              for (int i = 0; i < lists.size(); i++) {
+                String resource = resources.get(i);
+                if (resource != null && allHold(lists.get(i), resource, locks, etags)) {
+                  return true;
+                }
+              }
+              return false;
+            });
   }
 
-  private static boolean allHold(ConditionList list, String resource, List<DavLocks.Lock> locks,
-                                 Map<String, Future<String>> etags) {
+  private static boolean allHold(
+      ConditionList list,
+      String resource,
+      List<DavLocks.Lock> locks,
+      Map<String, Future<String>> etags) {
     for (Condition c : list.conditions) {
       boolean matches;
       if (c.token != null) {
@@ -144,7 +158,10 @@ final class IfHeader {
       if (raw == null || !FileRoutes.isTree(raw)) {
         return null;
       }
-      String rest = raw.length() <= FileRoutes.FILES.length() + 1 ? "" : raw.substring(FileRoutes.FILES.length() + 1);
+      String rest =
+          raw.length() <= FileRoutes.FILES.length() + 1
+              ? ""
+              : raw.substring(FileRoutes.FILES.length() + 1);
       return FileRoutes.ftpPath(ctx, FileRoutes.pathOf(rest));
     } catch (Exception e) {
       return null; // a tag naming no resource of ours holds for nothing

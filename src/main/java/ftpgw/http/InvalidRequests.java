@@ -4,16 +4,15 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 
 /**
- * Requests Netty could not parse (a header line or block over the limits, {@code Content-Length: -5}) answered like
- * every other failure, with JSON {@code {error, message}}, instead of Vert.x's empty 431/414/400. The connection is
- * closed afterwards: what follows the broken head cannot be told from the next request.
+ * Requests Netty could not parse (a header line or block over the limits, {@code Content-Length:
+ * -5}) answered like every other failure, with JSON {@code {error, message}}, instead of Vert.x's
+ * empty 431/414/400. The connection is closed afterwards: what follows the broken head cannot be
+ * told from the next request.
  */
 final class InvalidRequests {
-  private InvalidRequests() {
-  }
+  private InvalidRequests() {}
 
   static void answer(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -31,10 +30,13 @@ final class InvalidRequests {
     } else {
       status = 400;
       error = "BAD_REQUEST";
-      message = "the request is not valid HTTP/1.1" + (cause == null || cause.getMessage() == null ? ""
-          : ": " + cause.getMessage());
+      message =
+          "the request is not valid HTTP/1.1"
+              + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
-    request.response().setStatusCode(status)
+    request
+        .response()
+        .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, "close")
         .end(FailureResponder.body(error, message))

@@ -14,8 +14,9 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
 /**
- * What one HTTP listener adds for live clients: {@code GET /events}, the SockJS bridge at {@code /eventbus} when
- * {@code bridges.sockjs.enabled}, and the pre-upload hook when {@code hooks.preUpload} is set.
+ * What one HTTP listener adds for live clients: {@code GET /events}, the SockJS bridge at {@code
+ * /eventbus} when {@code bridges.sockjs.enabled}, and the pre-upload hook when {@code
+ * hooks.preUpload} is set.
  */
 final class LiveRoutes {
   private final Vertx vertx;
@@ -30,14 +31,18 @@ final class LiveRoutes {
     this.config = config;
     this.auth = auth;
     this.buffer = new EventBuffer(config.events().bufferSize());
-    this.preUpload = config.hooks().preUpload() == null ? null
-        : new PreUploadRoutes(new PreUploadHook(vertx, config.hooks()));
+    this.preUpload =
+        config.hooks().preUpload() == null
+            ? null
+            : new PreUploadRoutes(new PreUploadHook(vertx, config.hooks()));
   }
 
   /** Starts receiving the cluster's events (before the listener opens, so no client misses one). */
   Future<Void> start() {
     // mount() has run by now: the bridge's request consumers start with the buffer
-    return buffer.start(vertx).compose(v -> access == null ? Future.succeededFuture() : access.serveRequests());
+    return buffer
+        .start(vertx)
+        .compose(v -> access == null ? Future.succeededFuture() : access.serveRequests());
   }
 
   /** Mounts the routes; call after authentication is mounted, so they see the caller. */
@@ -45,12 +50,22 @@ final class LiveRoutes {
     router.get("/events").handler(new EventStreamRoutes(vertx, buffer, config.events())::stream);
     if (config.bridges().sockJs()) {
       access = new BridgeAccess(vertx, auth, status);
-      router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx)
-          .bridge(access.permit(new SockJSBridgeOptions()), event -> access.sockJs(event, AuthRoutes.caller(event.socket().routingContext()))));
+      router
+          .route("/eventbus/*")
+          .subRouter(
+              SockJSHandler.create(vertx)
+                  .bridge(
+                      access.permit(new SockJSBridgeOptions()),
+                      event ->
+                          access.sockJs(
+                              event, AuthRoutes.caller(event.socket().routingContext()))));
     }
   }
 
-  /** The pre-upload hook's check (or nothing when none is configured); the body stays unread meanwhile. */
+  /**
+   * The pre-upload hook's check (or nothing when none is configured); the body stays unread
+   * meanwhile.
+   */
   void preUpload(RoutingContext ctx) {
     if (preUpload == null) {
       ctx.next();

@@ -1,7 +1,6 @@
 package ftpgw.http;
 
 import io.vertx.core.http.HttpServerRequest;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,7 +18,9 @@ public record Preferences(boolean respondAsync, Optional<Duration> waitAtMost) {
           async = true;
         } else if (token.startsWith("wait=")) {
           try {
-            wait = Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(token.substring(5).trim()))));
+            wait =
+                Optional.of(
+                    Duration.ofSeconds(Math.max(0, Long.parseLong(token.substring(5).trim()))));
           } catch (NumberFormatException ignored) {
             // RFC 7240: a preference that cannot be understood is ignored
           }

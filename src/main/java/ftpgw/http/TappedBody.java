@@ -4,15 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-
 import java.util.ArrayDeque;
 
 /**
- * The body of one request as {@link BodyTap} takes it from Netty: a stream of Netty's own (pooled, off-heap) chunks,
- * lent to the reader, who gives each back with {@link #giveBack} once it is written. Starts paused, and while paused
- * with a chunk waiting the tap reads no more from the connection: at most one socket read waits here.
+ * The body of one request as {@link BodyTap} takes it from Netty: a stream of Netty's own (pooled,
+ * off-heap) chunks, lent to the reader, who gives each back with {@link #giveBack} once it is
+ * written. Starts paused, and while paused with a chunk waiting the tap reads no more from the
+ * connection: at most one socket read waits here.
  *
- * <p>Everything runs on the connection's event loop except {@link #giveBack}, which any thread may call.
+ * <p>Everything runs on the connection's event loop except {@link #giveBack}, which any thread may
+ * call.
  */
 final class TappedBody implements ReadStream<Buffer> {
 
@@ -55,7 +56,10 @@ final class TappedBody implements ReadStream<Buffer> {
     deliver();
   }
 
-  /** The tap lets this body's remaining bytes go to Vert.x (which drops them); nothing more arrives here. */
+  /**
+   * The tap lets this body's remaining bytes go to Vert.x (which drops them); nothing more arrives
+   * here.
+   */
   boolean abandoned() {
     return abandoned;
   }
@@ -66,8 +70,9 @@ final class TappedBody implements ReadStream<Buffer> {
   }
 
   /**
-   * The request was answered. If its reader did not take the whole body (refused before or while reading it), the
-   * chunks waiting are dropped and the rest of the body is left to Vert.x, which reads and drops it.
+   * The request was answered. If its reader did not take the whole body (refused before or while
+   * reading it), the chunks waiting are dropped and the rest of the body is left to Vert.x, which
+   * reads and drops it.
    */
   void answered() {
     if (!endDelivered) {
@@ -76,7 +81,10 @@ final class TappedBody implements ReadStream<Buffer> {
     }
   }
 
-  /** The connection broke off: waiting chunks are dropped and the reader is told, unless it had the whole body. */
+  /**
+   * The connection broke off: waiting chunks are dropped and the reader is told, unless it had the
+   * whole body.
+   */
   void fail(Throwable error) {
     if (endDelivered || failure != null) {
       return;
@@ -117,7 +125,10 @@ final class TappedBody implements ReadStream<Buffer> {
     tap.readAgain();
   }
 
-  /** Releases a lent chunk ({@link TapMeters}), whether the reader had it or it never left this body. */
+  /**
+   * Releases a lent chunk ({@link TapMeters}), whether the reader had it or it never left this
+   * body.
+   */
   private static void drop(ByteBuf chunk) {
     TapMeters.givenBack(chunk.readableBytes());
     chunk.release();

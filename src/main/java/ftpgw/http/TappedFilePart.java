@@ -3,14 +3,13 @@ package ftpgw.http;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-
 import java.util.ArrayDeque;
 
 /**
- * The file part of a form read by {@link TappedForm}: a stream of slices of the connection's chunks, each of which
- * its reader gives back with {@link #giveBack} once it is written. While paused it keeps what the chunk under way
- * still holds (at most one socket read) and the form stops reading the connection. Runs on the connection's event
- * loop, except {@link #giveBack}.
+ * The file part of a form read by {@link TappedForm}: a stream of slices of the connection's
+ * chunks, each of which its reader gives back with {@link #giveBack} once it is written. While
+ * paused it keeps what the chunk under way still holds (at most one socket read) and the form stops
+ * reading the connection. Runs on the connection's event loop, except {@link #giveBack}.
  */
 final class TappedFilePart implements ReadStream<Buffer> {
   private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
@@ -23,12 +22,17 @@ final class TappedFilePart implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
 
-  /** @param onResume called when the reader takes data again, so the form reads on */
+  /**
+   * @param onResume called when the reader takes data again, so the form reads on
+   */
   TappedFilePart(Runnable onResume) {
     this.onResume = onResume;
   }
 
-  /** Gives back a slice this part lent (any thread): the memory under it returns to Netty's pool with the last. */
+  /**
+   * Gives back a slice this part lent (any thread): the memory under it returns to Netty's pool
+   * with the last.
+   */
   static void giveBack(Buffer slice) {
     VertxInternals.lentByteBuf(slice).release();
   }
@@ -49,7 +53,10 @@ final class TappedFilePart implements ReadStream<Buffer> {
     deliver();
   }
 
-  /** The form broke off or is malformed: waiting slices are dropped and the reader is told, unless it had all. */
+  /**
+   * The form broke off or is malformed: waiting slices are dropped and the reader is told, unless
+   * it had all.
+   */
   void fail(Throwable error) {
     if (endDelivered || failure != null) {
       return;

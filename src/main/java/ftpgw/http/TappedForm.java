@@ -8,53 +8,83 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.streams.ReadStream;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Reads the seed's multipart form from a body the {@link BodyTap} took, instead of Vert.x's decoder: the file part
- * reaches the spool as slices of Netty's pooled chunks, as a {@code PUT} body does, where the decoder would copy
- * every chunk to the heap (twice) and leave it as garbage. Same form as {@link MultipartReceiver}: one part named
- * {@code file} with a file name, an optional {@code path} field, other parts read and ignored.
+ * Reads the seed's multipart form from a body the {@link BodyTap} took, instead of Vert.x's
+ * decoder: the file part reaches the spool as slices of Netty's pooled chunks, as a {@code PUT}
+ * body does, where the decoder would copy every chunk to the heap (twice) and leave it as garbage.
+ * Same form as {@link MultipartReceiver}: one part named {@code file} with a file name, an optional
+ * {@code path} field, other parts read and ignored.
  *
- * <p>Runs on the connection's event loop. The search for the boundary reads about one byte in the delimiter's length
- * (Horspool) and copies nothing; a boundary split across two chunks is held back as the part of it that matched.
+ * <p>Runs on the connection's event loop. The search for the boundary reads about one byte in the
+ * delimiter's length (Horspool) and copies nothing; a boundary split across two chunks is held back
+ * as the part of it that matched.
  */
 final class TappedForm {
   private static final int MAX_PART_HEAD = 16 * 1024;
   private static final int MAX_FIELD = 16 * 1024;
 
-  private enum State { BODY, AFTER_DELIMITER, PART_HEAD, EPILOGUE, DONE }
+  private enum State {
+    BODY,
+    AFTER_DELIMITER,
+    PART_HEAD,
+    EPILOGUE,
+    DONE
+  }
 
-  private enum Part { SKIPPED, FILE, FOLDER }
+  private enum Part {
+    SKIPPED,
+    FILE,
+    FOLDER
+  }
 
   private final TappedBody body;
   private final byte[] delimiter;
-  /** How far the search may move on when a byte is under the delimiter's last (Boyer-Moore-Horspool). */
+
+  /**
+   * How far the search may move on when a byte is under the delimiter's last
+   * (Boyer-Moore-Horspool).
+   */
   private final int[] skip = new int[256];
-  /** Parts seen so far: bounded as Vert.x's decoder bounds form fields, so a form cannot go on for ever. */
+
+  /**
+   * Parts seen so far: bounded as Vert.x's decoder bounds form fields, so a form cannot go on for
+   * ever.
+   */
   private int parts;
+
   private final Function<ReadStream<Buffer>, Future<SpooledBody>> receiver;
   private final Promise<MultipartReceiver.Received> result = Promise.promise();
   private final ByteArrayOutputStream small = new ByteArrayOutputStream();
   private State state = State.BODY;
   private Part part = Part.SKIPPED; // the preamble
+
   /** Leading bytes of the delimiter matched at the end of the bytes read so far. */
   private int matched = 2; // the body starts with the first delimiter, without the CRLF before it
+
   private TappedFilePart file;
   private Future<SpooledBody> spooled;
   private String fileName;
   private String formFolder;
   private String queryFolder;
   private Throwable failure;
-  /** The last four bytes of the part head read so far, to see its end without decoding it each time. */
+
+  /**
+   * The last four bytes of the part head read so far, to see its end without decoding it each time.
+   */
   private int headTail;
 
-  /** Reads {@code body} (multipart with {@code boundary}); {@code receiver} spools the file part. */
-  TappedForm(TappedBody body, String boundary, Function<ReadStream<Buffer>, Future<SpooledBody>> receiver) {
+  /**
+   * Reads {@code body} (multipart with {@code boundary}); {@code receiver} spools the file part.
+   */
+  TappedForm(
+      TappedBody body,
+      String boundary,
+      Function<ReadStream<Buffer>, Future<SpooledBody>> receiver) {
     this.body = body;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     java.util.Arrays.fill(skip, delimiter.length);
@@ -63,15 +93,16 @@ final class TappedForm {
     }
     this.receiver = receiver;
     TapMeters.formTapped();
-    body.exceptionHandler(e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off: " + e.getMessage())));
+    body.exceptionHandler(
+        e -> fail(Failure.CLIENT_ABORTED.exception("the upload broke off: " + e.getMessage())));
     body.endHandler(v -> ended());
     body.handler(this::read);
     body.resume();
   }
 
   /**
-   * The boundary named in a multipart Content-Type, or a 400 when it has none usable (RFC 2046: 1 to 70
-   * characters, none of them CR or LF).
+   * The boundary named in a multipart Content-Type, or a 400 when it has none usable (RFC 2046: 1
+   * to 70 characters, none of them CR or LF).
    */
   static String boundaryOf(String contentType) {
     for (String param : contentType.split(";")) {
@@ -81,12 +112,15 @@ final class TappedForm {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
           value = value.substring(1, value.length() - 1);
         }
-        if (!value.isEmpty() && value.length() <= 70 && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        if (!value.isEmpty()
+            && value.length() <= 70
+            && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
           return value;
         }
       }
     }
-    throw Failure.BAD_REQUEST.exception("the multipart Content-Type names no usable boundary: " + contentType);
+    throw Failure.BAD_REQUEST.exception(
+        "the multipart Content-Type names no usable boundary: " + contentType);
   }
 
   /** A folder given as a query parameter ({@code ?path=}); the form field wins. */
@@ -104,12 +138,13 @@ final class TappedForm {
       int pos = chunk.readerIndex();
       int end = chunk.writerIndex();
       while (pos < end && state != State.DONE) {
-        pos = switch (state) {
-          case BODY -> body(chunk, pos, end);
-          case AFTER_DELIMITER -> afterDelimiter(chunk, pos, end);
-          case PART_HEAD -> partHead(chunk, pos, end);
-          default -> end; // the epilogue is ignored
-        };
+        pos =
+            switch (state) {
+              case BODY -> body(chunk, pos, end);
+              case AFTER_DELIMITER -> afterDelimiter(chunk, pos, end);
+              case PART_HEAD -> partHead(chunk, pos, end);
+              default -> end; // the epilogue is ignored
+            };
       }
     } catch (RuntimeException e) {
       fail(e);
@@ -138,7 +173,8 @@ final class TappedForm {
       emit(Buffer.buffer().appendBytes(delimiter, 0, matched));
       matched = 0;
     }
-    // Horspool: look at the byte under the delimiter's last one and skip by where that byte last occurs in the
+    // Horspool: look at the byte under the delimiter's last one and skip by where that byte last
+    // occurs in the
     // delimiter; on random data about one byte in the delimiter's length is read
     int from = pos;
     int last = delimiter.length - 1;
@@ -151,7 +187,8 @@ final class TappedForm {
       }
       at += skip[under & 0xff];
     }
-    // the positions skipped cannot start a delimiter (a byte inside this chunk differs): the rest may start one
+    // the positions skipped cannot start a delimiter (a byte inside this chunk differs): the rest
+    // may start one
     for (; at < end; at++) {
       if (delimiterAt(chunk, at, end - at)) {
         emit(chunk, from, at);
@@ -217,7 +254,8 @@ final class TappedForm {
         return pos;
       }
       if (n > MAX_PART_HEAD) {
-        throw Failure.BAD_REQUEST.exception("a part's headers are longer than " + MAX_PART_HEAD + " bytes");
+        throw Failure.BAD_REQUEST.exception(
+            "a part's headers are longer than " + MAX_PART_HEAD + " bytes");
       }
     }
     return pos;
@@ -225,8 +263,10 @@ final class TappedForm {
 
   private void startPart(String head) {
     if (++parts > HttpServerOptions.DEFAULT_MAX_FORM_FIELDS) {
-      throw Failure.TOO_LARGE.exception("the form has too many fields: at most "
-          + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS + " are read; send the file and the path field only");
+      throw Failure.TOO_LARGE.exception(
+          "the form has too many fields: at most "
+              + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS
+              + " are read; send the file and the path field only");
     }
     String name = null;
     String partFileName = null;
@@ -240,7 +280,8 @@ final class TappedForm {
     part = Part.SKIPPED;
     if (MultipartReceiver.FILE_FIELD.equals(name) && partFileName != null) {
       if (file != null) {
-        throw Failure.BAD_REQUEST.exception("send one file per request: the form has more than one \"file\" field");
+        throw Failure.BAD_REQUEST.exception(
+            "send one file per request: the form has more than one \"file\" field");
       }
       part = Part.FILE;
       fileName = partFileName;
@@ -253,15 +294,17 @@ final class TappedForm {
   }
 
   /**
-   * A parameter of a Content-Disposition value ({@code name="x"} or {@code name=x}), or null. A quoted value is
-   * read as RFC 7578 and RFC 9110 quoted-strings are: up to its closing quote, so a {@code ;} inside it stays part of
-   * the name, and a backslash keeps the character after it ({@code \"} is a quote).
+   * A parameter of a Content-Disposition value ({@code name="x"} or {@code name=x}), or null. A
+   * quoted value is read as RFC 7578 and RFC 9110 quoted-strings are: up to its closing quote, so a
+   * {@code ;} inside it stays part of the name, and a backslash keeps the character after it
+   * ({@code \"} is a quote).
    */
   static String param(String value, String key) {
     int i = 0;
     int n = value.length();
     while (i < n) {
-      while (i < n && (value.charAt(i) == ';' || value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
+      while (i < n
+          && (value.charAt(i) == ';' || value.charAt(i) == ' ' || value.charAt(i) == '\t')) {
         i++;
       }
       int eq = i;
@@ -303,8 +346,10 @@ final class TappedForm {
 
   private void emit(ByteBuf chunk, int from, int to) {
     if (to > from) {
-      emit(part == Part.FILE ? VertxInternals.lend(chunk.retainedSlice(from, to - from))
-          : Buffer.buffer().appendBytes(bytes(chunk, from, to)));
+      emit(
+          part == Part.FILE
+              ? VertxInternals.lend(chunk.retainedSlice(from, to - from))
+              : Buffer.buffer().appendBytes(bytes(chunk, from, to)));
     }
   }
 
@@ -319,11 +364,12 @@ final class TappedForm {
       case FILE -> file.offer(bytes);
       case FOLDER -> {
         if (small.size() + bytes.length() > MAX_FIELD) {
-          throw Failure.BAD_REQUEST.exception("the \"path\" field is longer than " + MAX_FIELD + " bytes");
+          throw Failure.BAD_REQUEST.exception(
+              "the \"path\" field is longer than " + MAX_FIELD + " bytes");
         }
         small.writeBytes(bytes.getBytes());
       }
-      default -> { } // the preamble and parts the gateway does not use
+      default -> {} // the preamble and parts the gateway does not use
     }
   }
 
@@ -352,17 +398,22 @@ final class TappedForm {
     }
     state = State.DONE;
     if (file == null) {
-      result.tryFail(Failure.MISSING_FILE_FIELD.exception("the multipart form has no file field named \"file\""));
+      result.tryFail(
+          Failure.MISSING_FILE_FIELD.exception(
+              "the multipart form has no file field named \"file\""));
       return;
     }
-    spooled.onSuccess(spooledBody -> result.tryComplete(new MultipartReceiver.Received(spooledBody, fileName,
-        formFolder != null ? formFolder : queryFolder)));
+    spooled.onSuccess(
+        spooledBody ->
+            result.tryComplete(
+                new MultipartReceiver.Received(
+                    spooledBody, fileName, formFolder != null ? formFolder : queryFolder)));
   }
 
   /**
-   * Stops reading the form and fails it once its file part, if any, has finished with the spool: the caller then
-   * discards the spool file, which must not be created (or still be written) after that. The rest of the body is
-   * dropped (by the tap, once the failure is answered).
+   * Stops reading the form and fails it once its file part, if any, has finished with the spool:
+   * the caller then discards the spool file, which must not be created (or still be written) after
+   * that. The rest of the body is dropped (by the tap, once the failure is answered).
    */
   private void fail(Throwable error) {
     if (failure != null || result.future().isComplete()) {

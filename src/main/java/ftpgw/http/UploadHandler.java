@@ -29,7 +29,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -41,23 +40,26 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish it and answers
- * 201 with what arrived. The spool file is gone afterwards, whatever happened.
+ * Receives uploads: streams each body into the spool, checks its digest, asks the relay to publish
+ * it and answers 201 with what arrived. The spool file is gone afterwards, whatever happened.
  */
 final class UploadHandler {
   static final String REMOTE_PATH = "remotePath";
+
   /** The seed proxy's success line, kept for clients that parse it. */
   static final String SEED_SUCCESS_LINE = "File uploaded to FTP Server successfully!";
+
   private static final Set<StandardOpenOption> NEW_FILE =
       Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+
   /** For bodies whose chunks are Vert.x's copies, the reader's to keep: nothing to give back. */
-  private static final Consumer<Buffer> NOTHING_LENT = chunk -> { };
+  private static final Consumer<Buffer> NOTHING_LENT = chunk -> {};
+
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
   /** A spooled body and the checked path it goes to. */
-  private record Received(SpooledBody body, RemotePath path) {
-  }
+  private record Received(SpooledBody body, RemotePath path) {}
 
   private final Vertx vertx;
   private final Spool spool;
@@ -69,9 +71,19 @@ final class UploadHandler {
   private final RelayClient relay;
   private final Duration progressInterval;
 
-  /** @param stallLimit how long a body may send nothing before the upload is dropped (HTTP idle timeout) */
-  UploadHandler(Vertx vertx, Spool spool, DeliveryClient delivery, TransferStatusStore status, long maxUploadBytes,
-                DeliveryConfig deliveryConfig, Duration stallLimit, Duration progressInterval) {
+  /**
+   * @param stallLimit how long a body may send nothing before the upload is dropped (HTTP idle
+   *     timeout)
+   */
+  UploadHandler(
+      Vertx vertx,
+      Spool spool,
+      DeliveryClient delivery,
+      TransferStatusStore status,
+      long maxUploadBytes,
+      DeliveryConfig deliveryConfig,
+      Duration stallLimit,
+      Duration progressInterval) {
     this.vertx = vertx;
     this.spool = spool;
     this.delivery = delivery;
@@ -96,37 +108,67 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
-    CutThrough live = request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !prefer.respondAsync()
-        && deliveryConfig.cutsThrough(length)
-        ? new CutThrough(vertx, relay, slot, path, caller.owner(), length, stallLimit.plusSeconds(5),
-            syncWait(prefer))
-        : null;
+    CutThrough live =
+        request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
+                && !prefer.respondAsync()
+                && deliveryConfig.cutsThrough(length)
+            ? new CutThrough(
+                vertx,
+                relay,
+                slot,
+                path,
+                caller.owner(),
+                length,
+                stallLimit.plusSeconds(5),
+                syncWait(prefer))
+            : null;
     expectContinue(request);
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
-    tapped.ifPresent(body -> request.resume()); // only its end comes through Vert.x; the bytes wait in the body
-    Future<SpooledBody> received = tapped.isPresent()
-        ? receive(tapped.get(), slot, digest, live, progress(receiving, length), limit, TappedBody::giveBack)
-        : receive(request, slot, digest, live, progress(receiving, length), limit, NOTHING_LENT);
-    received.onSuccess(body -> ctx.put(AccessLog.BYTES, body.bytes()))
+    tapped.ifPresent(
+        body -> request.resume()); // only its end comes through Vert.x; the bytes wait in the body
+    Future<SpooledBody> received =
+        tapped.isPresent()
+            ? receive(
+                tapped.get(),
+                slot,
+                digest,
+                live,
+                progress(receiving, length),
+                limit,
+                TappedBody::giveBack)
+            : receive(
+                request, slot, digest, live, progress(receiving, length), limit, NOTHING_LENT);
+    received
+        .onSuccess(body -> ctx.put(AccessLog.BYTES, body.bytes()))
         .onFailure(e -> notReceived(receiving, e))
-        .compose(body -> {
-          long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
-          return live == null ? deliver(ctx, slot, body, path, started, false, answerBy)
-              : live.published()
-                  .compose(result -> publishedLive(ctx, slot, body, path, result, started))
-                  .recover(e -> deliver(ctx, slot, body, path, started, false, answerBy));
-        })
-        .onFailure(e -> (live == null ? Future.succeededFuture() : live.settled())
-            .onComplete(settled -> failed(ctx, slot, e)));
+        .compose(
+            body -> {
+              long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
+              return live == null
+                  ? deliver(ctx, slot, body, path, started, false, answerBy)
+                  : live.published()
+                      .compose(result -> publishedLive(ctx, slot, body, path, result, started))
+                      .recover(e -> deliver(ctx, slot, body, path, started, false, answerBy));
+            })
+        .onFailure(
+            e ->
+                (live == null ? Future.succeededFuture() : live.settled())
+                    .onComplete(settled -> failed(ctx, slot, e)));
   }
 
-  /** {@code POST /upload}: the seed's multipart form, field {@code file}, optional field {@code path} (a folder). */
+  /**
+   * {@code POST /upload}: the seed's multipart form, field {@code file}, optional field {@code
+   * path} (a folder).
+   */
   void postMultipart(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      throw Failure.UNSUPPORTED_MEDIA_TYPE.exception("POST /upload takes multipart/form-data with a field \"file\"; "
-          + "got " + (type == null ? "no Content-Type" : type) + " (for a raw body use PUT /files/{path})");
+      throw Failure.UNSUPPORTED_MEDIA_TYPE.exception(
+          "POST /upload takes multipart/form-data with a field \"file\"; "
+              + "got "
+              + (type == null ? "no Content-Type" : type)
+              + " (for a raw body use PUT /files/{path})");
     }
     Caller caller = AuthRoutes.caller(ctx);
     long limit = caller.uploadLimit(maxUploadBytes);
@@ -137,76 +179,152 @@ final class UploadHandler {
     }
     Optional<String> digest = ContentDigest.expectedSha256(request.headers());
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
-    String boundary = tapped.isPresent() ? TappedForm.boundaryOf(type) : null; // a 400 before anything is reserved
+    String boundary =
+        tapped.isPresent()
+            ? TappedForm.boundaryOf(type)
+            : null; // a 400 before anything is reserved
     SpoolReservation slot = spool.reserve(Math.min(declared, limit));
     ctx.put(AccessLog.TRANSFER_ID, slot.id());
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     Future<MultipartReceiver.Received> form;
-    if (tapped.isPresent()) { // the file part takes PUT's way to the spool, without Vert.x's decoder
-      TappedForm tappedForm = new TappedForm(tapped.get(), boundary,
-          part -> receive(part, slot, digest, null, progress(receiving, null), limit, TappedFilePart::giveBack));
+    if (tapped
+        .isPresent()) { // the file part takes PUT's way to the spool, without Vert.x's decoder
+      TappedForm tappedForm =
+          new TappedForm(
+              tapped.get(),
+              boundary,
+              part ->
+                  receive(
+                      part,
+                      slot,
+                      digest,
+                      null,
+                      progress(receiving, null),
+                      limit,
+                      TappedFilePart::giveBack));
       tappedForm.folder(request.getParam("path"));
       form = tappedForm.received();
     } else {
-      MultipartReceiver receiver = new MultipartReceiver(vertx, request,
-          upload -> receive(upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
+      MultipartReceiver receiver =
+          new MultipartReceiver(
+              vertx,
+              request,
+              upload ->
+                  receive(
+                      upload, slot, digest, null, progress(receiving, null), limit, NOTHING_LENT));
       receiver.folder(request.getParam("path"));
       form = receiver.received();
     }
     expectContinue(request);
-    form
-        .map(received -> new Received(received.body(), targetOf(received)))
-        .onSuccess(received -> ctx.put(AccessLog.BYTES, received.body().bytes()).put(AccessLog.PATH, received.path()))
+    form.map(received -> new Received(received.body(), targetOf(received)))
+        .onSuccess(
+            received ->
+                ctx.put(AccessLog.BYTES, received.body().bytes())
+                    .put(AccessLog.PATH, received.path()))
         .onFailure(e -> notReceived(receiving, e))
-        .compose(received -> deliver(ctx, slot, received.body(), received.path(), started, !wantsJson(request),
-            System.nanoTime() + syncWait(Preferences.of(request)).toNanos()))
+        .compose(
+            received ->
+                deliver(
+                    ctx,
+                    slot,
+                    received.body(),
+                    received.path(),
+                    started,
+                    !wantsJson(request),
+                    System.nanoTime() + syncWait(Preferences.of(request)).toNanos()))
         .onFailure(e -> failed(ctx, slot, e));
     request.resume();
   }
 
   /**
-   * Spools the body and checks its digest; a cut-through relay starts once the file exists and follows it.
-   * {@code done} is given each chunk once it is written or dropped (a tapped body's chunks go back to Netty).
+   * Spools the body and checks its digest; a cut-through relay starts once the file exists and
+   * follows it. {@code done} is given each chunk once it is written or dropped (a tapped body's
+   * chunks go back to Netty).
    */
-  private Future<SpooledBody> receive(ReadStream<Buffer> body, SpoolReservation slot, Optional<String> digest,
-                                      CutThrough live, LongConsumer progress, long limit, Consumer<Buffer> done) {
+  private Future<SpooledBody> receive(
+      ReadStream<Buffer> body,
+      SpoolReservation slot,
+      Optional<String> digest,
+      CutThrough live,
+      LongConsumer progress,
+      long limit,
+      Consumer<Buffer> done) {
     body.pause(); // not one byte may be read before the spool file is open
-    // a body that breaks off before then says so only once (a paused stream queues data and end, not errors)
+    // a body that breaks off before then says so only once (a paused stream queues data and end,
+    // not errors)
     Promise<Void> brokenEarly = Promise.promise();
     body.exceptionHandler(brokenEarly::tryFail);
-    Future<SpooledBody> received = vertx.executeBlocking(
-            () -> FileChannel.open(slot.file(), NEW_FILE, PrivateFiles.file()), false)
-        .compose(file -> {
-          if (brokenEarly.future().failed()) {
-            Throwable why = brokenEarly.future().cause();
-            try {
-              file.close();
-            } catch (IOException ignored) {
-              // the body is refused anyway; the spool file is discarded with the reservation
-            }
-            return Future.failedFuture(why instanceof GatewayException known ? known : Failure.CLIENT_ABORTED.exception(
-                "the upload broke off before its body was spooled: " + why.getMessage()));
-          }
-          if (live != null) {
-            live.start();
-          }
-          return SpoolWriter.write(vertx, body, file, slot, limit, stallLimit.multipliedBy(2),
-              live == null ? progress : progress.andThen(live::written), done);
-        })
-        .compose(spooled -> digest.isEmpty() || digest.get().equals(spooled.sha256())
-            ? Future.succeededFuture(spooled)
-            : Future.failedFuture(Failure.DIGEST_MISMATCH.exception("the body's SHA-256 is " + spooled.sha256()
-                + " but the client announced " + digest.get() + "; nothing was published")));
+    Future<SpooledBody> received =
+        vertx
+            .executeBlocking(
+                () -> FileChannel.open(slot.file(), NEW_FILE, PrivateFiles.file()), false)
+            .compose(
+                file -> {
+                  if (brokenEarly.future().failed()) {
+                    Throwable why = brokenEarly.future().cause();
+                    try {
+                      file.close();
+                    } catch (IOException ignored) {
+                      // the body is refused anyway; the spool file is discarded with the
+                      // reservation
+                    }
+                    return Future.failedFuture(
+                        why instanceof GatewayException known
+                            ? known
+                            : Failure.CLIENT_ABORTED.exception(
+                                "the upload broke off before its body was spooled: "
+                                    + why.getMessage()));
+                  }
+                  if (live != null) {
+                    live.start();
+                  }
+                  return SpoolWriter.write(
+                      vertx,
+                      body,
+                      file,
+                      slot,
+                      limit,
+                      stallLimit.multipliedBy(2),
+                      live == null ? progress : progress.andThen(live::written),
+                      done);
+                })
+            .compose(
+                spooled ->
+                    digest.isEmpty() || digest.get().equals(spooled.sha256())
+                        ? Future.succeededFuture(spooled)
+                        : Future.failedFuture(
+                            Failure.DIGEST_MISMATCH.exception(
+                                "the body's SHA-256 is "
+                                    + spooled.sha256()
+                                    + " but the client announced "
+                                    + digest.get()
+                                    + "; nothing was published")));
     return live == null ? received : received.andThen(live::received);
   }
 
-  /** The cut-through relay published the body: the delivery records it and drops the spooled copy; 201. */
-  private Future<Void> publishedLive(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
-                                     RelayResult result, long started) {
-    Transfer delivered = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(),
-        slot.file().toString(), AuthRoutes.caller(ctx).owner()).delivered();
-    return delivery.published(delivered, result.ftpMillis())
+  /**
+   * The cut-through relay published the body: the delivery records it and drops the spooled copy;
+   * 201.
+   */
+  private Future<Void> publishedLive(
+      RoutingContext ctx,
+      SpoolReservation slot,
+      SpooledBody body,
+      RemotePath path,
+      RelayResult result,
+      long started) {
+    Transfer delivered =
+        Transfer.queued(
+                slot.id(),
+                path.toString(),
+                body.bytes(),
+                body.sha256(),
+                slot.file().toString(),
+                AuthRoutes.caller(ctx).owner())
+            .delivered();
+    return delivery
+        .published(delivered, result.ftpMillis())
         .map(recorded -> answer(ctx, recorded, started, false, false));
   }
 
@@ -215,30 +333,47 @@ final class UploadHandler {
   }
 
   /**
-   * Hands the spooled body to the delivery. Async: 202 once it is journalled. Sync: 201 once it is published,
-   * the failure once it failed for good, or 202 (now journalled) when it is not done by {@code answerBy}
-   * ({@link System#nanoTime()}).
+   * Hands the spooled body to the delivery. Async: 202 once it is journalled. Sync: 201 once it is
+   * published, the failure once it failed for good, or 202 (now journalled) when it is not done by
+   * {@code answerBy} ({@link System#nanoTime()}).
    */
-  private Future<Void> deliver(RoutingContext ctx, SpoolReservation slot, SpooledBody body, RemotePath path,
-                               long started, boolean plainText, long answerBy) {
-    Transfer transfer = Transfer.queued(slot.id(), path.toString(), body.bytes(), body.sha256(), slot.file().toString(),
-        AuthRoutes.caller(ctx).owner());
+  private Future<Void> deliver(
+      RoutingContext ctx,
+      SpoolReservation slot,
+      SpooledBody body,
+      RemotePath path,
+      long started,
+      boolean plainText,
+      long answerBy) {
+    Transfer transfer =
+        Transfer.queued(
+            slot.id(),
+            path.toString(),
+            body.bytes(),
+            body.sha256(),
+            slot.file().toString(),
+            AuthRoutes.caller(ctx).owner());
     Preferences prefer = Preferences.of(ctx.request());
     if (prefer.respondAsync()) {
-      return delivery.submitAsync(transfer)
+      return delivery
+          .submitAsync(transfer)
           .map(accepted -> answer(ctx, accepted, started, plainText, true));
     }
-    return delivery.submitAndWait(transfer, Duration.ofNanos(Math.max(0, answerBy - System.nanoTime())))
-        .recover(e -> {
-          if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-            return delivery.persist(transfer.id());
-          }
-          return Future.failedFuture(e);
-        })
+    return delivery
+        .submitAndWait(transfer, Duration.ofNanos(Math.max(0, answerBy - System.nanoTime())))
+        .recover(
+            e -> {
+              if (e instanceof ReplyException reply
+                  && reply.failureType() == ReplyFailure.TIMEOUT) {
+                return delivery.persist(transfer.id());
+              }
+              return Future.failedFuture(e);
+            })
         .map(outcome -> answer(ctx, outcome, started, plainText, false));
   }
 
-  private Void answer(RoutingContext ctx, Transfer transfer, long started, boolean plainText, boolean askedAsync) {
+  private Void answer(
+      RoutingContext ctx, Transfer transfer, long started, boolean plainText, boolean askedAsync) {
     switch (transfer.state()) {
       case DELIVERED -> created(ctx, transfer, started, plainText);
       case FAILED, CANCELLED -> throw transfer.failure();
@@ -247,9 +382,14 @@ final class UploadHandler {
     return null;
   }
 
-  /** Throttled progress events of a body being spooled; {@code declared} is its length when chunked is not. */
+  /**
+   * Throttled progress events of a body being spooled; {@code declared} is its length when chunked
+   * is not.
+   */
   private LongConsumer progress(Transfer receiving, Long declared) {
-    return status.events().progress(receiving, declared != null && declared > 0 ? declared : null, progressInterval);
+    return status
+        .events()
+        .progress(receiving, declared != null && declared > 0 ? declared : null, progressInterval);
   }
 
   /** Shows the upload at {@code /transfers} while its body arrives. */
@@ -261,42 +401,57 @@ final class UploadHandler {
 
   /** An upload that never reached the delivery stays visible, as failed, for the retention time. */
   private void notReceived(Transfer receiving, Throwable error) {
-    status.put(receiving.failedAttempt(TransferState.FAILED, Failure.of(error), error.getMessage()));
+    status.put(
+        receiving.failedAttempt(TransferState.FAILED, Failure.of(error), error.getMessage()));
   }
 
   /**
-   * Whatever failed, the body is not accepted: drop it (a no-op when the delivery already did, for a transfer that
-   * failed for good) and answer the failure.
+   * Whatever failed, the body is not accepted: drop it (a no-op when the delivery already did, for
+   * a transfer that failed for good) and answer the failure.
    */
   private void failed(RoutingContext ctx, SpoolReservation slot, Throwable error) {
     // answer once the body is gone, so that a client told "failed" never finds a trace of it
-    vertx.executeBlocking(() -> {
-      spool.discard(slot.id());
-      return null;
-    }, false).onComplete(done -> ctx.fail(error));
+    vertx
+        .executeBlocking(
+            () -> {
+              spool.discard(slot.id());
+              return null;
+            },
+            false)
+        .onComplete(done -> ctx.fail(error));
   }
 
-  private static void created(RoutingContext ctx, Transfer transfer, long started, boolean plainText) {
-    JsonObject reply = new JsonObject()
-        .put("id", transfer.id())
-        .put("path", transfer.path())
-        .put("bytes", transfer.bytes())
-        .put("sha256", transfer.sha256())
-        .put("durationMs", (System.nanoTime() - started) / 1_000_000);
+  private static void created(
+      RoutingContext ctx, Transfer transfer, long started, boolean plainText) {
+    JsonObject reply =
+        new JsonObject()
+            .put("id", transfer.id())
+            .put("path", transfer.path())
+            .put("bytes", transfer.bytes())
+            .put("sha256", transfer.sha256())
+            .put("durationMs", (System.nanoTime() - started) / 1_000_000);
     ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, "/files/" + transfer.path());
     if (plainText) {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(SEED_SUCCESS_LINE + "\n");
+      ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end(SEED_SUCCESS_LINE + "\n");
     } else {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(reply.encode() + "\n");
+      ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(reply.encode() + "\n");
     }
   }
 
-  /** 202: accepted and journalled, not yet on the FTP server; the client follows Location for the outcome. */
+  /**
+   * 202: accepted and journalled, not yet on the FTP server; the client follows Location for the
+   * outcome.
+   */
   private static void accepted(RoutingContext ctx, Transfer transfer, boolean askedAsync) {
     if (askedAsync) {
       ctx.response().putHeader("Preference-Applied", "respond-async");
     }
-    ctx.response().setStatusCode(202)
+    ctx.response()
+        .setStatusCode(202)
         .putHeader(HttpHeaders.LOCATION, "/transfers/" + transfer.id())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(transfer.toApiJson().encode() + "\n");
@@ -310,12 +465,14 @@ final class UploadHandler {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length == null) {
       String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
-      // HTTP/2 frames the body itself (RFC 9113 8.1): no content-length means "length unknown", as chunked does
-      boolean framed = request.version() == HttpVersion.HTTP_2
-          || encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+      // HTTP/2 frames the body itself (RFC 9113 8.1): no content-length means "length unknown", as
+      // chunked does
+      boolean framed =
+          request.version() == HttpVersion.HTTP_2
+              || encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
       if (!framed) {
-        throw Failure.LENGTH_REQUIRED.exception("send the body with Content-Length or chunked Transfer-Encoding"
-            + " (or over HTTP/2)");
+        throw Failure.LENGTH_REQUIRED.exception(
+            "send the body with Content-Length or chunked Transfer-Encoding" + " (or over HTTP/2)");
       }
       return 0;
     }
@@ -347,7 +504,10 @@ final class UploadHandler {
     return accept != null && accept.toLowerCase(Locale.ROOT).contains("application/json");
   }
 
-  /** Answers {@code Expect: 100-continue} only once the request has passed every check that needs no body. */
+  /**
+   * Answers {@code Expect: 100-continue} only once the request has passed every check that needs no
+   * body.
+   */
   private static void expectContinue(HttpServerRequest request) {
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       request.response().writeContinue();

@@ -12,27 +12,32 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
 
 /**
- * Every Vert.x internal the HTTP side relies on, and nothing else: the Netty channel under a connection (for
- * {@link BodyTap}) and Netty buffers lent as Vert.x buffers without a copy (for {@link TappedBody}). Internal APIs may
- * move in any Vert.x release; {@code VertxInternalsTest} then fails naming the class that moved, instead of uploads
- * silently falling back to the slower path.
+ * Every Vert.x internal the HTTP side relies on, and nothing else: the Netty channel under a
+ * connection (for {@link BodyTap}) and Netty buffers lent as Vert.x buffers without a copy (for
+ * {@link TappedBody}). Internal APIs may move in any Vert.x release; {@code VertxInternalsTest}
+ * then fails naming the class that moved, instead of uploads silently falling back to the slower
+ * path.
  */
 final class VertxInternals {
-  private VertxInternals() {
-  }
+  private VertxInternals() {}
 
   /** The Netty channel of {@code connection}, or null when this Vert.x does not expose it. */
   static Channel channel(HttpConnection connection) {
     return connection instanceof ConnectionBase base ? base.channel() : null;
   }
 
-  /** The name of Vert.x's own handler in {@code pipeline} (where HTTP messages reach Vert.x), or null. */
+  /**
+   * The name of Vert.x's own handler in {@code pipeline} (where HTTP messages reach Vert.x), or
+   * null.
+   */
   static String vertxHandlerName(ChannelPipeline pipeline) {
     ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
     return vertx == null ? null : vertx.name();
   }
 
-  /** Counts bytes read that Vert.x never sees (taken out of its pipeline) in its connection metrics. */
+  /**
+   * Counts bytes read that Vert.x never sees (taken out of its pipeline) in its connection metrics.
+   */
   static void reportBytesRead(HttpConnection connection, long bytes) {
     if (connection instanceof ConnectionBase base) {
       base.reportBytesRead(bytes);

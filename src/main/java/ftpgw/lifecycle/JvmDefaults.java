@@ -9,32 +9,47 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JVM settings the gateway runs with when whoever started it gave none (the README's {@code java -jar
- * gateway-fat.jar ...}): a JVM left to itself sizes its heap from the machine's RAM, and G1 grows it under the
- * garbage of many small uploads far past what the gateway needs, so RSS climbs to hundreds of MiB. A jar cannot carry
- * JVM settings, so the launcher starts the gateway again in a JVM of its own with them and waits for it, passing
- * signals on. Any {@code -X} setting given on the command line, in {@code JAVA_TOOL_OPTIONS} or {@code
- * JDK_JAVA_OPTIONS} means the user chose; {@code FTPGW_JVM_DEFAULTS=off} turns the relaunch off.
+ * The JVM settings the gateway runs with when whoever started it gave none (the README's {@code
+ * java -jar gateway-fat.jar ...}): a JVM left to itself sizes its heap from the machine's RAM, and
+ * G1 grows it under the garbage of many small uploads far past what the gateway needs, so RSS
+ * climbs to hundreds of MiB. A jar cannot carry JVM settings, so the launcher starts the gateway
+ * again in a JVM of its own with them and waits for it, passing signals on. Any {@code -X} setting
+ * given on the command line, in {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS} means the
+ * user chose; {@code FTPGW_JVM_DEFAULTS=off} turns the relaunch off.
  */
 public final class JvmDefaults {
-  /** Heap cap and the collector that keeps the footprint small (see docs/benchmark.md, "Memory without flags"). */
-  public static final List<String> FLAGS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+  /**
+   * Heap cap and the collector that keeps the footprint small (see docs/benchmark.md, "Memory
+   * without flags").
+   */
+  public static final List<String> FLAGS =
+      List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+
   /** Set in the relaunched JVM's environment, so that it never relaunches again. */
   static final String RELAUNCHED = "FTPGW_JVM_RELAUNCHED";
+
   /** {@code off} keeps the JVM as started. */
   static final String SWITCH = "FTPGW_JVM_DEFAULTS";
 
-  private JvmDefaults() {
-  }
+  private JvmDefaults() {}
 
   /**
-   * The command that starts {@code mainClass} again with {@link #FLAGS}, or empty when this JVM should run as it
-   * is: JVM settings were given, the defaults are switched off, or this is the relaunched JVM.
+   * The command that starts {@code mainClass} again with {@link #FLAGS}, or empty when this JVM
+   * should run as it is: JVM settings were given, the defaults are switched off, or this is the
+   * relaunched JVM.
    */
-  public static Optional<List<String>> relaunchCommand(List<String> jvmArgs, Map<String, String> env, Path java,
-                                                       String classPath, String mainClass, String[] args) {
-    if (env.containsKey(RELAUNCHED) || "off".equalsIgnoreCase(env.getOrDefault(SWITCH, ""))
-        || jvmArgs.stream().anyMatch(arg -> arg.startsWith("-X")) || classPath == null || classPath.isEmpty()) {
+  public static Optional<List<String>> relaunchCommand(
+      List<String> jvmArgs,
+      Map<String, String> env,
+      Path java,
+      String classPath,
+      String mainClass,
+      String[] args) {
+    if (env.containsKey(RELAUNCHED)
+        || "off".equalsIgnoreCase(env.getOrDefault(SWITCH, ""))
+        || jvmArgs.stream().anyMatch(arg -> arg.startsWith("-X"))
+        || classPath == null
+        || classPath.isEmpty()) {
       return Optional.empty();
     }
     List<String> command = new ArrayList<>();
@@ -49,23 +64,31 @@ public final class JvmDefaults {
   }
 
   /**
-   * In the relaunched JVM: stops when the launcher's JVM is gone, even killed (SIGKILL runs no shutdown hook), so that
-   * no gateway is left holding the ports.
+   * In the relaunched JVM: stops when the launcher's JVM is gone, even killed (SIGKILL runs no
+   * shutdown hook), so that no gateway is left holding the ports.
    */
   public static void stopWithLauncher() {
     if (System.getenv(RELAUNCHED) != null) {
-      ProcessHandle.current().parent().ifPresent(launcher -> launcher.onExit().thenRun(() -> System.exit(143)));
+      ProcessHandle.current()
+          .parent()
+          .ifPresent(launcher -> launcher.onExit().thenRun(() -> System.exit(143)));
     }
   }
 
   /**
-   * Runs the gateway in a JVM with the defaults when this one was started without settings, and returns its exit
-   * code; empty when this JVM should run the gateway itself.
+   * Runs the gateway in a JVM with the defaults when this one was started without settings, and
+   * returns its exit code; empty when this JVM should run the gateway itself.
    */
   public static Optional<Integer> relaunchIfNeeded(Class<?> mainClass, String[] args) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Optional<List<String>> command = relaunchCommand(ManagementFactory.getRuntimeMXBean().getInputArguments(),
-        System.getenv(), java, System.getProperty("java.class.path"), mainClass.getName(), args);
+    Optional<List<String>> command =
+        relaunchCommand(
+            ManagementFactory.getRuntimeMXBean().getInputArguments(),
+            System.getenv(),
+            java,
+            System.getProperty("java.class.path"),
+            mainClass.getName(),
+            args);
     if (command.isEmpty() || !new File(java.toString()).canExecute()) {
       return Optional.empty();
     }
@@ -73,21 +96,29 @@ public final class JvmDefaults {
       ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
       builder.environment().put(RELAUNCHED, "1");
       Process gateway = builder.start();
-      // systemd, docker and Ctrl-C stop this JVM: the gateway stops with it, cleanly (SIGTERM), before it exits
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        gateway.destroy();
-        try {
-          gateway.waitFor();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "ftpgw-stop-gateway"));
-      // this JVM only waits from here on: a full collection lets it give back the heap it committed at start-up
+      // systemd, docker and Ctrl-C stop this JVM: the gateway stops with it, cleanly (SIGTERM),
+      // before it exits
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    gateway.destroy();
+                    try {
+                      gateway.waitFor();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "ftpgw-stop-gateway"));
+      // this JVM only waits from here on: a full collection lets it give back the heap it committed
+      // at start-up
       System.gc();
       return Optional.of(gateway.waitFor());
     } catch (java.io.IOException e) {
-      System.err.println("ftpgw: cannot start the gateway's JVM with its default settings (" + e.getMessage()
-          + "); running in this one");
+      System.err.println(
+          "ftpgw: cannot start the gateway's JVM with its default settings ("
+              + e.getMessage()
+              + "); running in this one");
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

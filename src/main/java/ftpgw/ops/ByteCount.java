@@ -2,12 +2,14 @@ package ftpgw.ops;
 
 import java.util.Locale;
 
-/** Byte counts as people read them in logs: 16 GiB, 1.5 MiB, 512 bytes (binary units, as the config's limits are). */
+/**
+ * Byte counts as people read them in logs: 16 GiB, 1.5 MiB, 512 bytes (binary units, as the
+ * config's limits are).
+ */
 public final class ByteCount {
   private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-  private ByteCount() {
-  }
+  private ByteCount() {}
 
   public static String readable(long bytes) {
     if (bytes < 1024) {
@@ -20,7 +22,10 @@ public final class ByteCount {
       unit++;
     }
     // whole numbers stay whole (16 GiB, not 16.0 GiB); others keep one decimal
-    String number = value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value);
+    String number =
+        value == Math.rint(value)
+            ? String.valueOf((long) value)
+            : String.format(Locale.ROOT, "%.1f", value);
     return number + " " + UNITS[unit];
   }
 }

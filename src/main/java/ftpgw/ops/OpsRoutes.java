@@ -12,13 +12,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
-/** {@code GET /health} (liveness), {@code GET /ready} (readiness, 503 with detail when not ready), {@code GET /metrics}. */
+/**
+ * {@code GET /health} (liveness), {@code GET /ready} (readiness, 503 with detail when not ready),
+ * {@code GET /metrics}.
+ */
 public final class OpsRoutes {
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
   private final Authenticator auth;
 
-  /** @param auth decides who sees the detail of {@code /ready} (see {@link #ready}) */
+  /**
+   * @param auth decides who sees the detail of {@code /ready} (see {@link #ready})
+   */
   public OpsRoutes(Readiness readiness, PrometheusMeterRegistry registry, Authenticator auth) {
     this.readiness = readiness;
     this.registry = registry;
@@ -31,16 +36,24 @@ public final class OpsRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("status", "UP").encode() + "\n"));
-    router.get("/ready").handler(ready(HealthCheckHandler.createWithHealthChecks(readiness.checks())));
+    router
+        .get("/health")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("status", "UP").encode() + "\n"));
+    router
+        .get("/ready")
+        .handler(ready(HealthCheckHandler.createWithHealthChecks(readiness.checks())));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
   }
 
   /**
    * The checks' detail names the FTP target's host and port and its error text: with logins on and
-   * {@code auth.protectOps} off, a caller without credentials gets the status only (200/503
-   * {@code {"status":"UP"|"DOWN"}}), one with valid credentials the detail, one with wrong credentials 401.
+   * {@code auth.protectOps} off, a caller without credentials gets the status only (200/503 {@code
+   * {"status":"UP"|"DOWN"}}), one with valid credentials the detail, one with wrong credentials
+   * 401.
    */
   private Handler<RoutingContext> ready(Handler<RoutingContext> detailed) {
     if (auth == null || auth.config().mode() == AuthMode.NONE || auth.config().protectOps()) {
@@ -52,8 +65,10 @@ public final class OpsRoutes {
         statusOnly(ctx);
         return;
       }
-      String address = ctx.request().remoteAddress() == null ? "unknown"
-          : ctx.request().remoteAddress().hostAddress();
+      String address =
+          ctx.request().remoteAddress() == null
+              ? "unknown"
+              : ctx.request().remoteAddress().hostAddress();
       auth.authenticate(address, authorization)
           .onSuccess(caller -> detailed.handle(ctx))
           .onFailure(ctx::fail);
@@ -61,10 +76,16 @@ public final class OpsRoutes {
   }
 
   private void statusOnly(RoutingContext ctx) {
-    readiness.checks().checkStatus().onComplete(done -> {
-      boolean up = done.succeeded() && CheckResult.isUp(done.result());
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
-    });
+    readiness
+        .checks()
+        .checkStatus()
+        .onComplete(
+            done -> {
+              boolean up = done.succeeded() && CheckResult.isUp(done.result());
+              ctx.response()
+                  .setStatusCode(up ? 200 : 503)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                  .end(new JsonObject().put("status", up ? "UP" : "DOWN").encode());
+            });
   }
 }

@@ -1,19 +1,19 @@
 package ftpgw.relay;
 
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPCmd;
-import org.apache.commons.net.io.CopyStreamException;
-
-import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import javax.net.SocketFactory;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPCmd;
+import org.apache.commons.net.io.CopyStreamException;
 
 /**
  * A plain-FTP client whose sockets are socket channels, so that a STOR can send a spool file with
- * {@code FileChannel.transferTo} (sendfile(2)): the bytes go from the page cache to the socket without being copied
- * through the JVM twice, as {@code storeFile(String, InputStream)} does. Every socket has TCP_NODELAY.
+ * {@code FileChannel.transferTo} (sendfile(2)): the bytes go from the page cache to the socket
+ * without being copied through the JVM twice, as {@code storeFile(String, InputStream)} does. Every
+ * socket has TCP_NODELAY.
  */
 final class ChannelFtpClient extends FTPClient {
   /** Writes a body to a data connection, adding what it sent to {@code sent} as it goes. */
@@ -27,8 +27,9 @@ final class ChannelFtpClient extends FTPClient {
   }
 
   /**
-   * STOR {@code remote} with the bytes {@code body} sends; false when the server refused the STOR or the transfer.
-   * A broken data connection is a {@link CopyStreamException}, as with {@code storeFile}.
+   * STOR {@code remote} with the bytes {@code body} sends; false when the server refused the STOR
+   * or the transfer. A broken data connection is a {@link CopyStreamException}, as with {@code
+   * storeFile}.
    */
   boolean storeFile(String remote, Body body) throws IOException {
     Socket socket = _openDataConnection_(FTPCmd.STOR, remote);
@@ -61,7 +62,8 @@ final class ChannelFtpClient extends FTPClient {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+        throws IOException {
       throw unconnectedOnly();
     }
 
@@ -71,13 +73,14 @@ final class ChannelFtpClient extends FTPClient {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
+    public Socket createSocket(
+        InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
       throw unconnectedOnly();
     }
 
     private static UnsupportedOperationException unconnectedOnly() {
-      return new UnsupportedOperationException("Commons Net creates unconnected sockets and connects them itself");
+      return new UnsupportedOperationException(
+          "Commons Net creates unconnected sockets and connects them itself");
     }
   }
 }

@@ -2,17 +2,6 @@ package ftpgw.relay;
 
 import ftpgw.config.FtpTarget;
 import ftpgw.config.RelayConfig;
-import org.apache.commons.net.ftp.FTP;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPConnectionClosedException;
-import org.apache.commons.net.ftp.FTPReply;
-import org.apache.commons.net.ftp.FTPSClient;
-import org.apache.commons.pool2.BasePooledObjectFactory;
-import org.apache.commons.pool2.PooledObject;
-import org.apache.commons.pool2.impl.DefaultPooledObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,17 +13,35 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPConnectionClosedException;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.ftp.FTPSClient;
+import org.apache.commons.pool2.BasePooledObjectFactory;
+import org.apache.commons.pool2.PooledObject;
+import org.apache.commons.pool2.impl.DefaultPooledObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes them. */
+/**
+ * Opens logged-in FTP control connections for the pool, checks reused ones with NOOP, and closes
+ * them.
+ */
 final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   private static final Logger log = LoggerFactory.getLogger(FtpConnectionFactory.class);
   private static final int BUFFER_BYTES = 256 * 1024;
-  /** A connection used this recently is trusted without a NOOP round trip; a stale one fails its transfer, which is retried once. */
+
+  /**
+   * A connection used this recently is trusted without a NOOP round trip; a stale one fails its
+   * transfer, which is retried once.
+   */
   private static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
 
   private static final int BUSY_TRIES = 4;
   private static final long BUSY_PAUSE_MILLIS = 200;
-  private static final Executor RELEASE_LATER = CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS);
+  private static final Executor RELEASE_LATER =
+      CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS);
 
   private final RelayConfig config;
   private final FtpTarget target;
@@ -51,7 +58,10 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     this.ftps = target.tls() == null ? null : new FtpsContexts(target.tls());
   }
 
-  /** Tells a creation waiting for a budget permit that the pool has an idle session to reuse instead. */
+  /**
+   * Tells a creation waiting for a budget permit that the pool has an idle session to reuse
+   * instead.
+   */
   void reuseWhen(BooleanSupplier idleSessionFree) {
     this.idleSessionFree = idleSessionFree;
   }
@@ -70,8 +80,9 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   }
 
   /**
-   * A server still counts a session that has just ended (ours, another relay node's, anybody's) for a moment, and
-   * answers a login in that moment with 421: try again a few times before the transfer's attempt fails.
+   * A server still counts a session that has just ended (ours, another relay node's, anybody's) for
+   * a moment, and answers a login in that moment with 421: try again a few times before the
+   * transfer's attempt fails.
    */
   private FTPClient openPatiently() throws IOException {
     for (int tries = 1; ; tries++) {
@@ -81,7 +92,11 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
         if (tries >= BUSY_TRIES || !tooManySessions(e)) {
           throw e;
         }
-        log.debug("{}:{} has too many sessions for a moment (try {}): {}", target.host(), target.port(), tries,
+        log.debug(
+            "{}:{} has too many sessions for a moment (try {}): {}",
+            target.host(),
+            target.port(),
+            tries,
             e.getMessage());
         try {
           Thread.sleep(BUSY_PAUSE_MILLIS * tries);
@@ -94,13 +109,16 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   }
 
   private static boolean tooManySessions(IOException e) {
-    return e instanceof FtpReplyException reply ? reply.replyCode() == 421
-        : e instanceof FTPConnectionClosedException && String.valueOf(e.getMessage()).contains("421");
+    return e instanceof FtpReplyException reply
+        ? reply.replyCode() == 421
+        : e instanceof FTPConnectionClosedException
+            && String.valueOf(e.getMessage()).contains("421");
   }
 
   private FTPClient open() throws IOException {
     FTPClient ftp = ftps == null ? new ChannelFtpClient() : ftps.newClient();
-    // Commons Net speaks ISO-8859-1 on the control connection by default: names beyond Latin-1 would become '?'.
+    // Commons Net speaks ISO-8859-1 on the control connection by default: names beyond Latin-1
+    // would become '?'.
     // vsftpd and Apache FtpServer both take UTF-8 (FEAT: UTF8), as RFC 2640 asks.
     ftp.setControlEncoding(StandardCharsets.UTF_8.name());
     ftp.setConnectTimeout((int) config.connectTimeout().toMillis());
@@ -108,18 +126,28 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     ftp.setDataTimeout(config.dataTimeout());
     ftp.setBufferSize(BUFFER_BYTES);
     ftp.setUseEPSVwithIPv4(true);
-    // Commons Net's control keep-alive sends NOOPs during transfers that FtpServer and vsftpd answer only after
+    // Commons Net's control keep-alive sends NOOPs during transfers that FtpServer and vsftpd
+    // answer only after
     // the transfer: it stalls uploads. Idle connections are checked by the pool instead.
     ftp.setControlKeepAliveTimeout(Duration.ZERO);
     try {
       ftp.connect(target.host(), target.port());
       if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
-        throw FtpReplyException.refused(ftp, "connecting to " + target.host() + ":" + target.port());
+        throw FtpReplyException.refused(
+            ftp, "connecting to " + target.host() + ":" + target.port());
       }
       ftp.setTcpNoDelay(true);
       if (!ftp.login(target.user(), target.password().reveal())) {
-        throw new FtpReplyException("login as \"" + target.user() + "\" on " + target.host() + ":" + target.port()
-            + " (check relay.target.user/password)", ftp.getReplyCode(), ftp.getReplyString().trim());
+        throw new FtpReplyException(
+            "login as \""
+                + target.user()
+                + "\" on "
+                + target.host()
+                + ":"
+                + target.port()
+                + " (check relay.target.user/password)",
+            ftp.getReplyCode(),
+            ftp.getReplyString().trim());
       }
       if (ftp instanceof FTPSClient secure) {
         secure.execPBSZ(0); // RFC 4217: 0 for TLS, which has its own framing
@@ -151,7 +179,8 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     if (!ftp.isConnected()) {
       return false;
     }
-    if (Duration.between(pooled.getLastReturnInstant(), Instant.now()).compareTo(TRUSTED_IDLE) < 0) {
+    if (Duration.between(pooled.getLastReturnInstant(), Instant.now()).compareTo(TRUSTED_IDLE)
+        < 0) {
       return true;
     }
     try {
@@ -177,7 +206,8 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
       disconnectQuietly(ftp);
       ConnectionBudget.Permit permit = permits.remove(ftp);
       if (permit != null) {
-        // servers count a session until their own bookkeeping of its end has run (FtpServer: on a worker thread,
+        // servers count a session until their own bookkeeping of its end has run (FtpServer: on a
+        // worker thread,
         // vsftpd: when the parent reaps the session's process), a little after the socket closed
         RELEASE_LATER.execute(permit::release);
       }
@@ -185,8 +215,9 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
   }
 
   /**
-   * The server counts a session (against its login limit) until it has closed its side after our QUIT: wait for
-   * that before the session's budget permit goes to another relay node, or that node's login may get 421.
+   * The server counts a session (against its login limit) until it has closed its side after our
+   * QUIT: wait for that before the session's budget permit goes to another relay node, or that
+   * node's login may get 421.
    */
   private static void awaitServerClose(FTPClient ftp) {
     try {

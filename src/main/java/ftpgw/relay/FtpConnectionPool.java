@@ -1,14 +1,16 @@
 package ftpgw.relay;
 
 import ftpgw.config.RelayConfig;
+import java.io.IOException;
+import java.time.Duration;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 
-import java.io.IOException;
-import java.time.Duration;
-
-/** At most {@code relay.connections} logged-in FTP connections, reused across transfers. Blocking: call from workers. */
+/**
+ * At most {@code relay.connections} logged-in FTP connections, reused across transfers. Blocking:
+ * call from workers.
+ */
 public final class FtpConnectionPool implements AutoCloseable {
 
   /** Work done on one borrowed connection. */
@@ -25,7 +27,9 @@ public final class FtpConnectionPool implements AutoCloseable {
     this(config, ConnectionBudget.UNLIMITED);
   }
 
-  /** @param budget a limit on sessions shared with other processes (a cluster's relay nodes) */
+  /**
+   * @param budget a limit on sessions shared with other processes (a cluster's relay nodes)
+   */
   public FtpConnectionPool(RelayConfig config, ConnectionBudget budget) {
     this.budget = budget;
     GenericObjectPoolConfig<FTPClient> settings = new GenericObjectPoolConfig<>();
@@ -38,13 +42,16 @@ public final class FtpConnectionPool implements AutoCloseable {
     settings.setTestWhileIdle(true);
     settings.setLifo(true);
     settings.setMinEvictableIdleDuration(config.idleTimeout());
-    settings.setTimeBetweenEvictionRuns(budget == ConnectionBudget.UNLIMITED
-        ? Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2))
-        : Duration.ofSeconds(1));
-    // an idle session is closed after relay.idleTimeoutMs, or at once when another relay node waits for its permit
+    settings.setTimeBetweenEvictionRuns(
+        budget == ConnectionBudget.UNLIMITED
+            ? Duration.ofMillis(Math.max(1000, config.idleTimeout().toMillis() / 2))
+            : Duration.ofSeconds(1));
+    // an idle session is closed after relay.idleTimeoutMs, or at once when another relay node waits
+    // for its permit
     Duration idleTimeout = config.idleTimeout();
-    settings.setEvictionPolicy((evictionConfig, idle, idleCount) ->
-        idle.getIdleDuration().compareTo(idleTimeout) > 0 || budget.othersWaiting());
+    settings.setEvictionPolicy(
+        (evictionConfig, idle, idleCount) ->
+            idle.getIdleDuration().compareTo(idleTimeout) > 0 || budget.othersWaiting());
     settings.setJmxEnabled(false);
     this.factory = new FtpConnectionFactory(config, budget);
     this.pool = new GenericObjectPool<>(factory, settings);
@@ -52,9 +59,10 @@ public final class FtpConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on a pooled connection. A connection that fails with an I/O error, or whose session died right
-   * after a refusal ({@link FtpSessionLost}), is discarded; when it was a reused one (it may have been dropped by the
-   * server while idle), the work runs once more on a fresh connection.
+   * Runs {@code work} on a pooled connection. A connection that fails with an I/O error, or whose
+   * session died right after a refusal ({@link FtpSessionLost}), is discarded; when it was a reused
+   * one (it may have been dropped by the server while idle), the work runs once more on a fresh
+   * connection.
    */
   public <T> T withConnection(FtpWork<T> work) throws IOException {
     boolean retried = false;
@@ -127,8 +135,9 @@ public final class FtpConnectionPool implements AutoCloseable {
   }
 
   /**
-   * Whether the session that answered {@code refusal} still stands. vsftpd reports a dying session with a 500 (its
-   * "OOPS" replies) and closes it: that reply says nothing about the file. A permanent refusal costs one NOOP to tell.
+   * Whether the session that answered {@code refusal} still stands. vsftpd reports a dying session
+   * with a 500 (its "OOPS" replies) and closes it: that reply says nothing about the file. A
+   * permanent refusal costs one NOOP to tell.
    */
   private static boolean sessionAlive(FTPClient ftp, FtpReplyException refusal) {
     if (refusal.replyCode() == 421 || refusal.getMessage().contains("OOPS")) {
@@ -144,7 +153,10 @@ public final class FtpConnectionPool implements AutoCloseable {
     }
   }
 
-  /** Opens one logged-in connection and keeps it idle in the pool: fails as the login fails (e.g. 530). */
+  /**
+   * Opens one logged-in connection and keeps it idle in the pool: fails as the login fails (e.g.
+   * 530).
+   */
   public void addIdleConnection() throws IOException {
     try {
       pool.addObject();
@@ -170,7 +182,10 @@ public final class FtpConnectionPool implements AutoCloseable {
     pool.close();
   }
 
-  /** Keeps the session for the next transfer, unless another process waits for a budget permit it holds. */
+  /**
+   * Keeps the session for the next transfer, unless another process waits for a budget permit it
+   * holds.
+   */
   private void giveBack(FTPClient ftp) {
     if (budget.othersWaiting()) {
       invalidate(ftp);

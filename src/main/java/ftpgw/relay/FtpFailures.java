@@ -2,8 +2,6 @@ package ftpgw.relay;
 
 import ftpgw.config.FtpTarget;
 import ftpgw.transfer.Failure;
-
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -13,19 +11,21 @@ import java.nio.file.NoSuchFileException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
 
 /**
- * What went wrong on the FTP leg, in the gateway's terms: which {@link Failure} it is (and so whether waiting can
- * help) and a message in plain words that names what to check, never a Java exception's class name.
+ * What went wrong on the FTP leg, in the gateway's terms: which {@link Failure} it is (and so
+ * whether waiting can help) and a message in plain words that names what to check, never a Java
+ * exception's class name.
  */
 public final class FtpFailures {
-  private FtpFailures() {
-  }
+  private FtpFailures() {}
 
   /**
-   * RFC 959: 4xx replies are transient (421 too many users, 425/426 data connection trouble, 450/451 local
-   * trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the server is out of room. A server
-   * certificate the relay does not trust is permanent too: no retry makes it trusted.
+   * RFC 959: 4xx replies are transient (421 too many users, 425/426 data connection trouble,
+   * 450/451 local trouble), 5xx permanent (530 login, 550/553 refused names); 452/552 mean the
+   * server is out of room. A server certificate the relay does not trust is permanent too: no retry
+   * makes it trusted.
    */
   public static Failure classify(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
@@ -43,7 +43,9 @@ public final class FtpFailures {
       return code >= 400 && code < 500 ? Failure.FTP_BUSY : Failure.FTP_REFUSED;
     }
     if (error instanceof FtpSessionLost) {
-      return Failure.FTP_BUSY; // the session died (vsftpd's "500 OOPS"): no verdict on the file, a new one may do
+      return Failure
+          .FTP_BUSY; // the session died (vsftpd's "500 OOPS"): no verdict on the file, a new one
+      // may do
     }
     if (error instanceof PublishFence.Superseded) {
       return Failure.RELAY_UNAVAILABLE; // a newer attempt of the transfer owns it now
@@ -76,9 +78,16 @@ public final class FtpFailures {
     }
     if (untrustedCertificate(error)) {
       return hostnameMismatch(error)
-          ? "TLS with " + server + " failed: its certificate does not name " + target.host()
+          ? "TLS with "
+              + server
+              + " failed: its certificate does not name "
+              + target.host()
               + " (check relay.target.host, or relay.target.tls.verifyHostname)"
-          : "TLS with " + server + " failed: its certificate is not trusted (check " + trustKey(target) + ")";
+          : "TLS with "
+              + server
+              + " failed: its certificate is not trusted (check "
+              + trustKey(target)
+              + ")";
     }
     if (timedOut(error)) {
       return server + " did not answer in time (" + plain(error) + ")";
@@ -87,7 +96,8 @@ public final class FtpFailures {
       return "TLS with " + server + " failed (check relay.target.tls): " + plain(error);
     }
     if (error instanceof ConnectException) {
-      return server + " refused the connection: is it running, and are relay.target.host/port right?";
+      return server
+          + " refused the connection: is it running, and are relay.target.host/port right?";
     }
     if (error instanceof UnknownHostException) {
       return "FTP server host " + target.host() + " is unknown (check relay.target.host)";
@@ -98,10 +108,14 @@ public final class FtpFailures {
     return server + " unreachable: " + plain(error);
   }
 
-  /** The certificate chain failed validation (PKIX) or does not name the host: a configuration problem. */
+  /**
+   * The certificate chain failed validation (PKIX) or does not name the host: a configuration
+   * problem.
+   */
   static boolean untrustedCertificate(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause()) {
-      if (e instanceof CertificateException || e instanceof CertPathValidatorException
+      if (e instanceof CertificateException
+          || e instanceof CertPathValidatorException
           || e instanceof CertPathBuilderException) {
         return true;
       }
@@ -109,7 +123,10 @@ public final class FtpFailures {
     return false;
   }
 
-  /** Commons Net wraps some timeouts ("Timed out waiting for initial connect reply"), so look at the causes too. */
+  /**
+   * Commons Net wraps some timeouts ("Timed out waiting for initial connect reply"), so look at the
+   * causes too.
+   */
   static boolean timedOut(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause()) {
       if (e instanceof SocketTimeoutException) {
@@ -123,8 +140,8 @@ public final class FtpFailures {
   private static boolean hostnameMismatch(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause()) {
       String message = String.valueOf(e.getMessage());
-      if (e instanceof CertificateException && (message.contains("No subject alternative")
-          || message.contains("No name matching"))) {
+      if (e instanceof CertificateException
+          && (message.contains("No subject alternative") || message.contains("No name matching"))) {
         return true;
       }
     }
@@ -146,7 +163,10 @@ public final class FtpFailures {
   /** An exception's message without the class names Java puts in front of wrapped causes. */
   private static String plain(Throwable error) {
     String message = error.getMessage() == null ? "" : error.getMessage();
-    String cleaned = message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "").trim();
+    String cleaned =
+        message
+            .replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "")
+            .trim();
     return cleaned.isEmpty() ? "the connection failed" : cleaned;
   }
 }

@@ -2,22 +2,26 @@ package ftpgw.relay;
 
 import ftpgw.config.FtpTarget;
 import ftpgw.config.RelayConfig;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPReply;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
 
 /**
- * Readiness of a relay: logs in to the FTP target the way the relay does (TLS included) and leaves at once. A TCP
- * connection alone says nothing about a wrong password or a certificate the relay does not trust, which fail every
- * delivery. In passthrough mode the logins are the clients', so only the greeting and the TLS handshake are checked.
- * The session is opened outside the relay's connection budget: callers rate-limit it. Blocking.
+ * Readiness of a relay: logs in to the FTP target the way the relay does (TLS included) and leaves
+ * at once. A TCP connection alone says nothing about a wrong password or a certificate the relay
+ * does not trust, which fail every delivery. In passthrough mode the logins are the clients', so
+ * only the greeting and the TLS handshake are checked. The session is opened outside the relay's
+ * connection budget: callers rate-limit it. Blocking.
  */
 public final class FtpLoginProbe {
   private static final Duration MAX_CONNECT = Duration.ofSeconds(2);
-  /** vsftpd (PAM) answers a wrong password after 2-4 s: a shorter wait would report a timeout instead of the 530. */
+
+  /**
+   * vsftpd (PAM) answers a wrong password after 2-4 s: a shorter wait would report a timeout
+   * instead of the 530.
+   */
   private static final Duration MAX_REPLY = Duration.ofSeconds(10);
 
   private final FtpTarget target;
@@ -26,7 +30,9 @@ public final class FtpLoginProbe {
   private final int connectMillis;
   private final int replyMillis;
 
-  /** @param logIn false when the clients bring their own logins (auth mode passthrough) */
+  /**
+   * @param logIn false when the clients bring their own logins (auth mode passthrough)
+   */
   public FtpLoginProbe(RelayConfig config, boolean logIn) {
     this.target = config.target();
     this.logIn = logIn;
@@ -40,7 +46,10 @@ public final class FtpLoginProbe {
     return target;
   }
 
-  /** Connects, shakes hands (FTPS) and logs in; throws what went wrong (see {@link FtpFailures#describe}). */
+  /**
+   * Connects, shakes hands (FTPS) and logs in; throws what went wrong (see {@link
+   * FtpFailures#describe}).
+   */
   public void check() throws IOException {
     FTPClient ftp = ftps == null ? new ChannelFtpClient() : ftps.newClient();
     ftp.setControlEncoding(StandardCharsets.UTF_8.name());
@@ -49,11 +58,20 @@ public final class FtpLoginProbe {
     try {
       ftp.connect(target.host(), target.port());
       if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
-        throw FtpReplyException.refused(ftp, "connecting to " + target.host() + ":" + target.port());
+        throw FtpReplyException.refused(
+            ftp, "connecting to " + target.host() + ":" + target.port());
       }
       if (logIn && !ftp.login(target.user(), target.password().reveal())) {
-        throw new FtpReplyException("login as \"" + target.user() + "\" on " + target.host() + ":" + target.port()
-            + " (check relay.target.user/password)", ftp.getReplyCode(), ftp.getReplyString().trim());
+        throw new FtpReplyException(
+            "login as \""
+                + target.user()
+                + "\" on "
+                + target.host()
+                + ":"
+                + target.port()
+                + " (check relay.target.user/password)",
+            ftp.getReplyCode(),
+            ftp.getReplyString().trim());
       }
       ftp.logout();
     } finally {

@@ -3,10 +3,6 @@ package ftpgw.relay;
 import ftpgw.spool.LiveBody;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RelayRequest;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPReply;
-import org.apache.commons.net.io.CopyStreamException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -16,31 +12,44 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.io.CopyStreamException;
 
 /**
- * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder, SIZE to check
- * that every byte arrived, then RNFR/RNTO to the final name. Readers never see a partial file; on failure the
- * temporary file is removed. Thread-safe: one publisher serves every pooled connection to its server.
+ * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder,
+ * SIZE to check that every byte arrived, then RNFR/RNTO to the final name. Readers never see a
+ * partial file; on failure the temporary file is removed. Thread-safe: one publisher serves every
+ * pooled connection to its server.
  */
 final class FtpPublisher {
-  /** Folders remembered as existing; past this many the memory is dropped and rebuilt as files arrive. */
+  /**
+   * Folders remembered as existing; past this many the memory is dropped and rebuilt as files
+   * arrive.
+   */
   private static final int MAX_KNOWN_FOLDERS = 10_000;
 
   private final String baseDir;
+
   /**
-   * Folders a STOR has succeeded in: no MKD round trips for them (three per file for a/b/c/x.bin). If one is removed
-   * behind our back, the STOR into it is refused and retried once after MKD.
+   * Folders a STOR has succeeded in: no MKD round trips for them (three per file for a/b/c/x.bin).
+   * If one is removed behind our back, the STOR into it is refused and retried once after MKD.
    */
   private final Set<String> knownFolders = ConcurrentHashMap.newKeySet();
 
   private final TempFileLedger ledger;
 
-  /** @param baseDir remote folder under which all paths land ("" for the login's home) */
+  /**
+   * @param baseDir remote folder under which all paths land ("" for the login's home)
+   */
   FtpPublisher(String baseDir) {
     this(baseDir, TempFileLedger.NONE);
   }
 
-  /** @param ledger where each temporary file is recorded while it exists, for the janitor after a crash */
+  /**
+   * @param ledger where each temporary file is recorded while it exists, for the janitor after a
+   *     crash
+   */
   FtpPublisher(String baseDir, TempFileLedger ledger) {
     this.baseDir = baseDir;
     this.ledger = ledger;
@@ -51,8 +60,10 @@ final class FtpPublisher {
     String finalPath = join(baseDir, request.remotePath());
     int slash = finalPath.lastIndexOf('/');
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
-    // every attempt has its own temporary name: one that outlives its caller's patience (a paused relay node, a
-    // restarted edge) never shares a file with the attempt that follows, so it only ever deletes its own
+    // every attempt has its own temporary name: one that outlives its caller's patience (a paused
+    // relay node, a
+    // restarted edge) never shares a file with the attempt that follows, so it only ever deletes
+    // its own
     String tempPath = join(folder, tempName(request.transferId()));
 
     TempFileLedger.Entry recorded = ledger.record(tempPath);
@@ -60,8 +71,13 @@ final class FtpPublisher {
       storeInFolder(ftp, folder, tempPath, request);
       long size = remoteSize(ftp, tempPath);
       if (size != request.bytes()) {
-        throw new IOException("the FTP server holds " + size + " bytes of " + tempPath + " after STOR, expected "
-            + request.bytes());
+        throw new IOException(
+            "the FTP server holds "
+                + size
+                + " bytes of "
+                + tempPath
+                + " after STOR, expected "
+                + request.bytes());
       }
       PublishFence.confirm(request);
       rename(ftp, tempPath, finalPath);
@@ -101,10 +117,12 @@ final class FtpPublisher {
     }
   }
 
-  private static void store(FTPClient ftp, String tempPath, RelayRequest request) throws IOException {
+  private static void store(FTPClient ftp, String tempPath, RelayRequest request)
+      throws IOException {
     try {
       if (ftp instanceof ChannelFtpClient channels) {
-        FtpReplyException.check(ftp, channels.storeFile(tempPath, bodyOf(request)), "STOR " + tempPath);
+        FtpReplyException.check(
+            ftp, channels.storeFile(tempPath, bodyOf(request)), "STOR " + tempPath);
         return;
       }
       try (InputStream in = openBody(request)) {
@@ -115,7 +133,10 @@ final class FtpPublisher {
     }
   }
 
-  /** The spooled body, or a live one as far as it is written (blocking for the rest), sent with sendfile(2). */
+  /**
+   * The spooled body, or a live one as far as it is written (blocking for the rest), sent with
+   * sendfile(2).
+   */
   private static ChannelFtpClient.Body bodyOf(RelayRequest request) throws IOException {
     if (!request.live()) {
       Path file = Path.of(request.spoolFile());
@@ -126,23 +147,30 @@ final class FtpPublisher {
 
   /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */
   private static InputStream openBody(RelayRequest request) throws IOException {
-    return request.live() ? liveBody(request).newInputStream() : Files.newInputStream(Path.of(request.spoolFile()));
+    return request.live()
+        ? liveBody(request).newInputStream()
+        : Files.newInputStream(Path.of(request.spoolFile()));
   }
 
   private static LiveBody liveBody(RelayRequest request) throws IOException {
     return LiveBody.find(Path.of(request.spoolFile()))
-        .orElseThrow(() -> new IOException("upload " + request.transferId() + " is no longer being received"));
+        .orElseThrow(
+            () ->
+                new IOException("upload " + request.transferId() + " is no longer being received"));
   }
 
   /**
-   * The data connection broke (Commons Net: "IOException caught while copying"). A server that refuses a file only
-   * once its data connection is open has a reply waiting (Apache FtpServer: 150, then "551 Error on output file"
-   * for a missing folder, 552 for a full disk): read it, so that the refusal is reported as one and the connection
-   * stays in step. A data timeout stays a timeout (504, not 502), without waiting for a reply that may never come.
+   * The data connection broke (Commons Net: "IOException caught while copying"). A server that
+   * refuses a file only once its data connection is open has a reply waiting (Apache FtpServer:
+   * 150, then "551 Error on output file" for a missing folder, 552 for a full disk): read it, so
+   * that the refusal is reported as one and the connection stays in step. A data timeout stays a
+   * timeout (504, not 502), without waiting for a reply that may never come.
    */
-  private static IOException afterBrokenTransfer(FTPClient ftp, String command, CopyStreamException e) {
+  private static IOException afterBrokenTransfer(
+      FTPClient ftp, String command, CopyStreamException e) {
     IOException cause = e.getIOException();
-    String message = command + " broke off after " + e.getTotalBytesTransferred() + " bytes: " + cause;
+    String message =
+        command + " broke off after " + e.getTotalBytesTransferred() + " bytes: " + cause;
     if (cause instanceof SocketTimeoutException) {
       SocketTimeoutException timeout = new SocketTimeoutException(message);
       timeout.initCause(cause);
@@ -162,9 +190,14 @@ final class FtpPublisher {
   private static long remoteSize(FTPClient ftp, String path) throws IOException {
     int code = ftp.sendCommand("SIZE", path);
     if (code == FTPReply.FILE_UNAVAILABLE || code == FTPReply.FILE_ACTION_NOT_TAKEN) {
-      // our own file, stored a moment ago, is gone (removed behind our back): no verdict on the upload, try again
-      throw new IOException("the FTP server lost " + path + " right after STOR (SIZE: "
-          + ftp.getReplyString().trim() + "); trying again");
+      // our own file, stored a moment ago, is gone (removed behind our back): no verdict on the
+      // upload, try again
+      throw new IOException(
+          "the FTP server lost "
+              + path
+              + " right after STOR (SIZE: "
+              + ftp.getReplyString().trim()
+              + "); trying again");
     }
     if (code != FTPReply.FILE_STATUS) {
       throw FtpReplyException.refused(ftp, "SIZE " + path);
@@ -177,7 +210,10 @@ final class FtpPublisher {
     }
   }
 
-  /** RNTO over an existing file fails on some servers: then the old file is removed and the rename tried again. */
+  /**
+   * RNTO over an existing file fails on some servers: then the old file is removed and the rename
+   * tried again.
+   */
   private static void rename(FTPClient ftp, String from, String to) throws IOException {
     if (ftp.rename(from, to)) {
       return;
@@ -189,7 +225,10 @@ final class FtpPublisher {
     throw refused;
   }
 
-  /** MKD each missing level; "already exists" answers are expected, so only the STOR that follows can tell. */
+  /**
+   * MKD each missing level; "already exists" answers are expected, so only the STOR that follows
+   * can tell.
+   */
   private static void makeFolders(FTPClient ftp, String folder) throws IOException {
     if (folder.isEmpty()) {
       return;
@@ -204,8 +243,9 @@ final class FtpPublisher {
   }
 
   /**
-   * Whether the file is gone: deleted, or not there (a DELE refusal, 550 from vsftpd, 450 from Apache FtpServer,
-   * then checked with SIZE); false when it may still be there or the connection failed.
+   * Whether the file is gone: deleted, or not there (a DELE refusal, 550 from vsftpd, 450 from
+   * Apache FtpServer, then checked with SIZE); false when it may still be there or the connection
+   * failed.
    */
   static boolean deleteQuietly(FTPClient ftp, String path) {
     try {
@@ -214,14 +254,18 @@ final class FtpPublisher {
       }
       return ftp.sendCommand("SIZE", path) == FTPReply.FILE_UNAVAILABLE;
     } catch (IOException ignored) {
-      // the connection failed; the ledger keeps the name for the janitor (and it is hidden: .ftpgw-*.part)
+      // the connection failed; the ledger keeps the name for the janitor (and it is hidden:
+      // .ftpgw-*.part)
       return false;
     }
   }
 
   /** {@code .ftpgw-<id>.<random>.part}: hidden, recognisable, and this attempt's alone. */
   static String tempName(String transferId) {
-    return ".ftpgw-" + transferId + "." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+    return ".ftpgw-"
+        + transferId
+        + "."
+        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
         + ".part";
   }
 

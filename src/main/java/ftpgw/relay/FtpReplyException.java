@@ -1,10 +1,12 @@
 package ftpgw.relay;
 
+import java.io.IOException;
 import org.apache.commons.net.ftp.FTPClient;
 
-import java.io.IOException;
-
-/** The FTP server answered a command with a 4xx/5xx reply (Commons Net reports that as {@code false}). */
+/**
+ * The FTP server answered a command with a 4xx/5xx reply (Commons Net reports that as {@code
+ * false}).
+ */
 public final class FtpReplyException extends IOException {
   private final int replyCode;
 
@@ -26,6 +28,7 @@ public final class FtpReplyException extends IOException {
 
   static FtpReplyException refused(FTPClient ftp, String command) {
     String reply = ftp.getReplyString();
-    return new FtpReplyException(command, ftp.getReplyCode(), reply == null ? "(no reply)" : reply.trim());
+    return new FtpReplyException(
+        command, ftp.getReplyCode(), reply == null ? "(no reply)" : reply.trim());
   }
 }

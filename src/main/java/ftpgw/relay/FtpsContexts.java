@@ -1,10 +1,6 @@
 package ftpgw.relay;
 
 import ftpgw.config.FtpTarget.FtpsConfig;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,10 +8,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS settings for FTPS to the target: the trust store is read once, at start (a bad path or password stops the
- * relay with a message naming the key), and each control connection gets an {@link SSLContext} of its own.
+ * TLS settings for FTPS to the target: the trust store is read once, at start (a bad path or
+ * password stops the relay with a message naming the key), and each control connection gets an
+ * {@link SSLContext} of its own.
  */
 final class FtpsContexts {
   private final FtpsConfig config;
@@ -50,23 +50,28 @@ final class FtpsContexts {
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(config.trustPem())) {
           int i = 0;
-          for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          for (Certificate cert :
+              CertificateFactory.getInstance("X.509").generateCertificates(in)) {
             trusted.setCertificateEntry("ca-" + i++, cert);
           }
         }
         if (trusted.size() == 0) {
-          throw new IllegalArgumentException("relay.target.tls.trustPem " + config.trustPem()
-              + " holds no PEM certificate");
+          throw new IllegalArgumentException(
+              "relay.target.tls.trustPem " + config.trustPem() + " holds no PEM certificate");
         }
       }
       // null: the JDK's own CA certificates
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trusted);
       return factory.getTrustManagers();
     } catch (IOException | GeneralSecurityException e) {
-      String key = config.trustStore() != null ? "relay.target.tls.trustStore " + config.trustStore()
-          : "relay.target.tls.trustPem " + config.trustPem();
-      // an IOException of KeyStore.load is most often a wrong password; its message never holds the password
+      String key =
+          config.trustStore() != null
+              ? "relay.target.tls.trustStore " + config.trustStore()
+              : "relay.target.tls.trustPem " + config.trustPem();
+      // an IOException of KeyStore.load is most often a wrong password; its message never holds the
+      // password
       throw new IllegalArgumentException(key + " cannot be read: " + e.getMessage(), e);
     }
   }

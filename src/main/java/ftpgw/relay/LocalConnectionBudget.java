@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * A session limit shared by several pools of one process: the per-user pools of auth mode passthrough together
- * stay within {@code relay.connections}, and an idle session of one user is closed when another user waits.
+ * A session limit shared by several pools of one process: the per-user pools of auth mode
+ * passthrough together stay within {@code relay.connections}, and an idle session of one user is
+ * closed when another user waits.
  */
 final class LocalConnectionBudget implements ConnectionBudget {
   private static final long POLL_MILLIS = 50;

@@ -1,14 +1,14 @@
 package ftpgw.relay;
 
-import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import javax.net.SocketFactory;
 
 /**
- * Plain sockets with TCP_NODELAY set before they connect. FTPS needs it on the control connection before
- * {@code connect()} (the TLS handshake runs inside it: without it each login cost ~50 ms of delayed ACKs), and on
- * data connections before their handshake.
+ * Plain sockets with TCP_NODELAY set before they connect. FTPS needs it on the control connection
+ * before {@code connect()} (the TLS handshake runs inside it: without it each login cost ~50 ms of
+ * delayed ACKs), and on data connections before their handshake.
  */
 public final class NoDelaySocketFactory extends SocketFactory {
   public static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
@@ -26,7 +26,8 @@ public final class NoDelaySocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return noDelay(new Socket(host, port, localHost, localPort));
   }
 

@@ -9,10 +9,11 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 
 /**
- * A connected data socket that reports the control connection's port as its own. JSSE looks up the TLS session to
- * resume by (host, port of the socket it is layered over); layering the data connection's TLS over this socket
- * makes it resume the control connection's session, which vsftpd demands ({@code require_ssl_reuse=YES}, its
- * default: "522 SSL connection failed: session reuse required"). No reflection into JSSE or Commons Net.
+ * A connected data socket that reports the control connection's port as its own. JSSE looks up the
+ * TLS session to resume by (host, port of the socket it is layered over); layering the data
+ * connection's TLS over this socket makes it resume the control connection's session, which vsftpd
+ * demands ({@code require_ssl_reuse=YES}, its default: "522 SSL connection failed: session reuse
+ * required"). No reflection into JSSE or Commons Net.
  */
 final class PortMaskingSocket extends Socket {
   private final Socket socket;
@@ -189,8 +190,9 @@ final class PortMaskingSocket extends Socket {
   }
 
   /**
-   * Closes the connected socket and this wrapper's own: JSSE calls methods this class does not forward, which give
-   * the wrapper a descriptor of its own (one leaked per FTPS data connection until the JVM ran out of them).
+   * Closes the connected socket and this wrapper's own: JSSE calls methods this class does not
+   * forward, which give the wrapper a descriptor of its own (one leaked per FTPS data connection
+   * until the JVM ran out of them).
    */
   @Override
   public synchronized void close() throws IOException {

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 
 /** The typed caller of {@link Addresses#RELAY_FILE}: no one else touches its messages. */

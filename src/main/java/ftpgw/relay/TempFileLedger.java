@@ -1,8 +1,5 @@
 package ftpgw.relay;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,31 +9,44 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The temporary files this node has on the FTP server, one small local file each (holding the remote path), written
- * before the STOR and removed once the temporary file is renamed or deleted. A process killed in between (kill -9
- * during a synchronous cut-through PUT, never journalled; or any attempt, since every attempt has a name of its own)
- * leaves its record, and the relay deletes the remote file on its next start ({@link #leftovers()}).
+ * The temporary files this node has on the FTP server, one small local file each (holding the
+ * remote path), written before the STOR and removed once the temporary file is renamed or deleted.
+ * A process killed in between (kill -9 during a synchronous cut-through PUT, never journalled; or
+ * any attempt, since every attempt has a name of its own) leaves its record, and the relay deletes
+ * the remote file on its next start ({@link #leftovers()}).
  *
- * <p>Records are written without fsync: they survive a killed process (the page cache is the kernel's), not a power
- * loss, which may leave a hidden, recognisable {@code .ftpgw-*.part} file behind. Thread-safe.
+ * <p>Records are written without fsync: they survive a killed process (the page cache is the
+ * kernel's), not a power loss, which may leave a hidden, recognisable {@code .ftpgw-*.part} file
+ * behind. Thread-safe.
  */
 final class TempFileLedger {
   private static final Logger log = LoggerFactory.getLogger(TempFileLedger.class);
-  /** Records live in the spool folder, next to the bodies, as {@code .ftpgw-<id>.<random>.part.ftp-temp}. */
+
+  /**
+   * Records live in the spool folder, next to the bodies, as {@code
+   * .ftpgw-<id>.<random>.part.ftp-temp}.
+   */
   private static final String SUFFIX = ".ftp-temp";
-  /** No ledger: nothing recorded (the clients' own logins in passthrough mode, which a restart cannot log in as). */
+
+  /**
+   * No ledger: nothing recorded (the clients' own logins in passthrough mode, which a restart
+   * cannot log in as).
+   */
   static final TempFileLedger NONE = new TempFileLedger(null);
 
   /** A recorded temporary file. */
-  record Entry(Path record, String remotePath) {
-  }
+  record Entry(Path record, String remotePath) {}
 
   private final Path dir;
   private final Set<Path> live = ConcurrentHashMap.newKeySet();
 
-  /** @param dir local folder of the records (created when needed); null records nothing */
+  /**
+   * @param dir local folder of the records (created when needed); null records nothing
+   */
   TempFileLedger(Path dir) {
     this.dir = dir;
   }
@@ -61,14 +71,17 @@ final class TempFileLedger {
     try {
       Files.deleteIfExists(entry.record());
     } catch (IOException e) {
-      log.warn("Cannot remove the record {} of a temporary FTP file: {}", entry.record(), e.getMessage());
+      log.warn(
+          "Cannot remove the record {} of a temporary FTP file: {}",
+          entry.record(),
+          e.getMessage());
     }
     live.remove(entry.record());
   }
 
   /**
-   * The attempt ended but could not delete its file (its connection failed): the record stays, now a leftover for
-   * the janitor.
+   * The attempt ended but could not delete its file (its connection failed): the record stays, now
+   * a leftover for the janitor.
    */
   void abandon(Entry entry) {
     if (entry != null) {
@@ -76,7 +89,10 @@ final class TempFileLedger {
     }
   }
 
-  /** Records of temporary files no attempt of this process is working on: an earlier run's, or failed deletes. */
+  /**
+   * Records of temporary files no attempt of this process is working on: an earlier run's, or
+   * failed deletes.
+   */
   List<Entry> leftovers() throws IOException {
     List<Entry> found = new ArrayList<>();
     if (dir == null || !Files.isDirectory(dir)) {

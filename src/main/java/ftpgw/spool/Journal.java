@@ -2,7 +2,6 @@ package ftpgw.spool;
 
 import ftpgw.transfer.Transfer;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,9 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
- * The spool's journal: one JSON entry beside each accepted body ({@code <id>.json} next to {@code <id>.body}),
- * written atomically (temporary file, fsync, rename, fsync of the folder) so that a crash leaves either the old
- * entry or the new one, never half of one. Blocking: call from workers.
+ * The spool's journal: one JSON entry beside each accepted body ({@code <id>.json} next to {@code
+ * <id>.body}), written atomically (temporary file, fsync, rename, fsync of the folder) so that a
+ * crash leaves either the old entry or the new one, never half of one. Blocking: call from workers.
  */
 public final class Journal {
   static final String ENTRY_SUFFIX = ".json";
@@ -39,13 +38,23 @@ public final class Journal {
   public void write(Transfer transfer) throws IOException {
     Path temp = dir.resolve(transfer.id() + TEMP_SUFFIX);
     byte[] json = transfer.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8);
-    try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING), PrivateFiles.file())) {
+    try (FileChannel channel =
+        FileChannel.open(
+            temp,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            PrivateFiles.file())) {
       channel.write(ByteBuffer.wrap(json));
       channel.force(true);
     }
     try {
-      Files.move(temp, entry(transfer.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temp,
+          entry(transfer.id()),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, entry(transfer.id()), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -68,9 +77,13 @@ public final class Journal {
     return file.getFileName().toString().endsWith(TEMP_SUFFIX);
   }
 
-  /** fsync; on a folder it makes a rename inside it durable (Linux allows opening a folder for reading). */
+  /**
+   * fsync; on a folder it makes a rename inside it durable (Linux allows opening a folder for
+   * reading).
+   */
   private static void force(Path path, boolean folder) throws IOException {
-    try (FileChannel channel = FileChannel.open(path, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(path, folder ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
       channel.force(true);
     } catch (IOException e) {
       if (!folder) {

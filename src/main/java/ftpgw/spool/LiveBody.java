@@ -14,13 +14,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A spool body still being received that the relay may read as it grows (cut-through): the FTP upload runs while
- * the HTTP body arrives instead of after it. A reader sees only bytes already written to the spool file, blocks for
- * more, ends only once the body was accepted whole (digest checked) and fails as soon as it was not, so a relay
- * reading it can never publish a body the client was refused.
+ * A spool body still being received that the relay may read as it grows (cut-through): the FTP
+ * upload runs while the HTTP body arrives instead of after it. A reader sees only bytes already
+ * written to the spool file, blocks for more, ends only once the body was accepted whole (digest
+ * checked) and fails as soon as it was not, so a relay reading it can never publish a body the
+ * client was refused.
  *
- * <p>Bodies are found by their file in this JVM: the event bus carries the file's name, never the bytes. Thread-safe:
- * the receiving event loop writes, a relay worker reads.
+ * <p>Bodies are found by their file in this JVM: the event bus carries the file's name, never the
+ * bytes. Thread-safe: the receiving event loop writes, a relay worker reads.
  */
 public final class LiveBody {
   private static final Map<Path, LiveBody> OPEN = new ConcurrentHashMap<>();
@@ -31,7 +32,10 @@ public final class LiveBody {
   private long written;
   private long total = -1;
   private Throwable failure;
-  /** A reader waits for bytes: only then is a write worth a wake-up (one per body chunk otherwise). */
+
+  /**
+   * A reader waits for bytes: only then is a write worth a wake-up (one per body chunk otherwise).
+   */
   private boolean readerWaiting;
 
   private LiveBody(String id, Path file, Duration stallLimit) {
@@ -41,8 +45,8 @@ public final class LiveBody {
   }
 
   /**
-   * Makes the body of transfer {@code id}, being written to {@code file}, findable by that file until
-   * {@link #release()}.
+   * Makes the body of transfer {@code id}, being written to {@code file}, findable by that file
+   * until {@link #release()}.
    *
    * @param stallLimit a reader waiting this long without a new byte gives up
    */
@@ -94,26 +98,32 @@ public final class LiveBody {
   }
 
   /**
-   * Sends the body from its first byte to {@code out} with sendfile(2), as far as it is written, blocking for the
-   * rest; adds what it sent to {@code sent[0]} as it goes.
+   * Sends the body from its first byte to {@code out} with sendfile(2), as far as it is written,
+   * blocking for the rest; adds what it sent to {@code sent[0]} as it goes.
    */
   public void sendTo(WritableByteChannel out, long[] sent) throws IOException {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = 0;
-      for (long readable = awaitBeyond(position); readable > position; readable = awaitBeyond(position)) {
+      for (long readable = awaitBeyond(position);
+          readable > position;
+          readable = awaitBeyond(position)) {
         Spool.transfer(in, position, readable, out, sent);
         position = readable;
       }
     }
   }
 
-  /** Blocks until bytes beyond {@code position} are written; returns the bytes written, {@code position} at the end. */
+  /**
+   * Blocks until bytes beyond {@code position} are written; returns the bytes written, {@code
+   * position} at the end.
+   */
   private synchronized long awaitBeyond(long position) throws IOException {
     long deadline = System.nanoTime() + stallLimit.toNanos();
     while (failure == null && total < 0 && written <= position) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new SocketTimeoutException("no new byte of upload " + id + " for " + stallLimit.toSeconds() + " s");
+        throw new SocketTimeoutException(
+            "no new byte of upload " + id + " for " + stallLimit.toSeconds() + " s");
       }
       try {
         readerWaiting = true;
@@ -147,9 +157,12 @@ public final class LiveBody {
       if (readable <= position) {
         return -1;
       }
-      int n = channel.read(ByteBuffer.wrap(into, offset, (int) Math.min(length, readable - position)), position);
+      int n =
+          channel.read(
+              ByteBuffer.wrap(into, offset, (int) Math.min(length, readable - position)), position);
       if (n < 0) {
-        throw new IOException("spool file of upload " + id + " is shorter than its " + readable + " written bytes");
+        throw new IOException(
+            "spool file of upload " + id + " is shorter than its " + readable + " written bytes");
       }
       position += n;
       return n;

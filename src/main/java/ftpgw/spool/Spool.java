@@ -4,9 +4,6 @@ import ftpgw.config.SpoolConfig;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -27,19 +24,27 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The bounded on-disk spool: a folder of bodies named by generated ids, their journal, and quotas (bytes and files)
- * over everything received but not yet delivered. Thread-safe: HTTP verticles and the delivery share one.
+ * The bounded on-disk spool: a folder of bodies named by generated ids, their journal, and quotas
+ * (bytes and files) over everything received but not yet delivered. Thread-safe: HTTP verticles and
+ * the delivery share one.
  */
 public final class Spool {
   private static final long BUFFER_BUDGET = 16 << 20;
   private static final int MIN_BUFFER = 128 * 1024;
   private static final int MAX_BUFFER = 4 << 20;
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
-  /** Closes the last descriptor of removed bodies, which frees their page cache (see {@link #removeBody}). */
+
+  /**
+   * Closes the last descriptor of removed bodies, which frees their page cache (see {@link
+   * #removeBody}).
+   */
   private static final ExecutorService RECLAIM =
       Executors.newSingleThreadExecutor(daemonThreads("ftpgw-spool-reclaim"));
+
   static final String BODY_SUFFIX = ".body";
   static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
@@ -58,16 +63,19 @@ public final class Spool {
   }
 
   /**
-   * Opens the spool folder (creating it) and recovers what an earlier run left: every journalled transfer whose
-   * body is whole is kept (see {@link #recovered()}); bodies never accepted are removed; a journal entry that
-   * cannot be read is moved to {@code quarantine/} with a log line. Blocking.
+   * Opens the spool folder (creating it) and recovers what an earlier run left: every journalled
+   * transfer whose body is whole is kept (see {@link #recovered()}); bodies never accepted are
+   * removed; a journal entry that cannot be read is moved to {@code quarantine/} with a log line.
+   * Blocking.
    */
   public static Spool open(SpoolConfig config) {
     try {
       PrivateFiles.folder(config.dir());
       List<Transfer> kept = new ArrayList<>();
       try (Stream<Path> files = Files.list(config.dir())) {
-        for (Path entry : (Iterable<Path>) files.filter(p -> p.toString().endsWith(Journal.ENTRY_SUFFIX))::iterator) {
+        for (Path entry :
+            (Iterable<Path>)
+                files.filter(p -> p.toString().endsWith(Journal.ENTRY_SUFFIX))::iterator) {
           recover(config.dir(), entry).ifPresent(kept::add);
         }
       }
@@ -76,7 +84,8 @@ public final class Spool {
       spool.removeUnaccepted();
       return spool;
     } catch (IOException e) {
-      throw new UncheckedIOException("spool.dir " + config.dir().toAbsolutePath() + " is not usable: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "spool.dir " + config.dir().toAbsolutePath() + " is not usable: " + e.getMessage(), e);
     }
   }
 
@@ -113,7 +122,8 @@ public final class Spool {
       reservation.release();
     }
     try {
-      // journal first: a crash in between leaves a body nobody accepted, which the next start removes quietly
+      // journal first: a crash in between leaves a body nobody accepted, which the next start
+      // removes quietly
       journal.delete(id);
       removeBody(bodyOf(id));
     } catch (IOException e) {
@@ -122,9 +132,10 @@ public final class Spool {
   }
 
   /**
-   * Removes a body's name at once and frees its pages on the reclaiming thread: unlinking a file frees its page
-   * cache there and then, 0.1-0.3 s for 1 GiB, which would delay the answer to its upload. Holding a descriptor over
-   * the unlink makes the unlink instant; closing that descriptor later frees the pages.
+   * Removes a body's name at once and frees its pages on the reclaiming thread: unlinking a file
+   * frees its page cache there and then, 0.1-0.3 s for 1 GiB, which would delay the answer to its
+   * upload. Holding a descriptor over the unlink makes the unlink instant; closing that descriptor
+   * later frees the pages.
    */
   private static void removeBody(Path body) throws IOException {
     FileChannel pages;
@@ -136,36 +147,45 @@ public final class Spool {
     try {
       Files.deleteIfExists(body);
     } finally {
-      RECLAIM.execute(() -> {
-        try {
-          pages.close();
-        } catch (IOException e) {
-          log.debug("Closing a removed spool body: {}", e.getMessage());
-        }
-      });
+      RECLAIM.execute(
+          () -> {
+            try {
+              pages.close();
+            } catch (IOException e) {
+              log.debug("Closing a removed spool body: {}", e.getMessage());
+            }
+          });
     }
   }
 
   /**
-   * Heap one upload may hold in chunks waiting for its spool thread ({@link SpoolSink}): an even share of
-   * {@link #BUFFER_BUDGET} between the uploads in flight, within [{@link #MIN_BUFFER}, {@link #MAX_BUFFER}]. A deep
-   * queue keeps a single large upload's pipeline busy (1 GiB cut through: about 1.5x a direct FTP upload with 4 MiB
-   * against 1.7x with 128 KiB); many uploads together still hold no more than the budget, or 128 KiB each.
+   * Heap one upload may hold in chunks waiting for its spool thread ({@link SpoolSink}): an even
+   * share of {@link #BUFFER_BUDGET} between the uploads in flight, within [{@link #MIN_BUFFER},
+   * {@link #MAX_BUFFER}]. A deep queue keeps a single large upload's pipeline busy (1 GiB cut
+   * through: about 1.5x a direct FTP upload with 4 MiB against 1.7x with 128 KiB); many uploads
+   * together still hold no more than the budget, or 128 KiB each.
    */
   int bufferPerUpload() {
     long share = BUFFER_BUDGET / Math.max(1, reservations.size());
     return (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, share));
   }
 
-  /** Sends a whole spooled body to {@code out} with sendfile(2), adding what it sent to {@code sent[0]}. */
+  /**
+   * Sends a whole spooled body to {@code out} with sendfile(2), adding what it sent to {@code
+   * sent[0]}.
+   */
   public static void sendBody(Path body, WritableByteChannel out, long[] sent) throws IOException {
     try (FileChannel in = FileChannel.open(body, StandardOpenOption.READ)) {
       transfer(in, 0, in.size(), out, sent);
     }
   }
 
-  /** Sends bytes [{@code from}, {@code to}) of {@code in} to {@code out}; fails if the file ends before {@code to}. */
-  static void transfer(FileChannel in, long from, long to, WritableByteChannel out, long[] sent) throws IOException {
+  /**
+   * Sends bytes [{@code from}, {@code to}) of {@code in} to {@code out}; fails if the file ends
+   * before {@code to}.
+   */
+  static void transfer(FileChannel in, long from, long to, WritableByteChannel out, long[] sent)
+      throws IOException {
     for (long position = from; position < to; ) {
       long n = in.transferTo(position, to - position, out);
       if (n <= 0 && position >= in.size()) {
@@ -176,7 +196,10 @@ public final class Spool {
     }
   }
 
-  /** Daemon threads named {@code name-1}, {@code name-2}, ...: the spool's own work never keeps the JVM alive. */
+  /**
+   * Daemon threads named {@code name-1}, {@code name-2}, ...: the spool's own work never keeps the
+   * JVM alive.
+   */
   static ThreadFactory daemonThreads(String name) {
     AtomicInteger count = new AtomicInteger();
     return task -> {
@@ -205,8 +228,9 @@ public final class Spool {
   }
 
   /**
-   * Takes back, without checking the quota, the room of a body an earlier run left: a journalled transfer, or a
-   * resumable upload that was not finished (its room was reserved when it was created).
+   * Takes back, without checking the quota, the room of a body an earlier run left: a journalled
+   * transfer, or a resumable upload that was not finished (its room was reserved when it was
+   * created).
    */
   public SpoolReservation adopt(String id, long bytes) {
     reserved.addAndGet(bytes);
@@ -225,8 +249,9 @@ public final class Spool {
   }
 
   /**
-   * The quota can be larger than the disk's free space (other files share it), so a body of known length must also fit
-   * on the disk: else {@code Expect: 100-continue} would be answered 100 and the body fail half-way. One statfs call.
+   * The quota can be larger than the disk's free space (other files share it), so a body of known
+   * length must also fit on the disk: else {@code Expect: 100-continue} would be answered 100 and
+   * the body fail half-way. One statfs call.
    */
   private void refuseWhatTheDiskCannotHold(long bytes) {
     if (bytes <= 0) {
@@ -239,27 +264,39 @@ public final class Spool {
       return; // the write itself will then say what is wrong with the disk
     }
     if (bytes > free) {
-      throw full("the spool disk has " + ftpgw.ops.ByteCount.readable(free) + " free and the body is "
-          + ftpgw.ops.ByteCount.readable(bytes));
+      throw full(
+          "the spool disk has "
+              + ftpgw.ops.ByteCount.readable(free)
+              + " free and the body is "
+              + ftpgw.ops.ByteCount.readable(bytes));
     }
   }
 
   private RuntimeException full(String why) {
-    return Failure.SPOOL_FULL.exception("the spool is full (" + why + "); retry in " + config.retryAfterSeconds()
-        + " s");
+    return Failure.SPOOL_FULL.exception(
+        "the spool is full (" + why + "); retry in " + config.retryAfterSeconds() + " s");
   }
 
-  /** Bodies without a journal entry were never accepted (the client was never told 201/202): drop them. */
+  /**
+   * Bodies without a journal entry were never accepted (the client was never told 201/202): drop
+   * them.
+   */
   private void removeUnaccepted() throws IOException {
     try (Stream<Path> files = Files.list(config.dir())) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        boolean orphanBody = name.endsWith(BODY_SUFFIX)
-            && !reservations.containsKey(name.substring(0, name.length() - BODY_SUFFIX.length()));
+        boolean orphanBody =
+            name.endsWith(BODY_SUFFIX)
+                && !reservations.containsKey(
+                    name.substring(0, name.length() - BODY_SUFFIX.length()));
         if (orphanBody) {
-          // a synchronous upload whose client was never answered 201/202 (its connection broke off, or the gateway
-          // stopped before its delivery): nobody was promised this body, but an operator may be asked about it
-          log.warn("Removed spool body {} ({} bytes): its upload was never accepted (no journal entry)", name,
+          // a synchronous upload whose client was never answered 201/202 (its connection broke off,
+          // or the gateway
+          // stopped before its delivery): nobody was promised this body, but an operator may be
+          // asked about it
+          log.warn(
+              "Removed spool body {} ({} bytes): its upload was never accepted (no journal entry)",
+              name,
               Files.size(file));
         }
         if (orphanBody || Journal.isTemporary(file)) {
@@ -284,19 +321,38 @@ public final class Spool {
       return java.util.Optional.empty();
     }
     if (!Files.isRegularFile(body) || Files.size(body) != transfer.bytes()) {
-      quarantine(dir, entry, "its body " + body.getFileName() + " is missing or not " + transfer.bytes() + " bytes");
+      quarantine(
+          dir,
+          entry,
+          "its body " + body.getFileName() + " is missing or not " + transfer.bytes() + " bytes");
       Files.deleteIfExists(body);
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new Transfer(transfer.id(), transfer.path(), TransferState.QUEUED, transfer.bytes(),
-        transfer.sha256(), transfer.attempts(), transfer.lastError(), transfer.error(), transfer.createdAt(),
-        transfer.updatedAt(), body.toAbsolutePath().toString(), true, transfer.owner()));
+    return java.util.Optional.of(
+        new Transfer(
+            transfer.id(),
+            transfer.path(),
+            TransferState.QUEUED,
+            transfer.bytes(),
+            transfer.sha256(),
+            transfer.attempts(),
+            transfer.lastError(),
+            transfer.error(),
+            transfer.createdAt(),
+            transfer.updatedAt(),
+            body.toAbsolutePath().toString(),
+            true,
+            transfer.owner()));
   }
 
   private static void quarantine(Path dir, Path entry, String why) throws IOException {
     Path quarantine = PrivateFiles.folder(dir.resolve(QUARANTINE));
     Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    log.error("Journal entry {} is {}; moved to {} and not delivered", entry.getFileName(), why, quarantine);
+    log.error(
+        "Journal entry {} is {}; moved to {} and not delivered",
+        entry.getFileName(),
+        why,
+        quarantine);
   }
 
   private String newId() {

@@ -2,7 +2,10 @@ package ftpgw.spool;
 
 import java.nio.file.Path;
 
-/** Room in the spool for one upload's body, and the file it goes to. Release it exactly once, whatever happens. */
+/**
+ * Room in the spool for one upload's body, and the file it goes to. Release it exactly once,
+ * whatever happens.
+ */
 public final class SpoolReservation {
   /** Unknown-length bodies reserve in steps of this many bytes as they arrive. */
   static final long GROWTH_STEP = 8L << 20;
@@ -29,12 +32,18 @@ public final class SpoolReservation {
     return file;
   }
 
-  /** Heap the upload may hold while it is written here (a share of the spool's buffer budget, asked now). */
+  /**
+   * Heap the upload may hold while it is written here (a share of the spool's buffer budget, asked
+   * now).
+   */
   int bufferBytes() {
     return spool.bufferPerUpload();
   }
 
-  /** Makes sure at least {@code total} bytes are reserved; throws SPOOL_FULL when the quota does not allow it. */
+  /**
+   * Makes sure at least {@code total} bytes are reserved; throws SPOOL_FULL when the quota does not
+   * allow it.
+   */
   public synchronized void ensure(long total) {
     if (total > bytes) {
       long more = Math.max(total - bytes, GROWTH_STEP);

@@ -6,7 +6,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,22 +19,25 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
- * Writes a body into its spool file and computes its SHA-256, chunk after chunk in arrival order, on a spool thread
- * rather than on the receiving event loop, so that hashing never caps an event loop. Each chunk is hashed and written
- * by the same thread while it is still in the CPU's cache: one hand-off per chunk. At most one task per body runs at
- * a time; at most {@code maxBacklog} bytes wait, past that the receiver pauses its body until {@link #whenRoom} calls
- * back, on the receiver's context.
+ * Writes a body into its spool file and computes its SHA-256, chunk after chunk in arrival order,
+ * on a spool thread rather than on the receiving event loop, so that hashing never caps an event
+ * loop. Each chunk is hashed and written by the same thread while it is still in the CPU's cache:
+ * one hand-off per chunk. At most one task per body runs at a time; at most {@code maxBacklog}
+ * bytes wait, past that the receiver pauses its body until {@link #whenRoom} calls back, on the
+ * receiver's context.
  *
- * <p>{@link #add}, {@link #full}, {@link #whenRoom}, {@link #finish} and {@link #abort} are called on the receiving
- * context; the writing task runs on a spool thread.
+ * <p>{@link #add}, {@link #full}, {@link #whenRoom}, {@link #finish} and {@link #abort} are called
+ * on the receiving context; the writing task runs on a spool thread.
  */
 final class SpoolSink {
   /**
-   * Threads that write and hash for every upload in this JVM: mostly CPU work (SHA-256, copies into the page cache),
-   * so as many as cores.
+   * Threads that write and hash for every upload in this JVM: mostly CPU work (SHA-256, copies into
+   * the page cache), so as many as cores.
    */
-  private static final ExecutorService THREADS = Executors.newFixedThreadPool(
-      Math.max(1, Runtime.getRuntime().availableProcessors()), Spool.daemonThreads("ftpgw-spool"));
+  private static final ExecutorService THREADS =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          Spool.daemonThreads("ftpgw-spool"));
 
   /** Bytes one task writes before it lets the other uploads' tasks run. */
   private static final long TURN = 4 << 20;
@@ -53,16 +55,23 @@ final class SpoolSink {
   private boolean finished;
   private Throwable failure;
   private Runnable onRoom;
+
   /** Bytes in the file so far: touched by the running task only. */
   private long written;
 
   /**
-   * @param file      the spool file, open for writing at its start; closed by this sink whatever happens
-   * @param onWritten told on the spool thread how many leading bytes are in the file each time that grows (a reader
-   *                  following the file); null when nobody follows it
-   * @param done      given every chunk once it is written or dropped (a body that lends its chunks takes them back)
+   * @param file the spool file, open for writing at its start; closed by this sink whatever happens
+   * @param onWritten told on the spool thread how many leading bytes are in the file each time that
+   *     grows (a reader following the file); null when nobody follows it
+   * @param done given every chunk once it is written or dropped (a body that lends its chunks takes
+   *     them back)
    */
-  SpoolSink(Context context, FileChannel file, int maxBacklog, LongConsumer onWritten, Consumer<Buffer> done) {
+  SpoolSink(
+      Context context,
+      FileChannel file,
+      int maxBacklog,
+      LongConsumer onWritten,
+      Consumer<Buffer> done) {
     this.context = context;
     this.file = file;
     this.maxBacklog = maxBacklog;
@@ -92,7 +101,10 @@ final class SpoolSink {
     return backlog >= maxBacklog;
   }
 
-  /** Runs {@code action} on the receiver's context once the backlog is down to half (at once if it already is). */
+  /**
+   * Runs {@code action} on the receiver's context once the backlog is down to half (at once if it
+   * already is).
+   */
   void whenRoom(Runnable action) {
     synchronized (this) {
       if (backlog > maxBacklog / 2) {
@@ -104,8 +116,9 @@ final class SpoolSink {
   }
 
   /**
-   * No more chunks. Completes, on the receiver's context, with the hex SHA-256 once every chunk is written and the
-   * file closed; fails with the write's error if one failed (as soon as it does, before any call to this).
+   * No more chunks. Completes, on the receiver's context, with the hex SHA-256 once every chunk is
+   * written and the file closed; fails with the write's error if one failed (as soon as it does,
+   * before any call to this).
    */
   Future<String> finish() {
     boolean start;
@@ -141,7 +154,10 @@ final class SpoolSink {
     }
   }
 
-  /** Under the lock: true if the caller is to start the task, false if it runs (or ran to the end) already. */
+  /**
+   * Under the lock: true if the caller is to start the task, false if it runs (or ran to the end)
+   * already.
+   */
   private boolean claimTask() {
     if (running) {
       return false;
@@ -151,9 +167,10 @@ final class SpoolSink {
   }
 
   /**
-   * Writes and hashes queued chunks until none is left; a finished or failed body then ends (once: running stays).
-   * After {@link #TURN} bytes it goes to the back of the threads' queue, so that a body whose chunks keep coming
-   * (or whose disk is slow) does not keep a thread from the other uploads.
+   * Writes and hashes queued chunks until none is left; a finished or failed body then ends (once:
+   * running stays). After {@link #TURN} bytes it goes to the back of the threads' queue, so that a
+   * body whose chunks keep coming (or whose disk is slow) does not keep a thread from the other
+   * uploads.
    */
   private void drain() {
     long turn = 0;
@@ -161,7 +178,8 @@ final class SpoolSink {
       Buffer chunk;
       synchronized (this) {
         if (turn >= TURN && failure == null && !queue.isEmpty()) {
-          THREADS.execute(this::drain); // running stays true: this body's next task waits behind the others'
+          THREADS.execute(
+              this::drain); // running stays true: this body's next task waits behind the others'
           return;
         }
         chunk = failure == null ? queue.poll() : null;
@@ -191,7 +209,10 @@ final class SpoolSink {
     }
   }
 
-  /** Takes {@code bytes} off the backlog; returns the receiver's waiting action if there is room for it now. */
+  /**
+   * Takes {@code bytes} off the backlog; returns the receiver's waiting action if there is room for
+   * it now.
+   */
   private synchronized Runnable drained(int bytes) {
     backlog -= bytes;
     if (onRoom == null || backlog > maxBacklog / 2) {
@@ -222,11 +243,13 @@ final class SpoolSink {
   }
 
   /**
-   * What the client is told of a failed spool write: a full disk is a full spool (503 + Retry-After: room comes back
-   * as deliveries end); anything else stays unexpected (500, logged with its stack trace).
+   * What the client is told of a failed spool write: a full disk is a full spool (503 +
+   * Retry-After: room comes back as deliveries end); anything else stays unexpected (500, logged
+   * with its stack trace).
    */
   private static Throwable writeFailure(Throwable error) {
-    if (error instanceof IOException && String.valueOf(error.getMessage()).contains("No space left on device")) {
+    if (error instanceof IOException
+        && String.valueOf(error.getMessage()).contains("No space left on device")) {
       return Failure.SPOOL_FULL.exception("the spool's disk is full: " + error.getMessage());
     }
     return error;

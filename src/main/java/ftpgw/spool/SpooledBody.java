@@ -1,5 +1,4 @@
 package ftpgw.spool;
 
 /** What was received into the spool: the exact size and SHA-256 (hex) of the body. */
-public record SpooledBody(long bytes, String sha256) {
-}
+public record SpooledBody(long bytes, String sha256) {}

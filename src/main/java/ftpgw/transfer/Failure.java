@@ -3,7 +3,10 @@ package ftpgw.transfer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
-/** Every expected way an upload can fail, with the HTTP status it is answered with and its event-bus code. */
+/**
+ * Every expected way an upload can fail, with the HTTP status it is answered with and its event-bus
+ * code.
+ */
 public enum Failure {
   BAD_PATH(400),
   BAD_REQUEST(400),
@@ -26,14 +29,23 @@ public enum Failure {
   FTP_TIMEOUT(504, true),
   FTP_NO_SPACE(507, true),
   SHUTTING_DOWN(503, true),
-  /** a relay node received a body whose SHA-256 differs from the one taken on arrival (nothing was published) */
+  /**
+   * a relay node received a body whose SHA-256 differs from the one taken on arrival (nothing was
+   * published)
+   */
   CORRUPTED_IN_TRANSIT(502, true),
   INTERNAL(500),
   /** no credentials, or wrong ones (answered with WWW-Authenticate) */
   UNAUTHORIZED(401),
-  /** a request sent with the web page's session cookie that changes something, without the session's CSRF token */
+  /**
+   * a request sent with the web page's session cookie that changes something, without the session's
+   * CSRF token
+   */
   CSRF_TOKEN_MISSING(403),
-  /** too many failed logins from the client's address: blocked for a while (answered with Retry-After) */
+  /**
+   * too many failed logins from the client's address: blocked for a while (answered with
+   * Retry-After)
+   */
   LOGIN_BLOCKED(429),
   /** the user already has its most uploads in progress (auth.users[].maxConcurrentUploads) */
   TOO_MANY_UPLOADS(429),
@@ -41,13 +53,22 @@ public enum Failure {
   FORBIDDEN(403),
   /** the method does not apply to the resource (e.g. MKCOL on a path that exists) */
   METHOD_NOT_ALLOWED(405),
-  /** a condition of the request does not hold (Overwrite: F onto an existing file, a failed If header) */
+  /**
+   * a condition of the request does not hold (Overwrite: F onto an existing file, a failed If
+   * header)
+   */
   PRECONDITION_FAILED(412),
   /** a Range outside the file (answered with Content-Range: bytes *&#47;size) */
   RANGE_NOT_SATISFIABLE(416),
-  /** the resource is locked (WebDAV LOCK) without the lock's token in the request, or another tus PATCH of the same upload is in progress */
+  /**
+   * the resource is locked (WebDAV LOCK) without the lock's token in the request, or another tus
+   * PATCH of the same upload is in progress
+   */
   LOCKED(423),
-  /** the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot fix it */
+  /**
+   * the FTP server's TLS certificate is not trusted, or does not name it: permanent, waiting cannot
+   * fix it
+   */
   FTP_UNTRUSTED(502),
   /** the operator's pre-upload hook refused the upload (answered with the hook's own 4xx status) */
   HOOK_REFUSED(403),
@@ -90,7 +111,10 @@ public enum Failure {
     return new GatewayException(this, message);
   }
 
-  /** Classifies any failure: our own, one that crossed the event bus, or an unexpected one ({@link #INTERNAL}). */
+  /**
+   * Classifies any failure: our own, one that crossed the event bus, or an unexpected one ({@link
+   * #INTERNAL}).
+   */
   public static Failure of(Throwable error) {
     if (error instanceof GatewayException e) {
       return e.failure();

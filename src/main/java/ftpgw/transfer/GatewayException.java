@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An expected failure: its {@link Failure} decides the answer, its message tells the client what happened, and its
- * headers (e.g. {@code WWW-Authenticate}, {@code Retry-After}) go into the answer too.
+ * An expected failure: its {@link Failure} decides the answer, its message tells the client what
+ * happened, and its headers (e.g. {@code WWW-Authenticate}, {@code Retry-After}) go into the answer
+ * too.
  */
 public final class GatewayException extends RuntimeException {
   private final Failure failure;

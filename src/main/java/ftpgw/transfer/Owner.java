@@ -5,9 +5,10 @@ import io.vertx.core.json.JsonObject;
 /**
  * The authenticated client a transfer belongs to: only it sees the transfer at {@code /transfers}.
  *
- * @param name     its user name (a gateway user, or the FTP login in passthrough mode)
- * @param folder   its jail under the FTP target: the transfer's path is relative to it ("" for none)
- * @param ftpLogin whether the relay publishes with this user's own FTP login (passthrough) instead of the gateway's
+ * @param name its user name (a gateway user, or the FTP login in passthrough mode)
+ * @param folder its jail under the FTP target: the transfer's path is relative to it ("" for none)
+ * @param ftpLogin whether the relay publishes with this user's own FTP login (passthrough) instead
+ *     of the gateway's
  */
 public record Owner(String name, String folder, boolean ftpLogin) {
 
@@ -25,7 +26,9 @@ public record Owner(String name, String folder, boolean ftpLogin) {
   }
 
   public static Owner fromJson(JsonObject json) {
-    return json == null ? null
-        : new Owner(json.getString("name"), json.getString("folder"), json.getBoolean("ftpLogin", false));
+    return json == null
+        ? null
+        : new Owner(
+            json.getString("name"), json.getString("folder"), json.getBoolean("ftpLogin", false));
   }
 }

@@ -6,29 +6,50 @@ import io.vertx.core.json.JsonObject;
  * Asks the relay to publish a spooled file.
  *
  * @param transferId the upload's id (names the temporary file on the FTP server too)
- * @param spoolFile  absolute path of the spooled body on the relay's host
+ * @param spoolFile absolute path of the spooled body on the relay's host
  * @param remotePath validated relative path under the target folder, e.g. {@code a/b/c.bin}
- * @param bytes      exact size of the body
- * @param sha256     hex digest of the body, computed while it was received; {@code null} for a live body
- * @param live       the body is still arriving: read it as it grows ({@link ftpgw.spool.LiveBody}, same JVM only)
- * @param ftpUser    publish with this client's own FTP login (auth mode passthrough, same JVM only); null: the
- *                   relay's configured login
+ * @param bytes exact size of the body
+ * @param sha256 hex digest of the body, computed while it was received; {@code null} for a live
+ *     body
+ * @param live the body is still arriving: read it as it grows ({@link ftpgw.spool.LiveBody}, same
+ *     JVM only)
+ * @param ftpUser publish with this client's own FTP login (auth mode passthrough, same JVM only);
+ *     null: the relay's configured login
  */
-public record RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256,
-                           boolean live, String ftpUser) {
+public record RelayRequest(
+    String transferId,
+    String spoolFile,
+    String remotePath,
+    long bytes,
+    String sha256,
+    boolean live,
+    String ftpUser) {
 
   /** A body spooled whole, published with the relay's own login. */
-  public RelayRequest(String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
+  public RelayRequest(
+      String transferId, String spoolFile, String remotePath, long bytes, String sha256) {
     this(transferId, spoolFile, remotePath, bytes, sha256, false, null);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("transferId", transferId).put("spoolFile", spoolFile).put("remotePath", remotePath)
-        .put("bytes", bytes).put("sha256", sha256).put("live", live).put("ftpUser", ftpUser);
+    return new JsonObject()
+        .put("transferId", transferId)
+        .put("spoolFile", spoolFile)
+        .put("remotePath", remotePath)
+        .put("bytes", bytes)
+        .put("sha256", sha256)
+        .put("live", live)
+        .put("ftpUser", ftpUser);
   }
 
   public static RelayRequest fromJson(JsonObject json) {
-    return new RelayRequest(json.getString("transferId"), json.getString("spoolFile"), json.getString("remotePath"),
-        json.getLong("bytes"), json.getString("sha256"), json.getBoolean("live", false), json.getString("ftpUser"));
+    return new RelayRequest(
+        json.getString("transferId"),
+        json.getString("spoolFile"),
+        json.getString("remotePath"),
+        json.getLong("bytes"),
+        json.getString("sha256"),
+        json.getBoolean("live", false),
+        json.getString("ftpUser"));
   }
 }

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A client-chosen path, checked so that it can neither leave its folder nor break an FTP command line:
- * relative, '/'-separated, no empty, "." or ".." segment, no backslash, NUL or control character, NFC-normalised,
- * at most {@value #MAX_SEGMENT_BYTES} bytes a segment and {@value #MAX_PATH_BYTES} in all.
+ * A client-chosen path, checked so that it can neither leave its folder nor break an FTP command
+ * line: relative, '/'-separated, no empty, "." or ".." segment, no backslash, NUL or control
+ * character, NFC-normalised, at most {@value #MAX_SEGMENT_BYTES} bytes a segment and {@value
+ * #MAX_PATH_BYTES} in all.
  */
 public record RemotePath(List<String> segments) {
   public static final int MAX_SEGMENT_BYTES = 255;

@@ -3,27 +3,47 @@ package ftpgw.transfer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Asks any relay node to publish a transfer whose body stays on the edge that spooled it: the relay pulls it in
- * chunks from {@code source}, checks its size and SHA-256, then publishes it as a local relay would.
+ * Asks any relay node to publish a transfer whose body stays on the edge that spooled it: the relay
+ * pulls it in chunks from {@code source}, checks its size and SHA-256, then publishes it as a local
+ * relay would.
  *
- * @param lease      names this attempt; the edge serves chunks only under the lease of the attempt in progress,
- *                   so a relay the edge gave up on cannot go on reading
- * @param source     the edge's chunk address ({@link Addresses#chunkSource})
+ * @param lease names this attempt; the edge serves chunks only under the lease of the attempt in
+ *     progress, so a relay the edge gave up on cannot go on reading
+ * @param source the edge's chunk address ({@link Addresses#chunkSource})
  * @param chunkBytes size of every chunk but the last
- * @param window     chunks the relay may ask for ahead of the one it is writing
+ * @param window chunks the relay may ask for ahead of the one it is writing
  */
-public record RemoteRelayRequest(String transferId, String lease, String remotePath, long bytes, String sha256,
-                                 String source, int chunkBytes, int window) {
+public record RemoteRelayRequest(
+    String transferId,
+    String lease,
+    String remotePath,
+    long bytes,
+    String sha256,
+    String source,
+    int chunkBytes,
+    int window) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("transferId", transferId).put("lease", lease).put("remotePath", remotePath)
-        .put("bytes", bytes).put("sha256", sha256).put("source", source).put("chunkBytes", chunkBytes)
+    return new JsonObject()
+        .put("transferId", transferId)
+        .put("lease", lease)
+        .put("remotePath", remotePath)
+        .put("bytes", bytes)
+        .put("sha256", sha256)
+        .put("source", source)
+        .put("chunkBytes", chunkBytes)
         .put("window", window);
   }
 
   public static RemoteRelayRequest fromJson(JsonObject json) {
-    return new RemoteRelayRequest(json.getString("transferId"), json.getString("lease"), json.getString("remotePath"),
-        json.getLong("bytes"), json.getString("sha256"), json.getString("source"), json.getInteger("chunkBytes"),
+    return new RemoteRelayRequest(
+        json.getString("transferId"),
+        json.getString("lease"),
+        json.getString("remotePath"),
+        json.getLong("bytes"),
+        json.getString("sha256"),
+        json.getString("source"),
+        json.getInteger("chunkBytes"),
         json.getInteger("window"));
   }
 }

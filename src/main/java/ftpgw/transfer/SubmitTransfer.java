@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Hands a spooled transfer to the delivery.
  *
- * @param async true: journal it and answer at once; false: answer when it is final (the caller may give up waiting)
+ * @param async true: journal it and answer at once; false: answer when it is final (the caller may
+ *     give up waiting)
  */
 public record SubmitTransfer(Transfer transfer, boolean async) {
 
@@ -14,6 +15,7 @@ public record SubmitTransfer(Transfer transfer, boolean async) {
   }
 
   public static SubmitTransfer fromJson(JsonObject json) {
-    return new SubmitTransfer(Transfer.fromJson(json.getJsonObject("transfer")), json.getBoolean("async"));
+    return new SubmitTransfer(
+        Transfer.fromJson(json.getJsonObject("transfer")), json.getBoolean("async"));
   }
 }

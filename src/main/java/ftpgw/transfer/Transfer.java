@@ -1,31 +1,71 @@
 package ftpgw.transfer;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 
 /**
- * One upload and its fate: what every part of the gateway (HTTP, delivery, journal, status API) knows of it.
+ * One upload and its fate: what every part of the gateway (HTTP, delivery, journal, status API)
+ * knows of it.
  *
  * @param spoolFile where the body waits on the spooling node (internal: never shown to clients)
- * @param error     the {@link Failure} name of the last error, or null
- * @param durable   whether its journal entry is on disk (it then survives a restart)
- * @param owner     the authenticated client that uploaded it; null when the gateway has no authentication
+ * @param error the {@link Failure} name of the last error, or null
+ * @param durable whether its journal entry is on disk (it then survives a restart)
+ * @param owner the authenticated client that uploaded it; null when the gateway has no
+ *     authentication
  */
-public record Transfer(String id, String path, TransferState state, long bytes, String sha256, int attempts,
-                       String lastError, String error, Instant createdAt, Instant updatedAt, String spoolFile,
-                       boolean durable, Owner owner) {
+public record Transfer(
+    String id,
+    String path,
+    TransferState state,
+    long bytes,
+    String sha256,
+    int attempts,
+    String lastError,
+    String error,
+    Instant createdAt,
+    Instant updatedAt,
+    String spoolFile,
+    boolean durable,
+    Owner owner) {
 
-  /** A transfer whose body is still arriving ({@code path} may be null: a form names it at its end). */
+  /**
+   * A transfer whose body is still arriving ({@code path} may be null: a form names it at its end).
+   */
   public static Transfer receiving(String id, String path, String spoolFile, Owner owner) {
     Instant now = Instant.now();
-    return new Transfer(id, path, TransferState.RECEIVING, 0, null, 0, null, null, now, now, spoolFile, false, owner);
+    return new Transfer(
+        id,
+        path,
+        TransferState.RECEIVING,
+        0,
+        null,
+        0,
+        null,
+        null,
+        now,
+        now,
+        spoolFile,
+        false,
+        owner);
   }
 
   /** A transfer whose body has just been spooled whole. */
-  public static Transfer queued(String id, String path, long bytes, String sha256, String spoolFile, Owner owner) {
+  public static Transfer queued(
+      String id, String path, long bytes, String sha256, String spoolFile, Owner owner) {
     Instant now = Instant.now();
-    return new Transfer(id, path, TransferState.QUEUED, bytes, sha256, 0, null, null, now, now, spoolFile, false,
+    return new Transfer(
+        id,
+        path,
+        TransferState.QUEUED,
+        bytes,
+        sha256,
+        0,
+        null,
+        null,
+        now,
+        now,
+        spoolFile,
+        false,
         owner);
   }
 
@@ -39,34 +79,86 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
     return owner != null && owner.ftpLogin() ? owner.name() : null;
   }
 
-  /** Whether {@code caller} may see it: everyone when there is no authentication, else only its owner. */
+  /**
+   * Whether {@code caller} may see it: everyone when there is no authentication, else only its
+   * owner.
+   */
   public boolean visibleTo(Owner caller) {
     return caller == null || (owner != null && owner.name().equals(caller.name()));
   }
 
   public Transfer withState(TransferState newState) {
-    return new Transfer(id, path, newState, bytes, sha256, attempts, lastError, error, createdAt, Instant.now(),
-        spoolFile, durable, owner);
+    return new Transfer(
+        id,
+        path,
+        newState,
+        bytes,
+        sha256,
+        attempts,
+        lastError,
+        error,
+        createdAt,
+        Instant.now(),
+        spoolFile,
+        durable,
+        owner);
   }
 
   /** Counts a failed attempt and keeps its reason; the state stays as given. */
   public Transfer failedAttempt(TransferState newState, Failure failure, String message) {
-    return new Transfer(id, path, newState, bytes, sha256, attempts + 1, message, failure.name(), createdAt,
-        Instant.now(), spoolFile, durable, owner);
+    return new Transfer(
+        id,
+        path,
+        newState,
+        bytes,
+        sha256,
+        attempts + 1,
+        message,
+        failure.name(),
+        createdAt,
+        Instant.now(),
+        spoolFile,
+        durable,
+        owner);
   }
 
   public Transfer delivered() {
-    return new Transfer(id, path, TransferState.DELIVERED, bytes, sha256, attempts + 1, lastError, error, createdAt,
-        Instant.now(), spoolFile, durable, owner);
+    return new Transfer(
+        id,
+        path,
+        TransferState.DELIVERED,
+        bytes,
+        sha256,
+        attempts + 1,
+        lastError,
+        error,
+        createdAt,
+        Instant.now(),
+        spoolFile,
+        durable,
+        owner);
   }
 
   public Transfer cancelled() {
-    return new Transfer(id, path, TransferState.CANCELLED, bytes, sha256, attempts, "cancelled by a client", null,
-        createdAt, Instant.now(), spoolFile, durable, owner);
+    return new Transfer(
+        id,
+        path,
+        TransferState.CANCELLED,
+        bytes,
+        sha256,
+        attempts,
+        "cancelled by a client",
+        null,
+        createdAt,
+        Instant.now(),
+        spoolFile,
+        durable,
+        owner);
   }
 
   public Transfer madeDurable() {
-    return new Transfer(id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
+    return new Transfer(
+        id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
         true, owner);
   }
 
@@ -78,29 +170,36 @@ public record Transfer(String id, String path, TransferState state, long bytes, 
 
   /** Everything, for the journal and the event bus. */
   public JsonObject toJson() {
-    return toApiJson().put("lastError", lastError).put("error", error).put("spoolFile", spoolFile)
+    return toApiJson()
+        .put("lastError", lastError)
+        .put("error", error)
+        .put("spoolFile", spoolFile)
         .put("durable", durable)
         .put("owner", owner == null ? null : owner.toJson());
   }
 
   /**
-   * What clients see at {@code GET /transfers/{id}}. A delivered transfer has no {@code lastError}: the failures of
-   * the attempts before the one that worked are history, in {@code earlierAttempts}, not a problem of the transfer.
+   * What clients see at {@code GET /transfers/{id}}. A delivered transfer has no {@code lastError}:
+   * the failures of the attempts before the one that worked are history, in {@code
+   * earlierAttempts}, not a problem of the transfer.
    */
   public JsonObject toApiJson() {
     boolean delivered = state == TransferState.DELIVERED;
-    JsonObject json = new JsonObject()
-        .put("id", id)
-        .put("path", path)
-        .put("state", state.apiName())
-        .put("bytes", bytes)
-        .put("sha256", sha256)
-        .put("attempts", attempts)
-        .put("lastError", delivered ? null : lastError)
-        .put("createdAt", createdAt.toString())
-        .put("updatedAt", updatedAt.toString());
+    JsonObject json =
+        new JsonObject()
+            .put("id", id)
+            .put("path", path)
+            .put("state", state.apiName())
+            .put("bytes", bytes)
+            .put("sha256", sha256)
+            .put("attempts", attempts)
+            .put("lastError", delivered ? null : lastError)
+            .put("createdAt", createdAt.toString())
+            .put("updatedAt", updatedAt.toString());
     if (delivered && lastError != null) {
-      json.put("earlierAttempts", new JsonObject().put("failed", attempts - 1).put("lastError", lastError));
+      json.put(
+          "earlierAttempts",
+          new JsonObject().put("failed", attempts - 1).put("lastError", lastError));
     }
     return json;
   }

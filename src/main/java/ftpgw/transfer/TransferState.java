@@ -2,7 +2,10 @@ package ftpgw.transfer;
 
 import java.util.Locale;
 
-/** Where a transfer is in its life. Only {@link #DELIVERED}, {@link #FAILED} and {@link #CANCELLED} are final. */
+/**
+ * Where a transfer is in its life. Only {@link #DELIVERED}, {@link #FAILED} and {@link #CANCELLED}
+ * are final.
+ */
 public enum TransferState {
   /** the body is still arriving */
   RECEIVING,

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,10 +16,11 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Writes one PATCH body into an upload's file at its offset, on worker threads, one chunk after another, with
- * back-pressure: the request is paused while more than {@value #HIGH_WATER} bytes wait for the disk, so memory stays
- * flat whatever the size. Each chunk also updates the given digests once it is written. The file is fsynced before
- * the outcome is told: what it reports written is on disk.
+ * Writes one PATCH body into an upload's file at its offset, on worker threads, one chunk after
+ * another, with back-pressure: the request is paused while more than {@value #HIGH_WATER} bytes
+ * wait for the disk, so memory stays flat whatever the size. Each chunk also updates the given
+ * digests once it is written. The file is fsynced before the outcome is told: what it reports
+ * written is on disk.
  */
 final class PatchWriter {
   private static final int HIGH_WATER = 1 << 20;
@@ -29,11 +29,11 @@ final class PatchWriter {
   /**
    * What a PATCH left on disk.
    *
-   * @param bytes   bytes written and fsynced after the offset
-   * @param brokeBy the error that ended the body early (the connection broke), or null when it ended normally
+   * @param bytes bytes written and fsynced after the offset
+   * @param brokeBy the error that ended the body early (the connection broke), or null when it
+   *     ended normally
    */
-  record Written(long bytes, Throwable brokeBy) {
-  }
+  record Written(long bytes, Throwable brokeBy) {}
 
   private final Vertx vertx;
   private final ReadStream<Buffer> body;
@@ -47,8 +47,12 @@ final class PatchWriter {
   private long pending;
   private Throwable refused;
 
-  private PatchWriter(Vertx vertx, ReadStream<Buffer> body, long maxBytes, LongConsumer reserve,
-                      List<MessageDigest> digests) {
+  private PatchWriter(
+      Vertx vertx,
+      ReadStream<Buffer> body,
+      long maxBytes,
+      LongConsumer reserve,
+      List<MessageDigest> digests) {
     this.vertx = vertx;
     this.body = body;
     this.maxBytes = maxBytes;
@@ -57,13 +61,19 @@ final class PatchWriter {
   }
 
   /**
-   * Streams {@code body} into {@code path} from {@code offset} (anything after it is cut first: it was never
-   * acknowledged). Fails TOO_LARGE past {@code maxBytes} (nothing of this PATCH counts then), or with {@code reserve}'s
-   * failure (called with the bytes received so far before each chunk is written); a body that breaks off succeeds
-   * with what was written and the error.
+   * Streams {@code body} into {@code path} from {@code offset} (anything after it is cut first: it
+   * was never acknowledged). Fails TOO_LARGE past {@code maxBytes} (nothing of this PATCH counts
+   * then), or with {@code reserve}'s failure (called with the bytes received so far before each
+   * chunk is written); a body that breaks off succeeds with what was written and the error.
    */
-  static Future<Written> write(Vertx vertx, ReadStream<Buffer> body, Path path, long offset, long maxBytes,
-                               LongConsumer reserve, List<MessageDigest> digests) {
+  static Future<Written> write(
+      Vertx vertx,
+      ReadStream<Buffer> body,
+      Path path,
+      long offset,
+      long maxBytes,
+      LongConsumer reserve,
+      List<MessageDigest> digests) {
     return new PatchWriter(vertx, body, maxBytes, reserve, digests).start(path, offset);
   }
 
@@ -71,23 +81,28 @@ final class PatchWriter {
     body.pause();
     Promise<Throwable> brokenEarly = Promise.promise();
     body.exceptionHandler(brokenEarly::tryComplete);
-    return vertx.executeBlocking(() -> {
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
-      channel.truncate(offset);
-      channel.position(offset);
-      return channel;
-    }, false).compose(channel -> {
-      file = channel;
-      if (brokenEarly.future().isComplete()) {
-        finish(brokenEarly.future().result());
-      } else {
-        body.exceptionHandler(this::finish);
-        body.endHandler(v -> finish(null));
-        body.handler(this::onChunk);
-        body.resume();
-      }
-      return result.future();
-    });
+    return vertx
+        .executeBlocking(
+            () -> {
+              FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+              channel.truncate(offset);
+              channel.position(offset);
+              return channel;
+            },
+            false)
+        .compose(
+            channel -> {
+              file = channel;
+              if (brokenEarly.future().isComplete()) {
+                finish(brokenEarly.future().result());
+              } else {
+                body.exceptionHandler(this::finish);
+                body.endHandler(v -> finish(null));
+                body.handler(this::onChunk);
+                body.resume();
+              }
+              return result.future();
+            });
   }
 
   private void onChunk(Buffer chunk) {
@@ -97,8 +112,8 @@ final class PatchWriter {
     received += chunk.length();
     try {
       if (received > maxBytes) {
-        throw Failure.TOO_LARGE.exception("the PATCH body goes past the upload's length (at most " + maxBytes
-            + " more bytes)");
+        throw Failure.TOO_LARGE.exception(
+            "the PATCH body goes past the upload's length (at most " + maxBytes + " more bytes)");
       }
       reserve.accept(received);
     } catch (RuntimeException e) {
@@ -108,19 +123,26 @@ final class PatchWriter {
     }
     byte[] bytes = chunk.getBytes();
     pending += bytes.length;
-    tail = tail.compose(v -> vertx.<Void>executeBlocking(() -> {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        file.write(buffer);
-      }
-      digests.forEach(d -> d.update(bytes));
-      return null;
-    }, false)).onSuccess(v -> {
-      pending -= bytes.length;
-      if (pending <= LOW_WATER) {
-        body.resume();
-      }
-    });
+    tail =
+        tail.compose(
+                v ->
+                    vertx.<Void>executeBlocking(
+                        () -> {
+                          ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                          while (buffer.hasRemaining()) {
+                            file.write(buffer);
+                          }
+                          digests.forEach(d -> d.update(bytes));
+                          return null;
+                        },
+                        false))
+            .onSuccess(
+                v -> {
+                  pending -= bytes.length;
+                  if (pending <= LOW_WATER) {
+                    body.resume();
+                  }
+                });
     if (pending > HIGH_WATER) {
       body.pause();
     }
@@ -132,20 +154,27 @@ final class PatchWriter {
     body.endHandler(null);
     body.exceptionHandler(null);
     long queued = refused == null ? received : -1;
-    tail.eventually(() -> vertx.executeBlocking(() -> {
-      try (FileChannel closing = file) {
-        closing.force(false);
-      }
-      return null;
-    }, false)).onComplete(done -> {
-      if (refused != null) {
-        result.tryFail(refused);
-      } else if (tail.failed() || done.failed()) {
-        Throwable why = tail.failed() ? tail.cause() : done.cause();
-        result.tryFail(new IOException("writing the upload failed: " + why.getMessage(), why));
-      } else {
-        result.tryComplete(new Written(queued, brokeBy));
-      }
-    });
+    tail.eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      try (FileChannel closing = file) {
+                        closing.force(false);
+                      }
+                      return null;
+                    },
+                    false))
+        .onComplete(
+            done -> {
+              if (refused != null) {
+                result.tryFail(refused);
+              } else if (tail.failed() || done.failed()) {
+                Throwable why = tail.failed() ? tail.cause() : done.cause();
+                result.tryFail(
+                    new IOException("writing the upload failed: " + why.getMessage(), why));
+              } else {
+                result.tryComplete(new Written(queued, brokeBy));
+              }
+            });
   }
 }

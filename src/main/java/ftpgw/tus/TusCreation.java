@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /tus/}: creation, creation-with-upload, creation-defer-length, and the concatenation extension's partial
- * and final uploads. The declared length is reserved in the spool before anything is written.
+ * {@code POST /tus/}: creation, creation-with-upload, creation-defer-length, and the concatenation
+ * extension's partial and final uploads. The declared length is reserved in the spool before
+ * anything is written.
  */
 final class TusCreation {
   private final TusEndpoint tus;
@@ -45,7 +45,8 @@ final class TusCreation {
     }
     boolean partial = concat != null && concat.trim().equals(TusUpload.PARTIAL);
     if (concat != null && !partial) {
-      throw Failure.BAD_REQUEST.exception("Upload-Concat must be \"partial\" or \"final;<url> <url> ...\"");
+      throw Failure.BAD_REQUEST.exception(
+          "Upload-Concat must be \"partial\" or \"final;<url> <url> ...\"");
     }
     long length = declaredLength(request, limit);
     RemotePath path = partial ? null : TusHeaders.target(metadata);
@@ -55,40 +56,65 @@ final class TusCreation {
     }
     SpoolReservation room = tus.store().spool().reserve(Math.max(0, length));
     Instant now = Instant.now();
-    TusUpload upload = new TusUpload(room.id(), path == null ? null : path.toString(), caller.owner(), length, 0,
-        metadataHeader, partial ? TusUpload.PARTIAL : null, List.of(), now, tus.nextExpiry(), false, null);
-    tus.vertx().executeBlocking(() -> tus.store().create(upload, room), false)
+    TusUpload upload =
+        new TusUpload(
+            room.id(),
+            path == null ? null : path.toString(),
+            caller.owner(),
+            length,
+            0,
+            metadataHeader,
+            partial ? TusUpload.PARTIAL : null,
+            List.of(),
+            now,
+            tus.nextExpiry(),
+            false,
+            null);
+    tus.vertx()
+        .executeBlocking(() -> tus.store().create(upload, room), false)
         .onFailure(e -> room.release())
-        .compose(entry -> {
-          tus.showReceiving(upload, now);
-          created(ctx, upload);
-          if (hasBody || (upload.complete() && !partial)) { // creation-with-upload, or an empty file: whole already
-            return patch.receive(ctx, entry, 0);
-          }
-          return Future.succeededFuture(upload);
-        })
-        .onSuccess(done -> {
-          TusEndpoint.describe(ctx.response(), done);
-          ctx.response().end();
-        })
+        .compose(
+            entry -> {
+              tus.showReceiving(upload, now);
+              created(ctx, upload);
+              if (hasBody
+                  || (upload.complete()
+                      && !partial)) { // creation-with-upload, or an empty file: whole already
+                return patch.receive(ctx, entry, 0);
+              }
+              return Future.succeededFuture(upload);
+            })
+        .onSuccess(
+            done -> {
+              TusEndpoint.describe(ctx.response(), done);
+              ctx.response().end();
+            })
         .onFailure(ctx::fail);
   }
 
   /**
-   * "The Client MUST NOT include the Upload-Length header in the final upload creation"; "the Server MUST respond
-   * with the 201 Created status" once the final upload's body is the partials' bodies in order: assembled here,
-   * from the partials' spooled bytes, then handed over as one file.
+   * "The Client MUST NOT include the Upload-Length header in the final upload creation"; "the
+   * Server MUST respond with the 201 Created status" once the final upload's body is the partials'
+   * bodies in order: assembled here, from the partials' spooled bytes, then handed over as one
+   * file.
    */
-  private void createFinal(RoutingContext ctx, Caller caller, String concat, Map<String, String> metadata,
-                           String metadataHeader, long limit) {
+  private void createFinal(
+      RoutingContext ctx,
+      Caller caller,
+      String concat,
+      Map<String, String> metadata,
+      String metadataHeader,
+      long limit) {
     if (ctx.request().getHeader("Upload-Length") != null) {
-      throw Failure.BAD_REQUEST.exception("a final upload must not carry Upload-Length: it is the sum of its parts");
+      throw Failure.BAD_REQUEST.exception(
+          "a final upload must not carry Upload-Length: it is the sum of its parts");
     }
     RemotePath path = TusHeaders.target(metadata);
     List<TusStore.Entry> parts = partsOf(concat, caller.owner());
     long length = parts.stream().mapToLong(p -> p.upload.length()).sum();
     if (length > limit) {
-      throw Failure.TOO_LARGE.exception("the partial uploads make " + length + " bytes, over the limit of " + limit);
+      throw Failure.TOO_LARGE.exception(
+          "the partial uploads make " + length + " bytes, over the limit of " + limit);
     }
     for (TusStore.Entry part : parts) {
       if (!part.busy.compareAndSet(false, true)) {
@@ -104,32 +130,55 @@ final class TusCreation {
       throw e;
     }
     Instant now = Instant.now();
-    TusUpload upload = new TusUpload(room.id(), path.toString(), caller.owner(), length, 0, metadataHeader,
-        TusUpload.FINAL, parts.stream().map(p -> p.upload.id()).toList(), now, tus.nextExpiry(), false, null);
+    TusUpload upload =
+        new TusUpload(
+            room.id(),
+            path.toString(),
+            caller.owner(),
+            length,
+            0,
+            metadataHeader,
+            TusUpload.FINAL,
+            parts.stream().map(p -> p.upload.id()).toList(),
+            now,
+            tus.nextExpiry(),
+            false,
+            null);
     Preferences prefer = Preferences.of(ctx.request());
     Duration wait = prefer.respondAsync() ? null : prefer.syncWait(tus.syncTimeout());
-    tus.vertx().executeBlocking(() -> assemble(upload, room, parts), false)
+    tus.vertx()
+        .executeBlocking(() -> assemble(upload, room, parts), false)
         .onFailure(e -> parts.forEach(p -> p.busy.set(false)))
-        .compose(entry -> tus.handover().handOver(entry, wait).map(transfer -> {
-          ctx.put(Transfer.class.getName(), transfer);
-          return entry.upload;
-        }))
-        .onSuccess(done -> {
-          Transfer transfer = ctx.get(Transfer.class.getName());
-          if (transfer.state().isFinal() && !transfer.state().equals(ftpgw.transfer.TransferState.DELIVERED)) {
-            ctx.fail(transfer.failure());
-            return;
-          }
-          created(ctx, done);
-          TusEndpoint.describe(ctx.response(), done);
-          ctx.response().putHeader("Ftpgw-Transfer-State", transfer.state().apiName()).end();
-        })
+        .compose(
+            entry ->
+                tus.handover()
+                    .handOver(entry, wait)
+                    .map(
+                        transfer -> {
+                          ctx.put(Transfer.class.getName(), transfer);
+                          return entry.upload;
+                        }))
+        .onSuccess(
+            done -> {
+              Transfer transfer = ctx.get(Transfer.class.getName());
+              if (transfer.state().isFinal()
+                  && !transfer.state().equals(ftpgw.transfer.TransferState.DELIVERED)) {
+                ctx.fail(transfer.failure());
+                return;
+              }
+              created(ctx, done);
+              TusEndpoint.describe(ctx.response(), done);
+              ctx.response().putHeader("Ftpgw-Transfer-State", transfer.state().apiName()).end();
+            })
         .onFailure(ctx::fail);
   }
 
-  /** Blocking: the final upload's body from its parts, its state, and the parts removed (their room given back). */
-  private TusStore.Entry assemble(TusUpload upload, SpoolReservation room, List<TusStore.Entry> parts)
-      throws Exception {
+  /**
+   * Blocking: the final upload's body from its parts, its state, and the parts removed (their room
+   * given back).
+   */
+  private TusStore.Entry assemble(
+      TusUpload upload, SpoolReservation room, List<TusStore.Entry> parts) throws Exception {
     TusStore.Entry entry;
     try {
       entry = tus.store().create(upload, room);
@@ -147,12 +196,15 @@ final class TusCreation {
     return entry;
   }
 
-  /** "Upload-Concat: final;/files/a /files/b": each a complete partial upload of the same caller. */
+  /**
+   * "Upload-Concat: final;/files/a /files/b": each a complete partial upload of the same caller.
+   */
   private List<TusStore.Entry> partsOf(String concat, Owner caller) {
     int semicolon = concat.indexOf(';');
     String urls = semicolon < 0 ? "" : concat.substring(semicolon + 1).trim();
     if (urls.isEmpty()) {
-      throw Failure.BAD_REQUEST.exception("Upload-Concat final must list its partial uploads' URLs");
+      throw Failure.BAD_REQUEST.exception(
+          "Upload-Concat final must list its partial uploads' URLs");
     }
     List<TusStore.Entry> parts = new ArrayList<>();
     for (String url : urls.split("\\s+")) {
@@ -160,11 +212,18 @@ final class TusCreation {
       String id = at < 0 ? null : url.substring(at + TusEndpoint.PREFIX.length());
       TusStore.Entry part = tus.store().find(id, caller);
       if (!part.upload.partial()) {
-        throw Failure.BAD_REQUEST.exception("upload " + id + " is not a partial upload (Upload-Concat: partial)");
+        throw Failure.BAD_REQUEST.exception(
+            "upload " + id + " is not a partial upload (Upload-Concat: partial)");
       }
       if (!part.upload.complete()) {
-        throw Failure.BAD_REQUEST.exception("partial upload " + id + " has " + part.upload.offset() + " of "
-            + part.upload.length() + " bytes; finish it before the final upload");
+        throw Failure.BAD_REQUEST.exception(
+            "partial upload "
+                + id
+                + " has "
+                + part.upload.offset()
+                + " of "
+                + part.upload.length()
+                + " bytes; finish it before the final upload");
       }
       if (parts.contains(part)) {
         throw Failure.BAD_REQUEST.exception("partial upload " + id + " is listed twice");
@@ -175,15 +234,17 @@ final class TusCreation {
   }
 
   /**
-   * "The Client MUST include either the Upload-Length or the Upload-Defer-Length header"; "If the length of the upload
-   * exceeds the maximum ... the Server MUST respond with the 413 Request Entity Too Large status".
+   * "The Client MUST include either the Upload-Length or the Upload-Defer-Length header"; "If the
+   * length of the upload exceeds the maximum ... the Server MUST respond with the 413 Request
+   * Entity Too Large status".
    */
   private static long declaredLength(HttpServerRequest request, long limit) {
     String length = request.getHeader("Upload-Length");
     String defer = request.getHeader("Upload-Defer-Length");
     if (length == null) {
       if (!"1".equals(defer == null ? null : defer.trim())) {
-        throw Failure.BAD_REQUEST.exception("a tus creation needs Upload-Length, or Upload-Defer-Length: 1");
+        throw Failure.BAD_REQUEST.exception(
+            "a tus creation needs Upload-Length, or Upload-Defer-Length: 1");
       }
       return TusUpload.DEFERRED;
     }
@@ -192,7 +253,8 @@ final class TusCreation {
     }
     long declared = TusHeaders.nonNegative("Upload-Length", length);
     if (declared > limit) {
-      throw Failure.TOO_LARGE.exception("Upload-Length " + declared + " is over the limit of " + limit + " bytes");
+      throw Failure.TOO_LARGE.exception(
+          "Upload-Length " + declared + " is over the limit of " + limit + " bytes");
     }
     return declared;
   }
@@ -208,14 +270,18 @@ final class TusCreation {
 
   private void created(RoutingContext ctx, TusUpload upload) {
     tus.owners().hold(upload.id());
-    ctx.response().setStatusCode(201).putHeader(HttpHeaders.LOCATION, tus.location(ctx.request(), upload.id()));
+    ctx.response()
+        .setStatusCode(201)
+        .putHeader(HttpHeaders.LOCATION, tus.location(ctx.request(), upload.id()));
     if (upload.partial() || upload.isFinal()) {
-      ctx.response().putHeader("Upload-Concat", upload.isFinal() ? finalConcat(upload) : TusUpload.PARTIAL);
+      ctx.response()
+          .putHeader("Upload-Concat", upload.isFinal() ? finalConcat(upload) : TusUpload.PARTIAL);
     }
   }
 
   static String finalConcat(TusUpload upload) {
-    return TusUpload.FINAL + ";" + String.join(" ", upload.parts().stream().map(id -> TusEndpoint.PREFIX + id)
-        .toList());
+    return TusUpload.FINAL
+        + ";"
+        + String.join(" ", upload.parts().stream().map(id -> TusEndpoint.PREFIX + id).toList());
   }
 }

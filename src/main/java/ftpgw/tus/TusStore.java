@@ -6,9 +6,6 @@ import ftpgw.spool.SpoolReservation;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.Owner;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,12 +24,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The tus uploads in flight, on disk under {@code spool.dir/tus/}: each upload's body ({@code <id>.body}) and its
- * state ({@code <id>.info}, rewritten atomically after the body is fsynced, so that the offset it records never runs
- * ahead of bytes that would survive a crash). One per spool, shared by every HTTP verticle; blocking methods are
- * called from workers.
+ * The tus uploads in flight, on disk under {@code spool.dir/tus/}: each upload's body ({@code
+ * <id>.body}) and its state ({@code <id>.info}, rewritten atomically after the body is fsynced, so
+ * that the offset it records never runs ahead of bytes that would survive a crash). One per spool,
+ * shared by every HTTP verticle; blocking methods are called from workers.
  */
 public final class TusStore {
   private static final Logger log = LoggerFactory.getLogger(TusStore.class);
@@ -41,14 +40,21 @@ public final class TusStore {
   private static final String INFO = ".info";
   private static final String TEMP = ".info.tmp";
 
-  /** An upload, the PATCH lock on it, and the SHA-256 of its first {@code hashed} bytes while this process has it. */
+  /**
+   * An upload, the PATCH lock on it, and the SHA-256 of its first {@code hashed} bytes while this
+   * process has it.
+   */
   static final class Entry {
     volatile TusUpload upload;
     final SpoolReservation reservation;
     final AtomicBoolean busy = new AtomicBoolean();
     MessageDigest running;
     long hashed;
-    /** The whole body's SHA-256 when it is known without reading the body again (an assembled concatenation). */
+
+    /**
+     * The whole body's SHA-256 when it is known without reading the body again (an assembled
+     * concatenation).
+     */
     String wholeSha256;
 
     Entry(TusUpload upload, SpoolReservation reservation) {
@@ -69,9 +75,10 @@ public final class TusStore {
   }
 
   /**
-   * Opens {@code spool.dir/tus/} and takes back what an earlier run left: unfinished uploads keep their bytes up to
-   * their recorded offset (anything after it was never acknowledged) and their spool room; an upload whose transfer
-   * was journalled is marked handed over. Blocking; call after {@link Spool#open}.
+   * Opens {@code spool.dir/tus/} and takes back what an earlier run left: unfinished uploads keep
+   * their bytes up to their recorded offset (anything after it was never acknowledged) and their
+   * spool room; an upload whose transfer was journalled is marked handed over. Blocking; call after
+   * {@link Spool#open}.
    */
   public static TusStore open(Spool spool, TusConfig config) {
     Path dir = spool.config().dir().resolve(FOLDER).toAbsolutePath();
@@ -89,7 +96,8 @@ public final class TusStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("spool.dir " + dir + " is not usable for tus uploads: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "spool.dir " + dir + " is not usable for tus uploads: " + e.getMessage(), e);
     }
     return store;
   }
@@ -99,7 +107,8 @@ public final class TusStore {
     try {
       upload = TusUpload.fromJson(new JsonObject(Files.readString(info, StandardCharsets.UTF_8)));
     } catch (RuntimeException e) {
-      log.error("tus upload state {} is unreadable ({}); removed", info.getFileName(), e.getMessage());
+      log.error(
+          "tus upload state {} is unreadable ({}); removed", info.getFileName(), e.getMessage());
       Files.deleteIfExists(info);
       return;
     }
@@ -114,8 +123,10 @@ public final class TusStore {
       return;
     }
     if (!Files.isRegularFile(body) || Files.size(body) < upload.offset()) {
-      log.error("tus upload {} lost bytes it had acknowledged (its body is missing or shorter than {}); removed",
-          upload.id(), upload.offset());
+      log.error(
+          "tus upload {} lost bytes it had acknowledged (its body is missing or shorter than {}); removed",
+          upload.id(),
+          upload.offset());
       Files.deleteIfExists(body);
       Files.deleteIfExists(info);
       return;
@@ -139,7 +150,8 @@ public final class TusStore {
   Entry find(String id, Owner caller) {
     Entry entry = id == null ? null : uploads.get(id);
     if (entry == null || entry.upload.expired(Instant.now()) || !entry.upload.visibleTo(caller)) {
-      throw Failure.NOT_FOUND.exception("no tus upload " + id + " (unknown, expired or terminated)");
+      throw Failure.NOT_FOUND.exception(
+          "no tus upload " + id + " (unknown, expired or terminated)");
     }
     return entry;
   }
@@ -150,7 +162,9 @@ public final class TusStore {
 
   /** Uploads whose body is whole but not yet handed to the delivery (a crash came in between). */
   List<Entry> awaitingHandover() {
-    return uploads.values().stream().filter(e -> e.upload.complete() && !e.upload.handedOver()).toList();
+    return uploads.values().stream()
+        .filter(e -> e.upload.complete() && !e.upload.handedOver())
+        .toList();
   }
 
   /** Creates the empty body and the state of a new upload. Blocking. */
@@ -170,7 +184,9 @@ public final class TusStore {
     entry.upload = upload;
   }
 
-  /** Removes an upload's files and, unless the delivery has it, gives its spool room back. Blocking. */
+  /**
+   * Removes an upload's files and, unless the delivery has it, gives its spool room back. Blocking.
+   */
   void remove(Entry entry) throws IOException {
     String id = entry.upload.id();
     uploads.remove(id, entry);
@@ -208,15 +224,26 @@ public final class TusStore {
     return dir.resolve(id + INFO);
   }
 
-  /** Temporary file, fsync, rename, fsync of the folder: a crash leaves the old state or the new one. */
+  /**
+   * Temporary file, fsync, rename, fsync of the folder: a crash leaves the old state or the new
+   * one.
+   */
   private void writeInfo(TusUpload upload) throws IOException {
     Path temp = dir.resolve(upload.id() + TEMP);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       channel.write(ByteBuffer.wrap(upload.toJson().encode().getBytes(StandardCharsets.UTF_8)));
       channel.force(true);
     }
-    Files.move(temp, info(upload.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temp,
+        info(upload.id()),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
       folder.force(true);
     } catch (IOException e) {

@@ -1,7 +1,6 @@
 package ftpgw.web;
 
 import ftpgw.auth.Caller;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -10,17 +9,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Logins made on the web page: each gets a random session id (the cookie) and a CSRF token, kept with its caller in
- * this node's memory, never on disk. A session ends at logout, after {@code idle} without a request, or when the
- * node restarts; behind several edges the page's requests must reach the node that logged it in (or log in again).
+ * Logins made on the web page: each gets a random session id (the cookie) and a CSRF token, kept
+ * with its caller in this node's memory, never on disk. A session ends at logout, after {@code
+ * idle} without a request, or when the node restarts; behind several edges the page's requests must
+ * reach the node that logged it in (or log in again).
  */
 public final class WebSessions {
   /** The cookie's name: HttpOnly, SameSite=Strict, Secure under HTTPS. */
   public static final String COOKIE = "ftpgw_session";
-  /** The header a cookie-authenticated request that changes something must carry, with the session's token. */
+
+  /**
+   * The header a cookie-authenticated request that changes something must carry, with the session's
+   * token.
+   */
   public static final String CSRF_HEADER = "X-CSRF-Token";
-  /** A page left alone this long must log in again; every request of an open page (tus PATCHes too) renews it. */
+
+  /**
+   * A page left alone this long must log in again; every request of an open page (tus PATCHes too)
+   * renews it.
+   */
   public static final Duration DEFAULT_IDLE = Duration.ofHours(1);
+
   private static final int MAX_SESSIONS = 10_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,8 +56,10 @@ public final class WebSessions {
     long now = System.nanoTime();
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.values().removeIf(s -> s.expired(now));
-      sessions.values().stream().sorted(Comparator.comparingLong(Session::expiresAtNanos))
-          .limit(Math.max(0, sessions.size() - MAX_SESSIONS + 1)).forEach(s -> sessions.remove(s.id()));
+      sessions.values().stream()
+          .sorted(Comparator.comparingLong(Session::expiresAtNanos))
+          .limit(Math.max(0, sessions.size() - MAX_SESSIONS + 1))
+          .forEach(s -> sessions.remove(s.id()));
     }
     Session session = new Session(randomToken(), caller, randomToken(), now + idle.toNanos());
     sessions.put(session.id(), session);

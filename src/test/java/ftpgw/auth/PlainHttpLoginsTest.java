@@ -1,32 +1,34 @@
 package ftpgw.auth;
 
-import ftpgw.config.Pbkdf2Hash;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.config.GatewayConfig;
+import ftpgw.config.Pbkdf2Hash;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** Logins (users, passthrough) over plain HTTP off loopback are refused at start-up unless auth.allowPlainHttp. */
+/**
+ * Logins (users, passthrough) over plain HTTP off loopback are refused at start-up unless
+ * auth.allowPlainHttp.
+ */
 @ExtendWith(VertxExtension.class)
 class PlainHttpLoginsTest {
-  private static final String HASH = Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
+  private static final String HASH =
+      Pbkdf2Hash.create("pw".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"users", "passthrough"})
@@ -49,7 +51,9 @@ class PlainHttpLoginsTest {
     assertThat(GatewayConfig.fromJson(allowed).auth().allowPlainHttp()).isTrue();
 
     JsonObject https = config(mode, "0.0.0.0");
-    https.getJsonObject("http").put("tls", new JsonObject().put("keyPath", "k.pem").put("certPath", "c.pem"));
+    https
+        .getJsonObject("http")
+        .put("tls", new JsonObject().put("keyPath", "k.pem").put("certPath", "c.pem"));
     assertThat(GatewayConfig.fromJson(https).http().tls()).isNotNull();
 
     assertThat(GatewayConfig.fromJson(config(mode, "127.0.0.1")).auth().allowPlainHttp()).isFalse();
@@ -59,11 +63,18 @@ class PlainHttpLoginsTest {
   void aGatewayWithUsersOverPlainHttpOffLoopbackDoesNotStart(Vertx vertx) {
     JsonObject config = config("users", "0.0.0.0");
     config.getJsonObject("http").put("port", 0);
-    config.put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
-        .put("ftpServer", new JsonObject().put("port", 0).put("root", dir.resolve("ftp").toString()));
+    config
+        .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
+        .put(
+            "ftpServer",
+            new JsonObject().put("port", 0).put("root", dir.resolve("ftp").toString()));
 
-    assertThatThrownBy(() -> vertx.deployVerticle(new GatewayVerticle(), new DeploymentOptions().setConfig(config))
-        .await())
+    assertThatThrownBy(
+            () ->
+                vertx
+                    .deployVerticle(
+                        new GatewayVerticle(), new DeploymentOptions().setConfig(config))
+                    .await())
         .hasMessageContaining("over plain HTTP on 0.0.0.0");
     assertThat(Files.exists(dir.resolve("spool"))).as("nothing was started").isFalse();
   }
@@ -71,7 +82,9 @@ class PlainHttpLoginsTest {
   private static JsonObject config(String mode, String host) {
     JsonObject auth = new JsonObject().put("mode", mode);
     if (mode.equals("users")) {
-      auth.put("users", new JsonArray().add(new JsonObject().put("name", "u").put("passwordHash", HASH)));
+      auth.put(
+          "users",
+          new JsonArray().add(new JsonObject().put("name", "u").put("passwordHash", HASH)));
     }
     return new JsonObject().put("http", new JsonObject().put("host", host)).put("auth", auth);
   }

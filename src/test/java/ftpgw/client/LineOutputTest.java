@@ -1,6 +1,6 @@
 package ftpgw.client;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -8,12 +8,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
- * Every line reaches the stream below in one write, however it was printed: with niodev the ranks are JVMs of their
- * own sharing one pipe, and only a line written at once stays whole there.
+ * Every line reaches the stream below in one write, however it was printed: with niodev the ranks
+ * are JVMs of their own sharing one pipe, and only a line written at once stays whole there.
  */
 class LineOutputTest {
   /** Records each write it is handed. */
@@ -40,15 +39,19 @@ class LineOutputTest {
     out.printf("rank %d: [%d/%d] %s %s (%s)%n", 1, 3, 9, "sent", name, "1.0 KiB");
     out.println("second");
 
-    assertThat(below.writes).containsExactly("rank 1: [3/9] sent " + name + " (1.0 KiB)\n", "second\n");
+    assertThat(below.writes)
+        .containsExactly("rank 1: [3/9] sent " + name + " (1.0 KiB)\n", "second\n");
   }
 
   @Test
   void systemOutSplitsTheSameLineWhichIsWhatTearsLinesBetweenRankJvms() {
-    // the stream System.out is built on (JDK 17: a 128-byte BufferedOutputStream): this is what LineOutput avoids
+    // the stream System.out is built on (JDK 17: a 128-byte BufferedOutputStream): this is what
+    // LineOutput avoids
     Writes below = new Writes();
-    PrintStream plain = new PrintStream(new java.io.BufferedOutputStream(below, 128), true, StandardCharsets.UTF_8);
-    // printf hands its pieces over one by one: the buffer passes on what it holds whenever the next piece does not fit
+    PrintStream plain =
+        new PrintStream(new java.io.BufferedOutputStream(below, 128), true, StandardCharsets.UTF_8);
+    // printf hands its pieces over one by one: the buffer passes on what it holds whenever the next
+    // piece does not fit
     plain.printf("rank %d: [%d/%d] %s %s%n", 1, 3, 9, "x".repeat(100), "y".repeat(100));
     assertThat(below.writes.size()).isGreaterThan(1);
   }

@@ -1,23 +1,24 @@
 package ftpgw.client;
 
-import ftpgw.testing.TestFiles;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static ftpgw.testing.TestFiles.KiB;
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static ftpgw.testing.TestFiles.KiB;
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Rank 0's plan: what the typed paths expand to, where each file lands, and how the bytes are shared. */
+/**
+ * Rank 0's plan: what the typed paths expand to, where each file lands, and how the bytes are
+ * shared.
+ */
 class MpjPlanTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void foldersKeepTheirNameAndStructureUnderTheRemoteFolder() throws Exception {
@@ -26,11 +27,18 @@ class MpjPlanTest {
     TestFiles.random(dir.resolve("data"), "top.bin", 20);
     TestFiles.random(dir, "lone.txt", 5);
 
-    UploadPlan plan = new Planner(2).plan(List.of(dir.resolve("data").toString(), dir.resolve("lone.txt").toString()),
-        "/results//run42/");
+    UploadPlan plan =
+        new Planner(2)
+            .plan(
+                List.of(dir.resolve("data").toString(), dir.resolve("lone.txt").toString()),
+                "/results//run42/");
 
-    assertThat(plan.files()).extracting(PlannedFile::remotePath)
-        .containsExactlyInAnyOrder("results/run42/data/a/b/deep.bin", "results/run42/data/top.bin", "results/run42/lone.txt");
+    assertThat(plan.files())
+        .extracting(PlannedFile::remotePath)
+        .containsExactlyInAnyOrder(
+            "results/run42/data/a/b/deep.bin",
+            "results/run42/data/top.bin",
+            "results/run42/lone.txt");
     assertThat(plan.notFound()).isEmpty();
   }
 
@@ -43,7 +51,9 @@ class MpjPlanTest {
 
     UploadPlan plan = new Planner(3).plan(List.of(dir + "/logs/*/*.log", dir + "/nope.bin"), "");
 
-    assertThat(plan.files()).extracting(PlannedFile::remotePath).containsExactlyInAnyOrder("2024/x.log", "2024/y.log");
+    assertThat(plan.files())
+        .extracting(PlannedFile::remotePath)
+        .containsExactlyInAnyOrder("2024/x.log", "2024/y.log");
     assertThat(plan.notFound()).containsExactly(dir + "/nope.bin");
   }
 
@@ -56,8 +66,11 @@ class MpjPlanTest {
 
     UploadPlan plan = new Planner(3).plan(List.of(dir.toString()), "");
 
-    Map<Integer, Long> bytesByRank = plan.files().stream()
-        .collect(Collectors.groupingBy(PlannedFile::rank, Collectors.summingLong(PlannedFile::bytes)));
+    Map<Integer, Long> bytesByRank =
+        plan.files().stream()
+            .collect(
+                Collectors.groupingBy(
+                    PlannedFile::rank, Collectors.summingLong(PlannedFile::bytes)));
     assertThat(plan.filesOf(0)).extracting(PlannedFile::bytes).containsExactly(64 * MiB);
     assertThat(bytesByRank.get(1)).isEqualTo(32 * MiB + 2 * MiB);
     assertThat(bytesByRank.get(2)).isEqualTo(30 * MiB + 3 * MiB + 100 * KiB);
@@ -72,19 +85,25 @@ class MpjPlanTest {
 
     UploadPlan plan = new Planner(3).plan(List.of(dir.toString()), "");
 
-    assertThat(plan.files().stream().collect(Collectors.groupingBy(PlannedFile::rank, Collectors.counting())))
+    assertThat(
+            plan.files().stream()
+                .collect(Collectors.groupingBy(PlannedFile::rank, Collectors.counting())))
         .isEqualTo(Map.of(0, 2L, 1, 2L, 2, 2L));
   }
 
   @Test
   void messagesBetweenRanksSurviveTheWire() {
-    UploadPlan plan = new UploadPlan(List.of(new PlannedFile("/tmp/ü b.bin", "r/ü b.bin", 42, 2)), List.of("gone"));
-    RankMessages.Command back = RankMessages.decodeCommand(RankMessages.encode(RankMessages.Command.upload(plan, true)));
+    UploadPlan plan =
+        new UploadPlan(
+            List.of(new PlannedFile("/tmp/ü b.bin", "r/ü b.bin", 42, 2)), List.of("gone"));
+    RankMessages.Command back =
+        RankMessages.decodeCommand(RankMessages.encode(RankMessages.Command.upload(plan, true)));
     assertThat(back.kind()).isEqualTo(RankMessages.UPLOAD);
     assertThat(back.liveProgress()).isTrue();
     assertThat(back.plan()).isEqualTo(plan);
 
-    List<UploadResult> results = List.of(new UploadResult("r/a", 1, 7, 0.5, false, 4, "HTTP 503 SPOOL_FULL: full"));
+    List<UploadResult> results =
+        List.of(new UploadResult("r/a", 1, 7, 0.5, false, 4, "HTTP 503 SPOOL_FULL: full"));
     assertThat(RankMessages.decodeResults(RankMessages.encode(results))).isEqualTo(results);
   }
 }

@@ -1,28 +1,28 @@
 package ftpgw.client;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * deploy/mpjrun answers --help (and no arguments) itself: passed on, MPJ's starter.jar dies with a
  * NullPointerException. Needs no MPJ_HOME: the help comes before MPJ is prepared.
  */
 class MpjrunHelpTest {
-  private record Run(int exit, String out, String err) {
-  }
+  private record Run(int exit, String out, String err) {}
 
   private static Run mpjrun(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", Path.of("deploy/mpjrun").toAbsolutePath().toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", Path.of("deploy/mpjrun").toAbsolutePath().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    // a MPJ_HOME that does not exist: were the help to reach MPJ, the run would fail instead of printing it
+    // a MPJ_HOME that does not exist: were the help to reach MPJ, the run would fail instead of
+    // printing it
     builder.environment().put("MPJ_HOME", "/nonexistent-mpj-home");
     Process p = builder.start();
     p.getOutputStream().close();
@@ -38,8 +38,10 @@ class MpjrunHelpTest {
       Run run = mpjrun(flag);
 
       assertThat(run.exit()).as(run.err()).isZero();
-      assertThat(run.out()).startsWith("usage: deploy/mpjrun -np N [-dev multicore] -jar APP.jar")
-          .contains("-dev niodev").contains("MPJ_HOME");
+      assertThat(run.out())
+          .startsWith("usage: deploy/mpjrun -np N [-dev multicore] -jar APP.jar")
+          .contains("-dev niodev")
+          .contains("MPJ_HOME");
       assertThat(run.err()).doesNotContain("Exception");
     }
   }

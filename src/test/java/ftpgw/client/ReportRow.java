@@ -6,16 +6,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One line of the client's report table, read back from its output. */
-record ReportRow(String file, int rank, long bytes, double seconds, double megabytesPerSecond, String status) {
-  private static final Pattern ROW = Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(OK.*|FAILED.*)$");
+record ReportRow(
+    String file, int rank, long bytes, double seconds, double megabytesPerSecond, String status) {
+  private static final Pattern ROW =
+      Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(OK.*|FAILED.*)$");
 
   static List<ReportRow> parse(List<String> output) {
     List<ReportRow> rows = new ArrayList<>();
     for (String line : output) {
       Matcher m = ROW.matcher(line);
       if (m.matches()) {
-        rows.add(new ReportRow(m.group(1), Integer.parseInt(m.group(2)), Long.parseLong(m.group(3)),
-            Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), m.group(6)));
+        rows.add(
+            new ReportRow(
+                m.group(1),
+                Integer.parseInt(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Double.parseDouble(m.group(4)),
+                Double.parseDouble(m.group(5)),
+                m.group(6)));
       }
     }
     return rows;

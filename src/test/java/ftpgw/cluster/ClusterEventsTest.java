@@ -1,5 +1,7 @@
 package ftpgw.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
@@ -8,54 +10,70 @@ import ftpgw.testing.SseClient;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two gateway JVMs in a cluster of their own: an edge that takes uploads and a relay node that publishes them. A
- * client of the relay node's {@code GET /events} sees the upload the edge took, as the edge published it.
+ * Two gateway JVMs in a cluster of their own: an edge that takes uploads and a relay node that
+ * publishes them. A client of the relay node's {@code GET /events} sees the upload the edge took,
+ * as the edge published it.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterEventsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anUploadToTheEdgeIsSeenOnTheRelayNodesEventStream() throws Exception {
     Path hazelcast = writeHazelcastXml();
     ObservedFtpServer ftp = ObservedFtpServer.start(dir, 2, 100_000_000);
     JsonObject relayConfig = relayNode(ftp);
-    try (GatewayProcess relay = GatewayProcess.startClustered(relayConfig, dir.resolve("relay.json"), hazelcast)) {
+    try (GatewayProcess relay =
+        GatewayProcess.startClustered(relayConfig, dir.resolve("relay.json"), hazelcast)) {
       JsonObject edgeConfig = node("edge", new JsonArray().add("http"));
-      try (GatewayProcess edge = GatewayProcess.startClustered(edgeConfig, dir.resolve("edge.json"), hazelcast)) {
+      try (GatewayProcess edge =
+          GatewayProcess.startClustered(edgeConfig, dir.resolve("edge.json"), hazelcast)) {
         int relayPort = relayConfig.getJsonObject("http").getInteger("port");
         Http edgeHttp = new Http(edgeConfig.getJsonObject("http").getInteger("port"));
-        new Http(relayPort).awaitJson("/ready", ready -> ready.getJsonArray("checks").stream()
-            .map(JsonObject.class::cast).anyMatch(c -> "cluster".equals(c.getString("id"))
-                && c.getJsonObject("data").getInteger("members") == 2), Duration.ofSeconds(60));
-        edgeHttp.awaitJson("/ready", ready -> "UP".equals(ready.getString("status")), Duration.ofSeconds(60));
+        new Http(relayPort)
+            .awaitJson(
+                "/ready",
+                ready ->
+                    ready.getJsonArray("checks").stream()
+                        .map(JsonObject.class::cast)
+                        .anyMatch(
+                            c ->
+                                "cluster".equals(c.getString("id"))
+                                    && c.getJsonObject("data").getInteger("members") == 2),
+                Duration.ofSeconds(60));
+        edgeHttp.awaitJson(
+            "/ready", ready -> "UP".equals(ready.getString("status")), Duration.ofSeconds(60));
         Path file = TestFiles.random(dir, "c.bin", 1_000_000);
 
-        try (SseClient relayEvents = SseClient.open("http://127.0.0.1:" + relayPort + "/events?path=ev/")) {
+        try (SseClient relayEvents =
+            SseClient.open("http://127.0.0.1:" + relayPort + "/events?path=ev/")) {
           HttpResponse<String> put = edgeHttp.put("/files/ev/c.bin", file);
           assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
           String id = new JsonObject(put.body()).getString("id");
 
-          JsonObject delivered = relayEvents.await(e -> e.getString("id").equals(id)
-              && e.getString("state").equals("delivered"), Duration.ofSeconds(30)).data();
+          JsonObject delivered =
+              relayEvents
+                  .await(
+                      e -> e.getString("id").equals(id) && e.getString("state").equals("delivered"),
+                      Duration.ofSeconds(30))
+                  .data();
           assertThat(delivered.getString("sha256")).isEqualTo(TestFiles.sha256(file));
-          assertThat(delivered.getString("node")).isEqualTo(nodeId(edge)).isNotEqualTo(nodeId(relay));
-          assertThat(TestFiles.sha256(ftp.root().resolve("ev/c.bin"))).isEqualTo(TestFiles.sha256(file));
+          assertThat(delivered.getString("node"))
+              .isEqualTo(nodeId(edge))
+              .isNotEqualTo(nodeId(relay));
+          assertThat(TestFiles.sha256(ftp.root().resolve("ev/c.bin")))
+              .isEqualTo(TestFiles.sha256(file));
         }
       }
     } finally {
@@ -64,16 +82,27 @@ class ClusterEventsTest {
   }
 
   private static String nodeId(GatewayProcess process) {
-    return process.output().stream().map(line -> java.util.regex.Pattern.compile("Node (\\S+) with roles")
-        .matcher(line)).filter(java.util.regex.Matcher::find).map(m -> m.group(1)).findFirst().orElseThrow();
+    return process.output().stream()
+        .map(line -> java.util.regex.Pattern.compile("Node (\\S+) with roles").matcher(line))
+        .filter(java.util.regex.Matcher::find)
+        .map(m -> m.group(1))
+        .findFirst()
+        .orElseThrow();
   }
 
   private JsonObject relayNode(ObservedFtpServer ftp) {
     return node("relay", new JsonArray().add("relay"))
-        .put("relay", new JsonObject()
-            .put("target", new JsonObject().put("host", "127.0.0.1").put("port", ftp.port())
-                .put("user", ObservedFtpServer.USER).put("password", ObservedFtpServer.PASSWORD))
-            .put("connections", 2));
+        .put(
+            "relay",
+            new JsonObject()
+                .put(
+                    "target",
+                    new JsonObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", ftp.port())
+                        .put("user", ObservedFtpServer.USER)
+                        .put("password", ObservedFtpServer.PASSWORD))
+                .put("connections", 2));
   }
 
   private JsonObject node(String name, JsonArray roles) {
@@ -87,7 +116,9 @@ class ClusterEventsTest {
   private Path writeHazelcastXml() throws Exception {
     int first = Integer.parseInt(FreePorts.range(2).split("-")[0]);
     Path xml = dir.resolve("cluster.xml");
-    Files.writeString(xml, """
+    Files.writeString(
+        xml,
+        """
         <hazelcast xmlns="http://www.hazelcast.com/schema/config">
           <cluster-name>ftpgw-events-test-%s</cluster-name>
           <properties>
@@ -105,7 +136,8 @@ class ClusterEventsTest {
             <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
           </network>
         </hazelcast>
-        """.formatted(UUID.randomUUID(), first, first, first + 1));
+        """
+            .formatted(UUID.randomUUID(), first, first, first + 1));
     return xml;
   }
 }

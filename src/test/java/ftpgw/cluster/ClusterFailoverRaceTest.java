@@ -1,5 +1,7 @@
 package ftpgw.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
@@ -7,16 +9,6 @@ import ftpgw.testing.ObservedFtpServer;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +25,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fail-over races of issue 21 with real gateway JVMs (an edge and two relay nodes) and a throttled FTP server:
- * a relay node paused (SIGSTOP) mid-transfer and resumed after another took over, and an edge killed (SIGKILL) and
- * restarted while a relay pulls from it. Each must end with exactly one published file with the right SHA-256, no
- * temporary file, and (for the dead edge) a relay that lets go within seconds, not after relay.dataTimeoutMs.
+ * The fail-over races of issue 21 with real gateway JVMs (an edge and two relay nodes) and a
+ * throttled FTP server: a relay node paused (SIGSTOP) mid-transfer and resumed after another took
+ * over, and an edge killed (SIGKILL) and restarted while a relay pulls from it. Each must end with
+ * exactly one published file with the right SHA-256, no temporary file, and (for the dead edge) a
+ * relay that lets go within seconds, not after relay.dataTimeoutMs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,8 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterFailoverRaceTest {
   /** Per FTP session: a 6 MiB STOR takes about 1.5 s, long enough to interrupt it. */
   private static final long FTP_BYTES_PER_SECOND = 4_000_000;
+
   /** Long on purpose: the relay must notice a dead edge through the cluster, well before this. */
   private static final int DATA_TIMEOUT_MS = 60_000;
+
   private static final Pattern NODE_LINE = Pattern.compile("Node (\\S+) with roles");
 
   private Path dir;
@@ -85,7 +87,8 @@ class ClusterFailoverRaceTest {
     for (Map.Entry<String, GatewayProcess> node : nodes.entrySet()) {
       node.getValue().signal("CONT");
       node.getValue().close();
-      Files.write(Path.of("target", "cluster-race-" + node.getKey() + ".log"), node.getValue().output());
+      Files.write(
+          Path.of("target", "cluster-race-" + node.getKey() + ".log"), node.getValue().output());
     }
     if (ftp != null) {
       ftp.close();
@@ -97,26 +100,35 @@ class ClusterFailoverRaceTest {
   void aPausedRelayResumedAfterAnotherTookOverNeitherDeletesNorPublishesOverIt() throws Exception {
     Path file = TestFiles.random(dir, "paused.bin", 6 * TestFiles.MiB);
 
-    HttpResponse<String> accepted = edge().put("/files/race/paused.bin", file, "Prefer", "respond-async");
+    HttpResponse<String> accepted =
+        edge().put("/files/race/paused.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
     awaitTemporaryFileOf(id);
     String paused = relayPulling(id, null);
     nodes.get(paused).signal("STOP");
     try {
-      // the edge sees the paused node leave the cluster and offers the transfer again: the other node takes it
+      // the edge sees the paused node leave the cluster and offers the transfer again: the other
+      // node takes it
       relayPulling(id, paused);
     } finally {
       nodes.get(paused).signal("CONT");
     }
 
-    JsonObject done = edge().awaitJson("/transfers/" + id, t -> t.getString("state").matches("delivered|failed"),
-        Duration.ofSeconds(60));
+    JsonObject done =
+        edge()
+            .awaitJson(
+                "/transfers/" + id,
+                t -> t.getString("state").matches("delivered|failed"),
+                Duration.ofSeconds(60));
     assertThat(done.getString("state")).as(done.encode()).isEqualTo("delivered");
-    assertThat(TestFiles.sha256(ftp.root().resolve("race/paused.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(ftp.root().resolve("race/paused.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     awaitNoTemporaryFile();
     assertThat(TestFiles.filesUnder(ftp.root())).containsExactly("race/paused.bin");
-    assertThat(ftp.renamesTo("race/paused.bin")).as("published once: the resumed attempt never renames").isEqualTo(1);
+    assertThat(ftp.renamesTo("race/paused.bin"))
+        .as("published once: the resumed attempt never renames")
+        .isEqualTo(1);
     awaitMembers(3); // the resumed node is back for the next test
   }
 
@@ -125,7 +137,8 @@ class ClusterFailoverRaceTest {
   void anEdgeKilledAndRestartedDeliversOnceAndItsRelayLetsGoWithinSeconds() throws Exception {
     Path file = TestFiles.random(dir, "edge.bin", 6 * TestFiles.MiB);
 
-    HttpResponse<String> accepted = edge().put("/files/race/edge.bin", file, "Prefer", "respond-async");
+    HttpResponse<String> accepted =
+        edge().put("/files/race/edge.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
     awaitTemporaryFileOf(id);
@@ -134,30 +147,46 @@ class ClusterFailoverRaceTest {
     nodes.remove("edge").kill();
     start("edge");
 
-    // when the relay's log says it stopped pulling (the restart above may take longer on a loaded machine)
+    // when the relay's log says it stopped pulling (the restart above may take longer on a loaded
+    // machine)
     String stopped = awaitLine(relay, id, "left the cluster", Duration.ofSeconds(60));
     Duration letGo = Duration.between(killed, LocalTime.parse(stopped.substring(0, 12)));
-    assertThat(letGo).as("the relay stops pulling from the dead edge: " + stopped)
+    assertThat(letGo)
+        .as("the relay stops pulling from the dead edge: " + stopped)
         .isLessThan(Duration.ofMillis(DATA_TIMEOUT_MS / 2));
-    JsonObject done = edge().awaitJson("/transfers/" + id, t -> t.getString("state").matches("delivered|failed"),
-        Duration.ofSeconds(60));
+    JsonObject done =
+        edge()
+            .awaitJson(
+                "/transfers/" + id,
+                t -> t.getString("state").matches("delivered|failed"),
+                Duration.ofSeconds(60));
     assertThat(done.getString("state")).as(done.encode()).isEqualTo("delivered");
-    assertThat(TestFiles.sha256(ftp.root().resolve("race/edge.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(ftp.root().resolve("race/edge.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     awaitNoTemporaryFile();
     assertThat(ftp.renamesTo("race/edge.bin")).isEqualTo(1);
     assertThat(nodes.get(relay).output()).noneMatch(l -> l.contains("Promise already completed"));
     for (String name : nodes.keySet()) {
-      assertThat(TestFiles.filesUnder(dir.resolve(name).resolve("spool"))).as(name + " spool").isEmpty();
+      assertThat(TestFiles.filesUnder(dir.resolve(name).resolve("spool")))
+          .as(name + " spool")
+          .isEmpty();
     }
   }
 
   private void start(String name) {
     try {
-      GatewayProcess process = GatewayProcess.startClustered(configs.get(name), dir.resolve(name + ".json"), hazelcast);
+      GatewayProcess process =
+          GatewayProcess.startClustered(configs.get(name), dir.resolve(name + ".json"), hazelcast);
       synchronized (nodes) {
         nodes.put(name, process);
-        nodeIds.put(name, process.output().stream().map(NODE_LINE::matcher).filter(Matcher::find)
-            .map(m -> m.group(1)).findFirst().orElseThrow());
+        nodeIds.put(
+            name,
+            process.output().stream()
+                .map(NODE_LINE::matcher)
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .findFirst()
+                .orElseThrow());
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot start " + name, e);
@@ -166,21 +195,36 @@ class ClusterFailoverRaceTest {
 
   private void awaitMembers(int members) throws Exception {
     for (String name : List.copyOf(nodes.keySet())) {
-      new Http(port(name)).awaitJson("/ready", ready -> "UP".equals(ready.getString("status"))
-          && ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
-          .anyMatch(c -> "cluster".equals(c.getString("id"))
-              && c.getJsonObject("data").getInteger("members") == members), Duration.ofSeconds(60));
+      new Http(port(name))
+          .awaitJson(
+              "/ready",
+              ready ->
+                  "UP".equals(ready.getString("status"))
+                      && ready.getJsonArray("checks").stream()
+                          .map(JsonObject.class::cast)
+                          .anyMatch(
+                              c ->
+                                  "cluster".equals(c.getString("id"))
+                                      && c.getJsonObject("data").getInteger("members") == members),
+              Duration.ofSeconds(60));
     }
   }
 
-  /** The relay node the edge says pulls {@code id}, other than {@code not}: waits for the edge's log line. */
+  /**
+   * The relay node the edge says pulls {@code id}, other than {@code not}: waits for the edge's log
+   * line.
+   */
   private String relayPulling(String id, String not) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
     while (System.nanoTime() < deadline) {
       for (String line : nodes.get("edge").output()) {
         if (line.contains("Transfer " + id) && line.contains("is pulled by relay node")) {
-          String node = nodeIds.entrySet().stream().filter(e -> line.endsWith(e.getValue()))
-              .map(Map.Entry::getKey).findFirst().orElseThrow();
+          String node =
+              nodeIds.entrySet().stream()
+                  .filter(e -> line.endsWith(e.getValue()))
+                  .map(Map.Entry::getKey)
+                  .findFirst()
+                  .orElseThrow();
           if (!node.equals(not)) {
             return node;
           }
@@ -188,16 +232,22 @@ class ClusterFailoverRaceTest {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("the edge never said which relay pulls " + id + " (other than " + not + ")");
+    throw new AssertionError(
+        "the edge never said which relay pulls " + id + " (other than " + not + ")");
   }
 
-  /** The first line {@code node} logged about {@code transferId} containing {@code text}, once it is there. */
-  private String awaitLine(String node, String transferId, String text, Duration within) throws InterruptedException {
+  /**
+   * The first line {@code node} logged about {@code transferId} containing {@code text}, once it is
+   * there.
+   */
+  private String awaitLine(String node, String transferId, String text, Duration within)
+      throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<String> line = nodes.get(node).output().stream()
-          .filter(l -> l.contains(text) && l.contains(transferId))
-          .findFirst();
+      Optional<String> line =
+          nodes.get(node).output().stream()
+              .filter(l -> l.contains(text) && l.contains(transferId))
+              .findFirst();
       if (line.isPresent()) {
         return line.get();
       }
@@ -208,7 +258,9 @@ class ClusterFailoverRaceTest {
 
   /** Until a STOR of {@code id} is writing its temporary file. */
   private void awaitTemporaryFileOf(String id) throws InterruptedException {
-    for (int i = 0; i < 600 && temporaryFiles().stream().noneMatch(f -> f.contains(".ftpgw-" + id)); i++) {
+    for (int i = 0;
+        i < 600 && temporaryFiles().stream().noneMatch(f -> f.contains(".ftpgw-" + id));
+        i++) {
       Thread.sleep(50);
     }
     assertThat(temporaryFiles()).anyMatch(f -> f.contains(".ftpgw-" + id));
@@ -235,10 +287,19 @@ class ClusterFailoverRaceTest {
 
   private JsonObject relayNode(String name) {
     return node(name, new JsonArray().add("http").add("relay"))
-        .put("relay", new JsonObject()
-            .put("target", new JsonObject().put("host", "127.0.0.1").put("port", ftp.port())
-                .put("user", ObservedFtpServer.USER).put("password", ObservedFtpServer.PASSWORD))
-            .put("connections", 2).put("dataTimeoutMs", DATA_TIMEOUT_MS).put("idleTimeoutMs", 5000));
+        .put(
+            "relay",
+            new JsonObject()
+                .put(
+                    "target",
+                    new JsonObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", ftp.port())
+                        .put("user", ObservedFtpServer.USER)
+                        .put("password", ObservedFtpServer.PASSWORD))
+                .put("connections", 2)
+                .put("dataTimeoutMs", DATA_TIMEOUT_MS)
+                .put("idleTimeoutMs", 5000));
   }
 
   private JsonObject node(String name, JsonArray roles) {
@@ -247,7 +308,9 @@ class ClusterFailoverRaceTest {
         .put("http", new JsonObject().put("port", FreePorts.one()))
         .put("spool", new JsonObject().put("dir", dir.resolve(name).resolve("spool").toString()))
         .put("delivery", new JsonObject().put("initialBackoffMs", 200).put("maxBackoffMs", 1000))
-        .put("cluster", new JsonObject().put("ftpConnections", 4).put("relayStartTimeoutMs", 10_000));
+        .put(
+            "cluster",
+            new JsonObject().put("ftpConnections", 4).put("relayStartTimeoutMs", 10_000));
   }
 
   /** A cluster of our own (unique name, free ports, loopback), quick to notice a member gone. */
@@ -258,7 +321,9 @@ class ClusterFailoverRaceTest {
       members.append("<member>127.0.0.1:").append(port).append("</member>");
     }
     Path xml = dir.resolve("cluster.xml");
-    Files.writeString(xml, """
+    Files.writeString(
+        xml,
+        """
         <hazelcast xmlns="http://www.hazelcast.com/schema/config">
           <cluster-name>ftpgw-race-%s</cluster-name>
           <properties>
@@ -280,7 +345,8 @@ class ClusterFailoverRaceTest {
             <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
           </network>
         </hazelcast>
-        """.formatted(UUID.randomUUID(), first, members));
+        """
+            .formatted(UUID.randomUUID(), first, members));
     return xml;
   }
 }

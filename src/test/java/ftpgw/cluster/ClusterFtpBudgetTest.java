@@ -1,15 +1,13 @@
 package ftpgw.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import ftpgw.relay.ConnectionBudget.Permit;
 import ftpgw.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
- * The cluster-wide FTP budget under churn: two Hazelcast members in this JVM, each with FTP threads that take a
- * permit, hold it for a moment and give it back as fast as they can. Sessions open at once, counted across both
- * nodes, may never exceed the budget, whichever thread or node asks next.
+ * The cluster-wide FTP budget under churn: two Hazelcast members in this JVM, each with FTP threads
+ * that take a permit, hold it for a moment and give it back as fast as they can. Sessions open at
+ * once, counted across both nodes, may never exceed the budget, whichever thread or node asks next.
  */
 class ClusterFtpBudgetTest {
   private static final int BUDGET = 2;
@@ -39,8 +38,13 @@ class ClusterFtpBudgetTest {
     int first = Integer.parseInt(FreePorts.range(2).split("-")[0]);
     String cluster = "ftpgw-budget-test-" + UUID.randomUUID();
     for (int i = 0; i < 2; i++) {
-      nodes.add(Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast(cluster, first)))
-          .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+      nodes.add(
+          Vertx.builder()
+              .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, first)))
+              .buildClustered()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS));
     }
   }
 
@@ -64,17 +68,19 @@ class ClusterFtpBudgetTest {
       ClusterFtpBudget budget = new ClusterFtpBudget(node, node.getOrCreateContext(), BUDGET);
       AtomicInteger granted = grantedPerNode.get(n);
       for (int t = 0; t < THREADS_PER_NODE; t++) {
-        workers.add(ftpThreads.submit(() -> {
-          while (System.nanoTime() < end) {
-            Permit permit = budget.acquire(Duration.ofSeconds(20), () -> false);
-            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            granted.incrementAndGet();
-            Thread.sleep(2); // a short FTP session
-            open.decrementAndGet();
-            permit.release();
-          }
-          return null;
-        }));
+        workers.add(
+            ftpThreads.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    Permit permit = budget.acquire(Duration.ofSeconds(20), () -> false);
+                    mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                    granted.incrementAndGet();
+                    Thread.sleep(2); // a short FTP session
+                    open.decrementAndGet();
+                    permit.release();
+                  }
+                  return null;
+                }));
       }
     }
     try {
@@ -85,9 +91,12 @@ class ClusterFtpBudgetTest {
       ftpThreads.shutdownNow();
     }
 
-    assertThat(mostOpen.get()).as("sessions open at once across both nodes").isLessThanOrEqualTo(BUDGET);
-    assertThat(grantedPerNode).as("permits granted per node").allSatisfy(granted -> assertThat(granted.get())
-        .isGreaterThan(5));
+    assertThat(mostOpen.get())
+        .as("sessions open at once across both nodes")
+        .isLessThanOrEqualTo(BUDGET);
+    assertThat(grantedPerNode)
+        .as("permits granted per node")
+        .allSatisfy(granted -> assertThat(granted.get()).isGreaterThan(5));
   }
 
   private static Config hazelcast(String cluster, int firstPort) {
@@ -96,11 +105,15 @@ class ClusterFtpBudgetTest {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    NetworkConfig network = config.getNetworkConfig().setPort(firstPort).setPortAutoIncrement(true).setPortCount(2);
+    NetworkConfig network =
+        config.getNetworkConfig().setPort(firstPort).setPortAutoIncrement(true).setPortCount(2);
     network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     network.getJoin().getMulticastConfig().setEnabled(false);
     network.getJoin().getAutoDetectionConfig().setEnabled(false);
-    network.getJoin().getTcpIpConfig().setEnabled(true)
+    network
+        .getJoin()
+        .getTcpIpConfig()
+        .setEnabled(true)
         .setMembers(List.of("127.0.0.1:" + firstPort, "127.0.0.1:" + (firstPort + 1)));
     return config;
   }

@@ -1,5 +1,7 @@
 package ftpgw.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
@@ -8,16 +10,6 @@ import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,22 +27,32 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three gateway JVMs joined in a cluster of their own on loopback (unique cluster name, free ports, a cluster.xml
- * given with -Dvertx.hazelcast.config): an edge that has no FTP settings at all, and two nodes with the http and
- * relay roles, all publishing to one FTP server in this JVM that allows only as many logins as the cluster's
- * FTP budget. The last test kills a relay node, so the order is fixed.
+ * Three gateway JVMs joined in a cluster of their own on loopback (unique cluster name, free ports,
+ * a cluster.xml given with -Dvertx.hazelcast.config): an edge that has no FTP settings at all, and
+ * two nodes with the http and relay roles, all publishing to one FTP server in this JVM that allows
+ * only as many logins as the cluster's FTP budget. The last test kills a relay node, so the order
+ * is fixed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterTest {
   private static final int FTP_BUDGET = 2;
+
   /** Per FTP session: slow enough that a relay can be killed in the middle of a STOR. */
   private static final long FTP_BYTES_PER_SECOND = 8_000_000;
+
   private static final Pattern NODE_LINE = Pattern.compile("Node (\\S+) with roles");
 
   private Path dir;
@@ -81,10 +83,18 @@ class ClusterTest {
       starters.shutdownNow();
     }
     for (String name : nodes.keySet()) {
-      new Http(port(name)).awaitJson("/ready", ready -> "UP".equals(ready.getString("status"))
-          && ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
-          .anyMatch(c -> "cluster".equals(c.getString("id")) && c.getJsonObject("data").getInteger("members") == 3),
-          Duration.ofSeconds(60));
+      new Http(port(name))
+          .awaitJson(
+              "/ready",
+              ready ->
+                  "UP".equals(ready.getString("status"))
+                      && ready.getJsonArray("checks").stream()
+                          .map(JsonObject.class::cast)
+                          .anyMatch(
+                              c ->
+                                  "cluster".equals(c.getString("id"))
+                                      && c.getJsonObject("data").getInteger("members") == 3),
+              Duration.ofSeconds(60));
     }
   }
 
@@ -92,7 +102,8 @@ class ClusterTest {
   void stopTheCluster() throws Exception {
     for (Map.Entry<String, GatewayProcess> node : nodes.entrySet()) {
       node.getValue().close();
-      Files.write(Path.of("target", "cluster-test-" + node.getKey() + ".log"), node.getValue().output());
+      Files.write(
+          Path.of("target", "cluster-test-" + node.getKey() + ".log"), node.getValue().output());
     }
     if (ftp != null) {
       ftp.close();
@@ -108,10 +119,13 @@ class ClusterTest {
     HttpResponse<String> response = edge().put("/files/cluster/first.bin", file);
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    assertThat(new JsonObject(response.body()).getString("sha256")).isEqualTo(TestFiles.sha256(file));
-    assertThat(TestFiles.sha256(ftp.root().resolve("cluster/first.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(new JsonObject(response.body()).getString("sha256"))
+        .isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(ftp.root().resolve("cluster/first.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(ftp.renamesTo("cluster/first.bin")).isEqualTo(1);
-    assertThat(nodes.get("edge").output()).anyMatch(line -> line.contains("is pulled by relay node"));
+    assertThat(nodes.get("edge").output())
+        .anyMatch(line -> line.contains("is pulled by relay node"));
     assertNothingStray();
   }
 
@@ -119,12 +133,17 @@ class ClusterTest {
   @Order(2)
   void everyNodeAnswersTheSameStatusForATransfer() throws Exception {
     Path file = TestFiles.random(dir, "status.bin", 1 * TestFiles.MiB);
-    HttpResponse<String> accepted = edge().put("/files/cluster/status.bin", file, "Prefer", "respond-async");
+    HttpResponse<String> accepted =
+        edge().put("/files/cluster/status.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
 
-    JsonObject onEdge = edge().awaitJson("/transfers/" + id, t -> "delivered".equals(t.getString("state")),
-        Duration.ofSeconds(30));
+    JsonObject onEdge =
+        edge()
+            .awaitJson(
+                "/transfers/" + id,
+                t -> "delivered".equals(t.getString("state")),
+                Duration.ofSeconds(30));
 
     for (String name : nodes.keySet()) {
       HttpResponse<String> status = new Http(port(name)).get("/transfers/" + id);
@@ -132,7 +151,8 @@ class ClusterTest {
       assertThat(new JsonObject(status.body())).as(name).isEqualTo(onEdge);
     }
     assertThat(onEdge.getString("sha256")).isEqualTo(TestFiles.sha256(file));
-    assertThat(new Http(port("relay-a")).get("/transfers/nosuchtransfer00000").statusCode()).isEqualTo(404);
+    assertThat(new Http(port("relay-a")).get("/transfers/nosuchtransfer00000").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -157,11 +177,14 @@ class ClusterTest {
       assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
       String id = new JsonObject(response.body()).getString("id");
       JsonObject status = new JsonObject(edge().get("/transfers/" + id).body());
-      assertThat(status.getInteger("attempts")).as("no attempt may hit the FTP login limit: " + status + "\n"
-          + ftp.events()).isEqualTo(1);
+      assertThat(status.getInteger("attempts"))
+          .as("no attempt may hit the FTP login limit: " + status + "\n" + ftp.events())
+          .isEqualTo(1);
     }
-    // Apache FtpServer counts a session a moment longer than its socket lives; a login in that moment gets 421 and
-    // is tried again (FtpConnectionFactory) without failing the transfer. More than one such moment means the budget
+    // Apache FtpServer counts a session a moment longer than its socket lives; a login in that
+    // moment gets 421 and
+    // is tried again (FtpConnectionFactory) without failing the transfer. More than one such moment
+    // means the budget
     // let too many sessions through.
     assertThat(ftp.refusedLogins()).as(ftp.events()).isLessThanOrEqualTo(1);
     assertThat(ftp.maxSessions()).isBetween(1, FTP_BUDGET);
@@ -175,26 +198,37 @@ class ClusterTest {
     CompletableFuture<String> storStarted = new CompletableFuture<>();
     ftp.onUploadStart(storStarted::complete);
 
-    HttpResponse<String> accepted = edge().put("/files/cluster/killed.bin", file, "Prefer", "respond-async");
+    HttpResponse<String> accepted =
+        edge().put("/files/cluster/killed.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
     assertThat(storStarted.get(30, TimeUnit.SECONDS)).contains(".ftpgw-" + id);
     String victim = relayPulling(id);
     nodes.get(victim).kill();
 
-    JsonObject delivered = edge().awaitJson("/transfers/" + id, t -> t.getString("state").matches("delivered|failed"),
-        Duration.ofSeconds(60));
+    JsonObject delivered =
+        edge()
+            .awaitJson(
+                "/transfers/" + id,
+                t -> t.getString("state").matches("delivered|failed"),
+                Duration.ofSeconds(60));
     assertThat(delivered.getString("state")).as(delivered.encode()).isEqualTo("delivered");
     assertThat(delivered.getInteger("attempts")).isGreaterThanOrEqualTo(2);
-    assertThat(TestFiles.sha256(ftp.root().resolve("cluster/killed.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(ftp.root().resolve("cluster/killed.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(ftp.renamesTo("cluster/killed.bin")).isEqualTo(1);
     String survivor = victim.equals("relay-a") ? "relay-b" : "relay-a";
-    assertThat(new JsonObject(new Http(port(survivor)).get("/transfers/" + id).body()).getString("state"))
+    assertThat(
+            new JsonObject(new Http(port(survivor)).get("/transfers/" + id).body())
+                .getString("state"))
         .isEqualTo("delivered");
     nodes.remove(victim).close();
-    // every attempt has a temporary file of its own: the killed node's is removed by its janitor when it restarts
+    // every attempt has a temporary file of its own: the killed node's is removed by its janitor
+    // when it restarts
     start(victim, writeHazelcastXmlPath());
-    for (int i = 0; i < 600 && TestFiles.filesUnder(ftp.root()).stream().anyMatch(f -> f.contains(".ftpgw-")); i++) {
+    for (int i = 0;
+        i < 600 && TestFiles.filesUnder(ftp.root()).stream().anyMatch(f -> f.contains(".ftpgw-"));
+        i++) {
       Thread.sleep(50);
     }
     assertNothingStray();
@@ -206,35 +240,58 @@ class ClusterTest {
 
   private void start(String name, Path hazelcast) {
     try {
-      GatewayProcess process = GatewayProcess.startClustered(configs.get(name), dir.resolve(name + ".json"), hazelcast);
+      GatewayProcess process =
+          GatewayProcess.startClustered(configs.get(name), dir.resolve(name + ".json"), hazelcast);
       synchronized (nodes) {
         nodes.put(name, process);
-        nodeIds.put(name, process.output().stream().map(NODE_LINE::matcher).filter(Matcher::find)
-            .map(m -> m.group(1)).findFirst().orElseThrow());
+        nodeIds.put(
+            name,
+            process.output().stream()
+                .map(NODE_LINE::matcher)
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .findFirst()
+                .orElseThrow());
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot start " + name, e);
     }
   }
 
-  /** The node the edge says is pulling {@code id} (it logs that as the first chunk is asked for). */
+  /**
+   * The node the edge says is pulling {@code id} (it logs that as the first chunk is asked for).
+   */
   private String relayPulling(String id) throws InterruptedException {
     // the relay may open its STOR before the edge's log line reaches us: wait for it
-    String line = Poll.until("the edge saying which relay pulls " + id, Duration.ofSeconds(20),
-        () -> nodes.get("edge").output().stream()
-            .filter(l -> l.contains("Transfer " + id) && l.contains("is pulled by relay node")).findFirst(),
-        Optional::isPresent).get();
-    return nodeIds.entrySet().stream().filter(e -> line.endsWith(e.getValue())).map(Map.Entry::getKey)
-        .findFirst().orElseThrow();
+    String line =
+        Poll.until(
+                "the edge saying which relay pulls " + id,
+                Duration.ofSeconds(20),
+                () ->
+                    nodes.get("edge").output().stream()
+                        .filter(
+                            l ->
+                                l.contains("Transfer " + id)
+                                    && l.contains("is pulled by relay node"))
+                        .findFirst(),
+                Optional::isPresent)
+            .get();
+    return nodeIds.entrySet().stream()
+        .filter(e -> line.endsWith(e.getValue()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** No spool body left on any node, no relay inbound file, no temporary file on the FTP server. */
   private void assertNothingStray() {
     for (String name : nodes.keySet()) {
-      assertThat(TestFiles.filesUnder(dir.resolve(name).resolve("spool"))).as(name + " spool").isEmpty();
+      assertThat(TestFiles.filesUnder(dir.resolve(name).resolve("spool")))
+          .as(name + " spool")
+          .isEmpty();
     }
-    assertThat(TestFiles.filesUnder(ftp.root())).noneMatch(f -> Path.of(f).getFileName().toString()
-        .startsWith(".ftpgw-"));
+    assertThat(TestFiles.filesUnder(ftp.root()))
+        .noneMatch(f -> Path.of(f).getFileName().toString().startsWith(".ftpgw-"));
   }
 
   private HttpResponse<String> put(String node, String path, Path file) {
@@ -255,11 +312,18 @@ class ClusterTest {
 
   private JsonObject relayNode(String name) {
     return node(name, new JsonArray().add("http").add("relay"))
-        .put("relay", new JsonObject()
-            .put("target", new JsonObject().put("host", "127.0.0.1").put("port", ftp.port())
-                .put("user", ObservedFtpServer.USER).put("password", ObservedFtpServer.PASSWORD))
-            .put("connections", 4)
-            .put("idleTimeoutMs", 5000));
+        .put(
+            "relay",
+            new JsonObject()
+                .put(
+                    "target",
+                    new JsonObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", ftp.port())
+                        .put("user", ObservedFtpServer.USER)
+                        .put("password", ObservedFtpServer.PASSWORD))
+                .put("connections", 4)
+                .put("idleTimeoutMs", 5000));
   }
 
   /** An edge: it takes uploads and knows nothing of FTP. */
@@ -273,7 +337,9 @@ class ClusterTest {
         .put("http", new JsonObject().put("port", FreePorts.one()))
         .put("spool", new JsonObject().put("dir", dir.resolve(name).resolve("spool").toString()))
         .put("delivery", new JsonObject().put("initialBackoffMs", 200).put("maxBackoffMs", 1000))
-        .put("cluster", new JsonObject().put("ftpConnections", FTP_BUDGET).put("relayStartTimeoutMs", 5000));
+        .put(
+            "cluster",
+            new JsonObject().put("ftpConnections", FTP_BUDGET).put("relayStartTimeoutMs", 5000));
   }
 
   /** A cluster of our own: a name no other run uses, on ports free now, loopback only. */
@@ -284,7 +350,9 @@ class ClusterTest {
       members.append("<member>127.0.0.1:").append(port).append("</member>");
     }
     Path xml = dir.resolve("cluster.xml");
-    Files.writeString(xml, """
+    Files.writeString(
+        xml,
+        """
         <hazelcast xmlns="http://www.hazelcast.com/schema/config">
           <cluster-name>ftpgw-test-%s</cluster-name>
           <properties>
@@ -304,7 +372,8 @@ class ClusterTest {
             <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
           </network>
         </hazelcast>
-        """.formatted(UUID.randomUUID(), first, members));
+        """
+            .formatted(UUID.randomUUID(), first, members));
     return xml;
   }
 }

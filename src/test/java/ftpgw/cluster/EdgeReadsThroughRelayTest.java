@@ -1,5 +1,8 @@
 package ftpgw.cluster;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import ftpgw.testing.FreePorts;
@@ -10,11 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,20 +23,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two clustered nodes in this JVM: a relay node running the FTP server, and an edge with the http role only (no FTP
- * settings at all). The edge serves downloads, listings and changes by asking the relay node over the event bus,
- * and a WebDAV lock taken through one node holds on the other.
+ * Two clustered nodes in this JVM: a relay node running the FTP server, and an edge with the http
+ * role only (no FTP settings at all). The edge serves downloads, listings and changes by asking the
+ * relay node over the event bus, and a WebDAV lock taken through one node holds on the other.
  */
 class EdgeReadsThroughRelayTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private final List<Vertx> nodes = new ArrayList<>();
   private GatewayUnderTest relay;
   private GatewayUnderTest edge;
@@ -48,14 +46,26 @@ class EdgeReadsThroughRelayTest {
     int first = Integer.parseInt(FreePorts.range(2).split("-")[0]);
     String cluster = "ftpgw-read-test-" + UUID.randomUUID();
     for (int i = 0; i < 2; i++) {
-      nodes.add(Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast(cluster, first)))
-          .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+      nodes.add(
+          Vertx.builder()
+              .withClusterManager(new HazelcastClusterManager(hazelcast(cluster, first)))
+              .buildClustered()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS));
     }
-    relay = GatewayUnderTest.start(nodes.get(0), dir.resolve("relay"), new JsonObject()
-        .put("roles", new JsonArray().add("http").add("relay").add("ftp")));
-    edge = GatewayUnderTest.start(nodes.get(1), dir.resolve("edge"), new JsonObject()
-        .put("roles", new JsonArray().add("http"))
-        .put("ftpServer", new JsonObject().put("enabled", false)));
+    relay =
+        GatewayUnderTest.start(
+            nodes.get(0),
+            dir.resolve("relay"),
+            new JsonObject().put("roles", new JsonArray().add("http").add("relay").add("ftp")));
+    edge =
+        GatewayUnderTest.start(
+            nodes.get(1),
+            dir.resolve("edge"),
+            new JsonObject()
+                .put("roles", new JsonArray().add("http"))
+                .put("ftpServer", new JsonObject().put("enabled", false)));
   }
 
   @AfterEach
@@ -73,8 +83,10 @@ class EdgeReadsThroughRelayTest {
     Http http = new Http(edge.httpPort());
 
     Path got = dir.resolve("got.bin");
-    HttpResponse<Path> whole = CLIENT.send(HttpRequest.newBuilder(URI.create(edge.url("/files/data/big.bin")))
-        .build(), HttpResponse.BodyHandlers.ofFile(got));
+    HttpResponse<Path> whole =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(edge.url("/files/data/big.bin"))).build(),
+            HttpResponse.BodyHandlers.ofFile(got));
     assertThat(whole.statusCode()).isEqualTo(200);
     assertThat(TestFiles.sha256(got)).isEqualTo(TestFiles.sha256(file));
 
@@ -94,10 +106,17 @@ class EdgeReadsThroughRelayTest {
   void aLockTakenThroughOneNodeHoldsOnTheOther() throws Exception {
     Files.createDirectories(relay.ftpRoot().resolve("locked"));
     Files.writeString(relay.ftpRoot().resolve("locked/doc.txt"), "v1");
-    HttpResponse<String> lock = CLIENT.send(HttpRequest.newBuilder(URI.create(relay.url("/files/locked/doc.txt")))
-        .method("LOCK", HttpRequest.BodyPublishers.ofString("<?xml version=\"1.0\"?><D:lockinfo xmlns:D=\"DAV:\">"
-            + "<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>"))
-        .header("Timeout", "Second-60").build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> lock =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(relay.url("/files/locked/doc.txt")))
+                .method(
+                    "LOCK",
+                    HttpRequest.BodyPublishers.ofString(
+                        "<?xml version=\"1.0\"?><D:lockinfo xmlns:D=\"DAV:\">"
+                            + "<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>"))
+                .header("Timeout", "Second-60")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(lock.statusCode()).isEqualTo(200);
     String token = lock.headers().firstValue("Lock-Token").orElseThrow();
 
@@ -109,7 +128,8 @@ class EdgeReadsThroughRelayTest {
     assertThat(delete.statusCode()).isEqualTo(423);
     assertThat(Files.readString(relay.ftpRoot().resolve("locked/doc.txt"))).isEqualTo("v1");
 
-    assertThat(http.put("/files/locked/doc.txt", "v2", "If", "(" + token + ")").statusCode()).isEqualTo(201);
+    assertThat(http.put("/files/locked/doc.txt", "v2", "If", "(" + token + ")").statusCode())
+        .isEqualTo(201);
     assertThat(Files.readString(relay.ftpRoot().resolve("locked/doc.txt"))).isEqualTo("v2");
   }
 
@@ -119,11 +139,15 @@ class EdgeReadsThroughRelayTest {
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    NetworkConfig network = config.getNetworkConfig().setPort(firstPort).setPortAutoIncrement(true).setPortCount(2);
+    NetworkConfig network =
+        config.getNetworkConfig().setPort(firstPort).setPortAutoIncrement(true).setPortCount(2);
     network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
     network.getJoin().getMulticastConfig().setEnabled(false);
     network.getJoin().getAutoDetectionConfig().setEnabled(false);
-    network.getJoin().getTcpIpConfig().setEnabled(true)
+    network
+        .getJoin()
+        .getTcpIpConfig()
+        .setEnabled(true)
         .setMembers(List.of("127.0.0.1:" + firstPort, "127.0.0.1:" + (firstPort + 1)));
     return config;
   }

@@ -1,19 +1,20 @@
 package ftpgw.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** The {@code roles} and {@code cluster} keys: defaults, what each role needs, messages naming the key. */
+/**
+ * The {@code roles} and {@code cluster} keys: defaults, what each role needs, messages naming the
+ * key.
+ */
 class RolesConfigTest {
 
   @Test
@@ -28,7 +29,8 @@ class RolesConfigTest {
 
   @Test
   void anEdgeNeedsNoFtpSettingsAtAll() {
-    GatewayConfig edge = GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("http")));
+    GatewayConfig edge =
+        GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("http")));
 
     assertThat(edge.roles()).containsExactly(Role.HTTP);
     assertThat(edge.ftpServer().enabled()).isFalse();
@@ -37,33 +39,42 @@ class RolesConfigTest {
 
   @Test
   void theClusterBudgetDefaultsToTheRelayPoolSize() {
-    GatewayConfig config = GatewayConfig.fromJson(new JsonObject()
-        .put("relay", new JsonObject().put("connections", 3)));
+    GatewayConfig config =
+        GatewayConfig.fromJson(
+            new JsonObject().put("relay", new JsonObject().put("connections", 3)));
 
     assertThat(config.cluster().ftpConnections()).isEqualTo(3);
   }
 
   @Test
   void refusesARelayWithNowhereToPublish() {
-    assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("relay"))))
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.fromJson(new JsonObject().put("roles", new JsonArray().add("relay"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("relay.target is not set");
   }
 
   @Test
   void refusesAnEmbeddedFtpServerOnANodeWithoutTheFtpRole() {
-    JsonObject json = new JsonObject().put("roles", new JsonArray().add("http"))
-        .put("ftpServer", new JsonObject().put("enabled", true));
+    JsonObject json =
+        new JsonObject()
+            .put("roles", new JsonArray().add("http"))
+            .put("ftpServer", new JsonObject().put("enabled", true));
 
-    assertThatThrownBy(() -> GatewayConfig.fromJson(json)).hasMessageContaining("roles has no \"ftp\"");
+    assertThatThrownBy(() -> GatewayConfig.fromJson(json))
+        .hasMessageContaining("roles has no \"ftp\"");
   }
 
   @Test
   void refusesUnknownDuplicateOrMissingRoles() {
     assertThatThrownBy(() -> roles(new JsonArray().add("http").add("proxy")))
-        .hasMessageContaining("roles may contain only \"http\", \"relay\" and \"ftp\", got \"proxy\"");
-    assertThatThrownBy(() -> roles(new JsonArray().add("http").add("http"))).hasMessageContaining("twice");
-    assertThatThrownBy(() -> roles(new JsonArray())).hasMessageContaining("roles must be a non-empty list");
+        .hasMessageContaining(
+            "roles may contain only \"http\", \"relay\" and \"ftp\", got \"proxy\"");
+    assertThatThrownBy(() -> roles(new JsonArray().add("http").add("http")))
+        .hasMessageContaining("twice");
+    assertThatThrownBy(() -> roles(new JsonArray()))
+        .hasMessageContaining("roles must be a non-empty list");
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("roles", "http")))
         .hasMessageContaining("roles must be a non-empty list");
   }
@@ -85,16 +96,24 @@ class RolesConfigTest {
   @Test
   void everyShippedNodeConfigIsValid() throws Exception {
     List<Path> files;
-    try (Stream<Path> deploy = Stream.of(Path.of("deploy/nodes"), Path.of("deploy/docker"))
-        .flatMap(RolesConfigTest::jsonFiles)) {
+    try (Stream<Path> deploy =
+        Stream.of(Path.of("deploy/nodes"), Path.of("deploy/docker"))
+            .flatMap(RolesConfigTest::jsonFiles)) {
       files = Stream.concat(Stream.of(Path.of("conf/node.json")), deploy).toList();
     }
     assertThat(files).hasSizeGreaterThanOrEqualTo(8);
     for (Path file : files) {
       // secrets come from files and variables of the target host: stand in for them
-      String json = Files.readString(file).replaceAll("\"passwordFile\": \"[^\"]+\"", "\"password\": \"x\"")
-          .replaceAll("\"passwordHashFile\": \"[^\"]+\"", "\"passwordHash\": \""
-              + Pbkdf2Hash.create("x".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode().replace("$", "\\$") + "\"");
+      String json =
+          Files.readString(file)
+              .replaceAll("\"passwordFile\": \"[^\"]+\"", "\"password\": \"x\"")
+              .replaceAll(
+                  "\"passwordHashFile\": \"[^\"]+\"",
+                  "\"passwordHash\": \""
+                      + Pbkdf2Hash.create("x".toCharArray(), Pbkdf2Hash.MIN_ITERATIONS)
+                          .encode()
+                          .replace("$", "\\$")
+                      + "\"");
       GatewayConfig config = GatewayConfig.fromJson(new JsonObject(json));
       assertThat(config.roles()).as(file.toString()).isNotEmpty();
     }

@@ -1,5 +1,7 @@
 package ftpgw.delivery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.config.FtpServerConfig;
 import ftpgw.config.Secret;
 import ftpgw.ftpserver.FtpAccount;
@@ -12,26 +14,23 @@ import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Accepted uploads reach the FTP server through outages, and clients can follow and cancel them. */
+/**
+ * Accepted uploads reach the FTP server through outages, and clients can follow and cancel them.
+ */
 @ExtendWith(VertxExtension.class)
 class AsyncTransfersTest {
   private static final String[] ASYNC = {"Prefer", "respond-async"};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void respondAsyncAnswers202WithALocationThatEndsDelivered(Vertx vertx) throws Exception {
@@ -49,23 +48,45 @@ class AsyncTransfersTest {
     assertThat(accepted.getString("sha256")).isEqualTo(TestFiles.sha256(file));
     assertThat(accepted.getString("state")).isIn("queued", "relaying", "delivered");
 
-    JsonObject delivered = http.awaitJson(location, t -> t.getString("state").equals("delivered"), Duration.ofSeconds(30));
+    JsonObject delivered =
+        http.awaitJson(
+            location, t -> t.getString("state").equals("delivered"), Duration.ofSeconds(30));
     assertThat(delivered.getInteger("attempts")).isEqualTo(1);
     assertThat(delivered.getString("path")).isEqualTo("async/a.bin");
-    assertThat(delivered.fieldNames()).contains("id", "path", "state", "bytes", "sha256", "attempts", "lastError",
-        "createdAt", "updatedAt").doesNotContain("spoolFile");
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("async/a.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(delivered.fieldNames())
+        .contains(
+            "id",
+            "path",
+            "state",
+            "bytes",
+            "sha256",
+            "attempts",
+            "lastError",
+            "createdAt",
+            "updatedAt")
+        .doesNotContain("spoolFile");
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("async/a.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     awaitEmpty(gateway);
   }
 
   @Test
-  void uploadsQueuedWhileTheFtpServerIsDownAreDeliveredWhenItComesBack(Vertx vertx) throws Exception {
+  void uploadsQueuedWhileTheFtpServerIsDownAreDeliveredWhenItComesBack(Vertx vertx)
+      throws Exception {
     int port = FreePorts.one();
     String passive = FreePorts.range(20);
     FtpServerVerticle ftp = startFtpServer(vertx, port, passive);
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), relayTo(port)
-        .put("delivery", new JsonObject().put("initialBackoffMs", 200).put("maxBackoffMs", 1000)
-            .put("maxAttempts", 100)));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            relayTo(port)
+                .put(
+                    "delivery",
+                    new JsonObject()
+                        .put("initialBackoffMs", 200)
+                        .put("maxBackoffMs", 1000)
+                        .put("maxAttempts", 100)));
     Http http = new Http(gateway.httpPort());
     vertx.undeploy(ftp.deploymentID()).await();
 
@@ -78,7 +99,9 @@ class AsyncTransfersTest {
       assertThat(response.statusCode()).isEqualTo(202);
       locations.add(response.headers().firstValue("Location").orElseThrow());
     }
-    JsonObject waiting = http.awaitJson(locations.get(0), t -> t.getInteger("attempts") >= 2, Duration.ofSeconds(10));
+    JsonObject waiting =
+        http.awaitJson(
+            locations.get(0), t -> t.getInteger("attempts") >= 2, Duration.ofSeconds(10));
     assertThat(waiting.getString("state")).isEqualTo("queued");
     assertThat(waiting.getString("lastError")).contains("127.0.0.1:" + port);
 
@@ -86,12 +109,17 @@ class AsyncTransfersTest {
     startFtpServer(vertx, port, passive);
 
     for (int i = 0; i < 10; i++) {
-      JsonObject done = http.awaitJson(locations.get(i), t -> t.getString("state").equals("delivered"),
-          Duration.ofSeconds(20));
+      JsonObject done =
+          http.awaitJson(
+              locations.get(i),
+              t -> t.getString("state").equals("delivered"),
+              Duration.ofSeconds(20));
       assertThat(done.getInteger("attempts")).isGreaterThan(1);
       assertThat(done.getString("lastError")).as("a delivered transfer has no error").isNull();
-      assertThat(done.getJsonObject("earlierAttempts").getInteger("failed")).isEqualTo(done.getInteger("attempts") - 1);
-      assertThat(done.getJsonObject("earlierAttempts").getString("lastError")).contains("127.0.0.1:" + port);
+      assertThat(done.getJsonObject("earlierAttempts").getInteger("failed"))
+          .isEqualTo(done.getInteger("attempts") - 1);
+      assertThat(done.getJsonObject("earlierAttempts").getString("lastError"))
+          .contains("127.0.0.1:" + port);
       assertThat(TestFiles.sha256(dir.resolve("target-root/outage/q" + i + ".bin")))
           .isEqualTo(TestFiles.sha256(files.get(i)));
     }
@@ -109,8 +137,11 @@ class AsyncTransfersTest {
 
     HttpResponse<String> response = http.put("/files/x.bin", "payload", ASYNC);
 
-    JsonObject failed = http.awaitJson(response.headers().firstValue("Location").orElseThrow(),
-        t -> t.getString("state").equals("failed"), Duration.ofSeconds(10));
+    JsonObject failed =
+        http.awaitJson(
+            response.headers().firstValue("Location").orElseThrow(),
+            t -> t.getString("state").equals("failed"),
+            Duration.ofSeconds(10));
     assertThat(failed.getInteger("attempts")).isEqualTo(1);
     assertThat(failed.getString("lastError")).contains("530");
     assertThat(failed.encode()).doesNotContain("not-the-password");
@@ -119,10 +150,17 @@ class AsyncTransfersTest {
 
   @Test
   void aQueuedTransferCanBeCancelledAndItsSpoolFileIsRemoved(Vertx vertx) throws Exception {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), relayTo(FreePorts.one())
-        .put("delivery", new JsonObject().put("initialBackoffMs", 60_000).put("maxBackoffMs", 60_000)));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            relayTo(FreePorts.one())
+                .put(
+                    "delivery",
+                    new JsonObject().put("initialBackoffMs", 60_000).put("maxBackoffMs", 60_000)));
     Http http = new Http(gateway.httpPort());
-    String location = http.put("/files/c.bin", "cancel me", ASYNC).headers().firstValue("Location").orElseThrow();
+    String location =
+        http.put("/files/c.bin", "cancel me", ASYNC).headers().firstValue("Location").orElseThrow();
     http.awaitJson(location, t -> t.getInteger("attempts") == 1, Duration.ofSeconds(10));
     assertThat(TestFiles.filesUnder(gateway.spoolDir())).isNotEmpty();
 
@@ -137,7 +175,8 @@ class AsyncTransfersTest {
 
   @Test
   void aSyncUploadThatWaitsLongerThanTheClientWantsBecomesA202(Vertx vertx) throws Exception {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), relayTo(FreePorts.one()));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(vertx, dir.resolve("gw"), relayTo(FreePorts.one()));
     Http http = new Http(gateway.httpPort());
 
     HttpResponse<String> response = http.put("/files/slow.bin", "slow", "Prefer", "wait=1");
@@ -150,18 +189,27 @@ class AsyncTransfersTest {
   }
 
   @Test
-  void anUploadStillArrivingIsListedAsReceivingAndOneThatBrokeOffAsFailed(Vertx vertx) throws Exception {
+  void anUploadStillArrivingIsListedAsReceivingAndOneThatBrokeOffAsFailed(Vertx vertx)
+      throws Exception {
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
     Http http = new Http(gateway.httpPort());
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      raw.send("PUT /files/incoming.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").send(new byte[10]);
+      raw.send("PUT /files/incoming.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+          .send(new byte[10]);
 
-      JsonObject page = http.awaitJson("/transfers?state=receiving", p -> p.getInteger("total") == 1,
-          Duration.ofSeconds(10));
-      assertThat(page.getJsonArray("items").getJsonObject(0).getString("path")).isEqualTo("incoming.bin");
+      JsonObject page =
+          http.awaitJson(
+              "/transfers?state=receiving",
+              p -> p.getInteger("total") == 1,
+              Duration.ofSeconds(10));
+      assertThat(page.getJsonArray("items").getJsonObject(0).getString("path"))
+          .isEqualTo("incoming.bin");
     }
-    JsonObject failed = http.awaitJson("/transfers?state=failed", p -> p.getInteger("total") == 1, Duration.ofSeconds(10));
-    assertThat(failed.getJsonArray("items").getJsonObject(0).getString("lastError")).contains("broke off");
+    JsonObject failed =
+        http.awaitJson(
+            "/transfers?state=failed", p -> p.getInteger("total") == 1, Duration.ofSeconds(10));
+    assertThat(failed.getJsonArray("items").getJsonObject(0).getString("lastError"))
+        .contains("broke off");
     awaitEmpty(gateway);
   }
 
@@ -174,8 +222,11 @@ class AsyncTransfersTest {
     assertThat(http.put("/files/2.bin", "two", ASYNC).statusCode()).isEqualTo(202);
 
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      RawHttp.Response refused = raw.send("PUT /files/3.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-          + "Expect: 100-continue\r\n\r\n").read();
+      RawHttp.Response refused =
+          raw.send(
+                  "PUT /files/3.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                      + "Expect: 100-continue\r\n\r\n")
+              .read();
 
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.head()).containsIgnoringCase("Retry-After: 5");
@@ -195,8 +246,10 @@ class AsyncTransfersTest {
 
     assertThat(page.getInteger("total")).isEqualTo(3);
     assertThat(page.getJsonArray("items")).hasSize(2);
-    assertThat(page.getJsonArray("items").getJsonObject(0).getString("state")).isEqualTo("delivered");
-    assertThat(new JsonObject(http.get("/transfers?state=failed").body()).getInteger("total")).isZero();
+    assertThat(page.getJsonArray("items").getJsonObject(0).getString("state"))
+        .isEqualTo("delivered");
+    assertThat(new JsonObject(http.get("/transfers?state=failed").body()).getInteger("total"))
+        .isZero();
   }
 
   @Test
@@ -214,9 +267,21 @@ class AsyncTransfersTest {
   }
 
   private FtpServerVerticle startFtpServer(Vertx vertx, int port, String passivePorts) {
-    FtpServerConfig config = new FtpServerConfig(true, "127.0.0.1", port, dir.resolve("target-root"), null,
-        passivePorts, null, 20, 20, 60, null);
-    FtpServerVerticle ftp = new FtpServerVerticle(config, new FtpAccount("uploader", Secret.of("secret")));
+    FtpServerConfig config =
+        new FtpServerConfig(
+            true,
+            "127.0.0.1",
+            port,
+            dir.resolve("target-root"),
+            null,
+            passivePorts,
+            null,
+            20,
+            20,
+            60,
+            null);
+    FtpServerVerticle ftp =
+        new FtpServerVerticle(config, new FtpAccount("uploader", Secret.of("secret")));
     vertx.deployVerticle(ftp).await();
     return ftp;
   }
@@ -224,8 +289,16 @@ class AsyncTransfersTest {
   private static JsonObject relayTo(int port) {
     return new JsonObject()
         .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("relay", new JsonObject().put("target", new JsonObject().put("host", "127.0.0.1").put("port", port)
-            .put("user", "uploader").put("password", "secret")));
+        .put(
+            "relay",
+            new JsonObject()
+                .put(
+                    "target",
+                    new JsonObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", port)
+                        .put("user", "uploader")
+                        .put("password", "secret")));
   }
 
   private static void awaitEmpty(GatewayUnderTest gateway) throws InterruptedException {

@@ -1,10 +1,6 @@
 package ftpgw.deploy;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,28 +13,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * deploy/k8s/ftpgw.yaml as Kubernetes would take it, without a cluster: the manifests are parsed (SnakeYAML) and
- * checked against the image (deploy/docker/Dockerfile) and the header's own instructions, which is where the
- * shipped manifests could not start: a non-numeric image user under runAsNonRoot, a secret nobody creates, an
- * fsGroup guessed from what useradd picks.
+ * deploy/k8s/ftpgw.yaml as Kubernetes would take it, without a cluster: the manifests are parsed
+ * (SnakeYAML) and checked against the image (deploy/docker/Dockerfile) and the header's own
+ * instructions, which is where the shipped manifests could not start: a non-numeric image user
+ * under runAsNonRoot, a secret nobody creates, an fsGroup guessed from what useradd picks.
  */
 class DeployManifestsTest {
   private static final Path MANIFEST = Path.of("deploy/k8s/ftpgw.yaml");
   private static final Path DOCKERFILE = Path.of("deploy/docker/Dockerfile");
-  private static final Pattern CREATE_SECRET = Pattern.compile("kubectl .*create secret generic (\\S+)(.*)$");
-  private static final Pattern SECRET_KEY = Pattern.compile("--from-(?:literal|file)=([A-Za-z0-9._-]+)=");
+  private static final Pattern CREATE_SECRET =
+      Pattern.compile("kubectl .*create secret generic (\\S+)(.*)$");
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("--from-(?:literal|file)=([A-Za-z0-9._-]+)=");
 
   private static List<Map<String, Object>> documents;
   private static List<Map<String, Object>> workloads;
   private static Image image;
 
   /** What the Dockerfile says about the user the image runs as. */
-  record Image(String user, Integer createdUid, Integer createdGid) {
-  }
+  record Image(String user, Integer createdUid, Integer createdGid) {}
 
   @BeforeAll
   @SuppressWarnings("unchecked")
@@ -50,23 +50,33 @@ class DeployManifestsTest {
         documents.add((Map<String, Object>) doc);
       }
     }
-    workloads = documents.stream()
-        .filter(d -> List.of("Deployment", "StatefulSet", "DaemonSet", "Job").contains(d.get("kind"))).toList();
+    workloads =
+        documents.stream()
+            .filter(
+                d ->
+                    List.of("Deployment", "StatefulSet", "DaemonSet", "Job")
+                        .contains(d.get("kind")))
+            .toList();
     image = image(Files.readAllLines(DOCKERFILE));
   }
 
   @Test
   void theManifestHoldsTheWorkloadsThisTestChecks() {
-    assertThat(workloads).extracting(w -> at(w, "metadata", "name")).containsExactlyInAnyOrder("ftpgw-edge", "ftpgw-relay");
+    assertThat(workloads)
+        .extracting(w -> at(w, "metadata", "name"))
+        .containsExactlyInAnyOrder("ftpgw-edge", "ftpgw-relay");
   }
 
   @Test
   void theImageRunsAsAFixedNumericNonRootUser() {
-    assertThat(image.user()).as("the Dockerfile's USER (runAsNonRoot can only check a numeric one)")
+    assertThat(image.user())
+        .as("the Dockerfile's USER (runAsNonRoot can only check a numeric one)")
         .matches("[0-9]+(:[0-9]+)?");
     int uid = Integer.parseInt(image.user().split(":")[0]);
     assertThat(uid).isPositive();
-    assertThat(image.createdUid()).as("useradd --uid: the user exists with the id USER names").isEqualTo(uid);
+    assertThat(image.createdUid())
+        .as("useradd --uid: the user exists with the id USER names")
+        .isEqualTo(uid);
     assertThat(image.createdGid()).as("groupadd --gid").isNotNull();
     if (image.user().contains(":")) {
       assertThat(Integer.parseInt(image.user().split(":")[1])).isEqualTo(image.createdGid());
@@ -80,17 +90,25 @@ class DeployManifestsTest {
       Map<String, Object> pod = map(at(workload, "spec", "template", "spec"));
       Map<String, Object> security = map(pod.getOrDefault("securityContext", Map.of()));
       assertThat(security.get("runAsNonRoot")).as(name + ": runAsNonRoot").isEqualTo(true);
-      // Kubernetes refuses runAsNonRoot unless the user is numeric: in the pod, or else in the image
+      // Kubernetes refuses runAsNonRoot unless the user is numeric: in the pod, or else in the
+      // image
       Object runAsUser = security.get("runAsUser");
       if (runAsUser != null) {
-        assertThat(runAsUser).as(name + ": runAsUser is the image's user").isEqualTo(image.createdUid());
+        assertThat(runAsUser)
+            .as(name + ": runAsUser is the image's user")
+            .isEqualTo(image.createdUid());
       } else {
-        assertThat(image.user()).as(name + ": no runAsUser, so the image's USER must be numeric").matches("[1-9][0-9]*(:[0-9]+)?");
+        assertThat(image.user())
+            .as(name + ": no runAsUser, so the image's USER must be numeric")
+            .matches("[1-9][0-9]*(:[0-9]+)?");
       }
-      assertThat(security.get("fsGroup")).as(name + ": fsGroup is the gid the Dockerfile creates")
+      assertThat(security.get("fsGroup"))
+          .as(name + ": fsGroup is the gid the Dockerfile creates")
           .isEqualTo(image.createdGid());
       if (security.containsKey("runAsGroup")) {
-        assertThat(security.get("runAsGroup")).as(name + ": runAsGroup").isEqualTo(image.createdGid());
+        assertThat(security.get("runAsGroup"))
+            .as(name + ": runAsGroup")
+            .isEqualTo(image.createdGid());
       }
     }
   }
@@ -125,20 +143,26 @@ class DeployManifestsTest {
     }
     assertThat(used).as("secrets the pods read").isNotEmpty();
     for (String[] secret : used) {
-      assertThat(created).as("a 'kubectl create secret generic " + secret[0] + "' line in the header")
+      assertThat(created)
+          .as("a 'kubectl create secret generic " + secret[0] + "' line in the header")
           .containsKey(secret[0]);
       if (secret[1] != null) {
-        assertThat(created.get(secret[0])).as("key " + secret[1] + " of secret " + secret[0]).contains(secret[1]);
+        assertThat(created.get(secret[0]))
+            .as("key " + secret[1] + " of secret " + secret[0])
+            .contains(secret[1]);
       }
     }
   }
 
   @Test
-  void everyConfigFileAPodStartsWithIsInItsConfigMapAndItsSecretsComeFromTheEnvironmentThePodSets() {
+  void
+      everyConfigFileAPodStartsWithIsInItsConfigMapAndItsSecretsComeFromTheEnvironmentThePodSets() {
     Map<String, Map<String, Object>> configMaps = new HashMap<>();
-    documents.stream().filter(d -> "ConfigMap".equals(d.get("kind")))
+    documents.stream()
+        .filter(d -> "ConfigMap".equals(d.get("kind")))
         .forEach(d -> configMaps.put((String) at(d, "metadata", "name"), map(d.get("data"))));
-    Pattern envName = Pattern.compile("\"(?:passwordHashEnv|passwordEnv)\"\\s*:\\s*\"([A-Z0-9_]+)\"");
+    Pattern envName =
+        Pattern.compile("\"(?:passwordHashEnv|passwordEnv)\"\\s*:\\s*\"([A-Z0-9_]+)\"");
     for (Map<String, Object> workload : workloads) {
       String name = (String) at(workload, "metadata", "name");
       Map<String, Object> pod = map(at(workload, "spec", "template", "spec"));
@@ -146,13 +170,29 @@ class DeployManifestsTest {
         List<Object> args = list(map(c).get("args"));
         String conf = (String) args.get(args.indexOf("-conf") + 1);
         String key = conf.substring(conf.lastIndexOf('/') + 1);
-        Map<String, Object> data = pod.get("volumes") == null ? Map.of() : configMaps.get(list(pod.get("volumes")).stream()
-            .map(v -> at(map(v), "configMap", "name")).filter(n -> n != null).findFirst().orElse(""));
-        assertThat(data).as(name + ": the config map mounted at /etc/ftpgw").isNotNull().containsKey(key);
+        Map<String, Object> data =
+            pod.get("volumes") == null
+                ? Map.of()
+                : configMaps.get(
+                    list(pod.get("volumes")).stream()
+                        .map(v -> at(map(v), "configMap", "name"))
+                        .filter(n -> n != null)
+                        .findFirst()
+                        .orElse(""));
+        assertThat(data)
+            .as(name + ": the config map mounted at /etc/ftpgw")
+            .isNotNull()
+            .containsKey(key);
         Set<String> env = new HashSet<>();
         list(map(c).get("env")).forEach(e -> env.add((String) map(e).get("name")));
-        envName.matcher((String) data.get(key)).results()
-            .forEach(r -> assertThat(env).as(name + ": " + key + " reads $" + r.group(1)).contains(r.group(1)));
+        envName
+            .matcher((String) data.get(key))
+            .results()
+            .forEach(
+                r ->
+                    assertThat(env)
+                        .as(name + ": " + key + " reads $" + r.group(1))
+                        .contains(r.group(1)));
       }
     }
   }

@@ -1,5 +1,7 @@
 package ftpgw.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
@@ -9,51 +11,68 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** {@code GET /events}: every state change of an upload as SSE, resumable, filtered, and private to its user. */
+/**
+ * {@code GET /events}: every state change of an upload as SSE, resumable, filtered, and private to
+ * its user.
+ */
 @ExtendWith(VertxExtension.class)
 class EventStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String ALICE_PASSWORD = "alice-Pa55-" + System.nanoTime();
   private static final String BOB_PASSWORD = "bob-Pa55-" + System.nanoTime();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anUploadShowsEveryStateWithIdsAndALastEventIdResumesAfterIt(Vertx vertx) throws Exception {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
-        new JsonObject().put("events", new JsonObject().put("heartbeatMs", 200))
-            // relayed after it is spooled, so that it passes through queued and relaying
-            .put("delivery", new JsonObject().put("cutThroughBytes", 0)));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put("events", new JsonObject().put("heartbeatMs", 200))
+                // relayed after it is spooled, so that it passes through queued and relaying
+                .put("delivery", new JsonObject().put("cutThroughBytes", 0)));
     Http http = new Http(gateway.httpPort());
     Path file = TestFiles.random(dir, "a.bin", 2_000_000);
     try (SseClient sse = SseClient.open(gateway.url("/events"))) {
       assertThat(sse.response().statusCode()).isEqualTo(200);
-      assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
-          type -> assertThat(type).startsWith("text/event-stream"));
+      assertThat(sse.response().headers().firstValue("Content-Type"))
+          .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
 
       HttpResponse<String> put = http.put("/files/ev/a.bin", file);
       assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
       String id = new JsonObject(put.body()).getString("id");
 
-      SseClient.Event receiving = sse.await(e -> e.getString("id").equals(id)
-          && e.getString("state").equals("receiving"), WAIT);
-      SseClient.Event delivered = sse.await(e -> e.getString("id").equals(id)
-          && e.getString("state").equals("delivered"), WAIT);
+      SseClient.Event receiving =
+          sse.await(
+              e -> e.getString("id").equals(id) && e.getString("state").equals("receiving"), WAIT);
+      SseClient.Event delivered =
+          sse.await(
+              e -> e.getString("id").equals(id) && e.getString("state").equals("delivered"), WAIT);
       JsonObject event = delivered.data();
-      assertThat(event.fieldNames()).contains("id", "path", "state", "bytes", "totalBytes", "sha256", "owner", "node",
-          "attempts", "error", "at", "eventId");
+      assertThat(event.fieldNames())
+          .contains(
+              "id",
+              "path",
+              "state",
+              "bytes",
+              "totalBytes",
+              "sha256",
+              "owner",
+              "node",
+              "attempts",
+              "error",
+              "at",
+              "eventId");
       assertThat(event.getString("path")).isEqualTo("ev/a.bin");
       assertThat(event.getLong("bytes")).isEqualTo(2_000_000L);
       assertThat(event.getLong("totalBytes")).isEqualTo(2_000_000L);
@@ -63,13 +82,17 @@ class EventStreamTest {
       Thread.sleep(500);
       assertThat(sse.comments()).contains("heartbeat");
 
-      // a client that saw only the first event gets every later one replayed, in order, then live ones
-      try (SseClient resumed = SseClient.open(gateway.url("/events?transfer=" + id), "Last-Event-ID",
-          receiving.id())) {
+      // a client that saw only the first event gets every later one replayed, in order, then live
+      // ones
+      try (SseClient resumed =
+          SseClient.open(gateway.url("/events?transfer=" + id), "Last-Event-ID", receiving.id())) {
         List<SseClient.Event> replayed = resumed.drain(Duration.ofMillis(500));
-        assertThat(replayed).isNotEmpty().allSatisfy(e -> assertThat(e.data().getString("id")).isEqualTo(id));
+        assertThat(replayed)
+            .isNotEmpty()
+            .allSatisfy(e -> assertThat(e.data().getString("id")).isEqualTo(id));
         assertThat(replayed.get(0).id()).isNotEqualTo(receiving.id());
-        assertThat(replayed.get(replayed.size() - 1).data().getString("state")).isEqualTo("delivered");
+        assertThat(replayed.get(replayed.size() - 1).data().getString("state"))
+            .isEqualTo("delivered");
         assertThat(replayed.stream().map(e -> e.data().getString("state")))
             .containsSubsequence("queued", "relaying", "delivered");
       }
@@ -97,12 +120,34 @@ class EventStreamTest {
 
   @Test
   void inUsersModeAnotherUsersEventsAreInvisible(Vertx vertx) throws Exception {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject().put("auth",
-        new JsonObject().put("mode", "users").put("users", new JsonArray()
-            .add(new JsonObject().put("name", "alice").put("folder", "alice")
-                .put("passwordHash", Pbkdf2Hash.create(ALICE_PASSWORD.toCharArray(), 1000).encode()))
-            .add(new JsonObject().put("name", "bob").put("folder", "bob")
-                .put("passwordHash", Pbkdf2Hash.create(BOB_PASSWORD.toCharArray(), 1000).encode())))));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put(
+                    "auth",
+                    new JsonObject()
+                        .put("mode", "users")
+                        .put(
+                            "users",
+                            new JsonArray()
+                                .add(
+                                    new JsonObject()
+                                        .put("name", "alice")
+                                        .put("folder", "alice")
+                                        .put(
+                                            "passwordHash",
+                                            Pbkdf2Hash.create(ALICE_PASSWORD.toCharArray(), 1000)
+                                                .encode()))
+                                .add(
+                                    new JsonObject()
+                                        .put("name", "bob")
+                                        .put("folder", "bob")
+                                        .put(
+                                            "passwordHash",
+                                            Pbkdf2Hash.create(BOB_PASSWORD.toCharArray(), 1000)
+                                                .encode())))));
     Http http = new Http(gateway.httpPort());
     String alice = Http.basic("alice", ALICE_PASSWORD);
     String bob = Http.basic("bob", BOB_PASSWORD);
@@ -117,17 +162,25 @@ class EventStreamTest {
       assertThat(alices.statusCode()).isEqualTo(201);
       String bobsId = new JsonObject(bobs.body()).getString("id");
 
-      SseClient.Event delivered = aliceEvents.await(e -> e.getString("state").equals("delivered"), WAIT);
+      SseClient.Event delivered =
+          aliceEvents.await(e -> e.getString("state").equals("delivered"), WAIT);
       assertThat(delivered.data().getString("owner")).isEqualTo("alice");
       assertThat(delivered.data().getString("path")).isEqualTo("mine.txt");
       List<SseClient.Event> rest = aliceEvents.drain(Duration.ofMillis(500));
-      assertThat(rest).allSatisfy(e -> {
-        assertThat(e.data().getString("owner")).isEqualTo("alice");
-        assertThat(e.data().getString("id")).isNotEqualTo(bobsId);
-      });
+      assertThat(rest)
+          .allSatisfy(
+              e -> {
+                assertThat(e.data().getString("owner")).isEqualTo("alice");
+                assertThat(e.data().getString("id")).isNotEqualTo(bobsId);
+              });
       // not even when asked for by id, nor replayed
-      try (SseClient asked = SseClient.open(gateway.url("/events?transfer=" + bobsId), "Authorization", alice,
-          "Last-Event-ID", "unknown-0")) {
+      try (SseClient asked =
+          SseClient.open(
+              gateway.url("/events?transfer=" + bobsId),
+              "Authorization",
+              alice,
+              "Last-Event-ID",
+              "unknown-0")) {
         assertThat(asked.drain(Duration.ofMillis(500))).isEmpty();
       }
     }

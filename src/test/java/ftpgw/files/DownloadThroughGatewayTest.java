@@ -1,36 +1,40 @@
 package ftpgw.files;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** GET/HEAD /files/{path} with curl: whole files, Range, resume with -C -, conditional requests, 404 and 416. */
+/**
+ * GET/HEAD /files/{path} with curl: whole files, Range, resume with -C -, conditional requests, 404
+ * and 416.
+ */
 @ExtendWith(VertxExtension.class)
 class DownloadThroughGatewayTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
   private Http http;
 
   @BeforeEach
   void startGateway(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
-        new JsonObject().put("relay", new JsonObject().put("connections", 2)));
+    gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject().put("relay", new JsonObject().put("connections", 2)));
     http = new Http(gateway.httpPort());
   }
 
@@ -71,8 +75,8 @@ class DownloadThroughGatewayTest {
     HttpResponse<String> response = http.get("/files/docs/readme.txt");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("hello\n");
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-        .startsWith("text/plain"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
   }
 
   @Test
@@ -80,16 +84,24 @@ class DownloadThroughGatewayTest {
     Path file = onServer("r/data.bin", 5 * MiB);
     byte[] all = Files.readAllBytes(file);
 
-    Curl middle = Curl.run("-D", "-", "-o", dir.resolve("mid").toString(), "-r", "1000000-1999999",
-        gateway.url("/files/r/data.bin"));
+    Curl middle =
+        Curl.run(
+            "-D",
+            "-",
+            "-o",
+            dir.resolve("mid").toString(),
+            "-r",
+            "1000000-1999999",
+            gateway.url("/files/r/data.bin"));
     assertThat(middle.status()).isEqualTo(206);
     assertThat(middle.header("Content-Range")).isEqualTo("bytes 1000000-1999999/" + 5 * MiB);
-    assertThat(Files.readAllBytes(dir.resolve("mid"))).isEqualTo(Arrays.copyOfRange(all, 1_000_000, 2_000_000));
+    assertThat(Files.readAllBytes(dir.resolve("mid")))
+        .isEqualTo(Arrays.copyOfRange(all, 1_000_000, 2_000_000));
 
     HttpResponse<String> suffix = http.get("/files/r/data.bin", "Range", "bytes=-10");
     assertThat(suffix.statusCode()).isEqualTo(206);
-    assertThat(suffix.headers().firstValue("Content-Range")).hasValue("bytes " + (5 * MiB - 10) + "-"
-        + (5 * MiB - 1) + "/" + 5 * MiB);
+    assertThat(suffix.headers().firstValue("Content-Range"))
+        .hasValue("bytes " + (5 * MiB - 10) + "-" + (5 * MiB - 1) + "/" + 5 * MiB);
     assertThat(suffix.headers().firstValue("Content-Length")).hasValue("10");
 
     HttpResponse<String> beyond = http.get("/files/r/data.bin", "Range", "bytes=" + 5 * MiB + "-");
@@ -107,7 +119,9 @@ class DownloadThroughGatewayTest {
     Path partial = dir.resolve("partial.bin");
     Files.write(partial, Arrays.copyOf(Files.readAllBytes(file), 3 * (int) MiB));
 
-    Curl resumed = Curl.run("-D", "-", "-C", "-", "-o", partial.toString(), gateway.url("/files/resume/f.bin"));
+    Curl resumed =
+        Curl.run(
+            "-D", "-", "-C", "-", "-o", partial.toString(), gateway.url("/files/resume/f.bin"));
 
     assertThat(resumed.exitCode()).as(resumed.output()).isZero();
     assertThat(resumed.status()).isEqualTo(206);
@@ -123,15 +137,21 @@ class DownloadThroughGatewayTest {
     String lastModified = first.headers().firstValue("Last-Modified").orElseThrow();
 
     assertThat(http.get("/files/c/f.bin", "If-None-Match", etag).statusCode()).isEqualTo(304);
-    assertThat(http.get("/files/c/f.bin", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
-    assertThat(http.get("/files/c/f.bin", "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
-    assertThat(http.get("/files/c/f.bin", "If-Modified-Since", "Thu, 01 Jan 2004 00:00:00 GMT").statusCode())
+    assertThat(http.get("/files/c/f.bin", "If-None-Match", "\"other\"").statusCode())
+        .isEqualTo(200);
+    assertThat(http.get("/files/c/f.bin", "If-Modified-Since", lastModified).statusCode())
+        .isEqualTo(304);
+    assertThat(
+            http.get("/files/c/f.bin", "If-Modified-Since", "Thu, 01 Jan 2004 00:00:00 GMT")
+                .statusCode())
         .isEqualTo(200);
 
-    HttpResponse<String> stale = http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", "\"stale\"");
+    HttpResponse<String> stale =
+        http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", "\"stale\"");
     assertThat(stale.statusCode()).as("If-Range with an old ETag: the whole file").isEqualTo(200);
     assertThat(stale.body()).hasSize(4096);
-    HttpResponse<String> current = http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", etag);
+    HttpResponse<String> current =
+        http.get("/files/c/f.bin", "Range", "bytes=0-9", "If-Range", etag);
     assertThat(current.statusCode()).isEqualTo(206);
     assertThat(current.body()).hasSize(10);
   }
@@ -149,8 +169,16 @@ class DownloadThroughGatewayTest {
   @Test
   void aClientThatGoesAwayFreesItsFtpConnection() throws Exception {
     onServer("slow/big.bin", 200 * MiB);
-    Process curl = new ProcessBuilder("curl", "-sS", "--limit-rate", "2M", "-o", "/dev/null",
-        gateway.url("/files/slow/big.bin")).start();
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "--limit-rate",
+                "2M",
+                "-o",
+                "/dev/null",
+                gateway.url("/files/slow/big.bin"))
+            .start();
     awaitConnectionsInUse(1);
     curl.destroy();
     curl.waitFor();
@@ -161,8 +189,13 @@ class DownloadThroughGatewayTest {
     long deadline = System.nanoTime() + 20_000_000_000L;
     String line = null;
     while (System.nanoTime() < deadline) {
-      line = http.get("/metrics").body().lines().filter(l -> l.startsWith("ftpgw_ftp_connections_in_use "))
-          .findFirst().orElse(null);
+      line =
+          http.get("/metrics")
+              .body()
+              .lines()
+              .filter(l -> l.startsWith("ftpgw_ftp_connections_in_use "))
+              .findFirst()
+              .orElse(null);
       if (line != null && Double.parseDouble(line.split(" ")[1]) == expected) {
         return;
       }

@@ -1,33 +1,34 @@
 package ftpgw.files;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Listings (JSON from MLSD, HTML for browsers) and DELETE, MKCOL, MOVE, COPY on the embedded FTP server. */
+/**
+ * Listings (JSON from MLSD, HTML for browsers) and DELETE, MKCOL, MOVE, COPY on the embedded FTP
+ * server.
+ */
 @ExtendWith(VertxExtension.class)
 class ListingsAndChangesTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
   private Http http;
   private Path root;
@@ -65,18 +66,26 @@ class ListingsAndChangesTest {
     assertThat(file.getString("modified")).endsWith("Z");
 
     assertThat(new JsonObject(http.get("/files/p").body()).getJsonArray("entries")).hasSize(2);
-    assertThat(new JsonObject(http.get("/files/").body()).getJsonArray("entries").getJsonObject(0)
-        .getString("name")).isEqualTo("p");
+    assertThat(
+            new JsonObject(http.get("/files/").body())
+                .getJsonArray("entries")
+                .getJsonObject(0)
+                .getString("name"))
+        .isEqualTo("p");
 
     HttpResponse<String> html = http.get("/files/p/", "Accept", "text/html,application/xhtml+xml");
-    assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-        .startsWith("text/html"));
-    assertThat(html.body()).contains("<a href=\"a.txt\">a.txt</a>").contains("<a href=\"sub/\">sub/</a>");
+    assertThat(html.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(html.body())
+        .contains("<a href=\"a.txt\">a.txt</a>")
+        .contains("<a href=\"sub/\">sub/</a>");
 
     HttpResponse<String> missing = http.get("/files/nope/");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("NOT_FOUND");
-    assertThat(http.get("/files/p/a.txt/").statusCode()).as("a file named as a folder").isEqualTo(404);
+    assertThat(http.get("/files/p/a.txt/").statusCode())
+        .as("a file named as a folder")
+        .isEqualTo(404);
   }
 
   @Test
@@ -111,18 +120,27 @@ class ListingsAndChangesTest {
   @Test
   void moveRenamesAndHonoursOverwrite() throws Exception {
     Files.writeString(root.resolve("p/c.txt"), "gamma");
-    HttpResponse<String> refused = send("MOVE", "/files/p/a.txt", "Destination", gateway.url("/files/p/c.txt"),
-        "Overwrite", "F");
+    HttpResponse<String> refused =
+        send(
+            "MOVE",
+            "/files/p/a.txt",
+            "Destination",
+            gateway.url("/files/p/c.txt"),
+            "Overwrite",
+            "F");
     assertThat(refused.statusCode()).isEqualTo(412);
     assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("PRECONDITION_FAILED");
     assertThat(Files.readString(root.resolve("p/c.txt"))).isEqualTo("gamma");
 
-    assertThat(send("MOVE", "/files/p/a.txt", "Destination", gateway.url("/files/p/c.txt")).statusCode())
+    assertThat(
+            send("MOVE", "/files/p/a.txt", "Destination", gateway.url("/files/p/c.txt"))
+                .statusCode())
         .isEqualTo(204);
     assertThat(Files.readString(root.resolve("p/c.txt"))).isEqualTo("alpha");
     assertThat(root.resolve("p/a.txt")).doesNotExist();
 
-    assertThat(send("MOVE", "/files/p/sub/", "Destination", "/files/p/moved/").statusCode()).isEqualTo(201);
+    assertThat(send("MOVE", "/files/p/sub/", "Destination", "/files/p/moved/").statusCode())
+        .isEqualTo(201);
     assertThat(Files.readString(root.resolve("p/moved/b.txt"))).isEqualTo("beta!");
 
     HttpResponse<String> outside = send("MOVE", "/files/p/c.txt", "Destination", "/files/../etc/x");
@@ -135,19 +153,23 @@ class ListingsAndChangesTest {
     byte[] big = new byte[3 * 1024 * 1024 + 5];
     new java.util.Random(7).nextBytes(big);
     Files.write(root.resolve("p/big.bin"), big);
-    assertThat(send("COPY", "/files/p/big.bin", "Destination", "/files/p/sub/copy.bin").statusCode())
+    assertThat(
+            send("COPY", "/files/p/big.bin", "Destination", "/files/p/sub/copy.bin").statusCode())
         .isEqualTo(201);
     assertThat(Files.readAllBytes(root.resolve("p/sub/copy.bin"))).isEqualTo(big);
     assertThat(Files.readAllBytes(root.resolve("p/big.bin"))).isEqualTo(big);
 
-    HttpResponse<String> missing = send("COPY", "/files/p/none.bin", "Destination", "/files/p/x.bin");
+    HttpResponse<String> missing =
+        send("COPY", "/files/p/none.bin", "Destination", "/files/p/x.bin");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(root.resolve("p/x.bin")).doesNotExist();
   }
 
-  private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.url(path)))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+  private HttpResponse<String> send(String method, String path, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(gateway.url(path)))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }

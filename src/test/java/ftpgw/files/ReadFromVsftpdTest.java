@@ -1,5 +1,8 @@
 package ftpgw.files;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
@@ -9,6 +12,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,27 +27,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * Reads and changes against vsftpd, which has no MLST/MLSD: stat through SIZE and MDTM, listings parsed from LIST.
+ * Reads and changes against vsftpd, which has no MLST/MLSD: stat through SIZE and MDTM, listings
+ * parsed from LIST.
  */
 @ExtendWith(VertxExtension.class)
 class ReadFromVsftpdTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static VsftpdServer vsftpd;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Http http;
   private int port;
 
@@ -55,13 +54,18 @@ class ReadFromVsftpdTest {
 
   @BeforeEach
   void deploy(Vertx vertx) {
-    JsonObject target = new JsonObject().put("host", vsftpd.host()).put("port", vsftpd.port())
-        .put("user", vsftpd.user()).put("password", vsftpd.password());
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0))
-        .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("relay", new JsonObject().put("target", target).put("connections", 3));
+    JsonObject target =
+        new JsonObject()
+            .put("host", vsftpd.host())
+            .put("port", vsftpd.port())
+            .put("user", vsftpd.user())
+            .put("password", vsftpd.password());
+    JsonObject config =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 0))
+            .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
+            .put("ftpServer", new JsonObject().put("enabled", false))
+            .put("relay", new JsonObject().put("target", target).put("connections", 3));
     GatewayVerticle gateway = new GatewayVerticle();
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
     port = gateway.httpPort();
@@ -91,7 +95,8 @@ class ReadFromVsftpdTest {
     assertThat(resumed.status()).isEqualTo(206);
     assertThat(TestFiles.sha256(partial)).isEqualTo(TestFiles.sha256(file));
 
-    assertThat(http.get("/files/vs/d/v.bin", "If-None-Match", whole.header("ETag")).statusCode()).isEqualTo(304);
+    assertThat(http.get("/files/vs/d/v.bin", "If-None-Match", whole.header("ETag")).statusCode())
+        .isEqualTo(304);
     assertThat(http.get("/files/vs/d/none.bin").statusCode()).isEqualTo(404);
   }
 
@@ -108,21 +113,26 @@ class ReadFromVsftpdTest {
     assertThat(entries.getJsonObject(1).getLong("size")).isEqualTo(5);
 
     assertThat(send("MKCOL", "/files/vl/empty/").statusCode()).isEqualTo(201);
-    assertThat(new JsonObject(http.get("/files/vl/empty/").body()).getJsonArray("entries")).isEmpty();
+    assertThat(new JsonObject(http.get("/files/vl/empty/").body()).getJsonArray("entries"))
+        .isEmpty();
     assertThat(http.get("/files/vl/nothing/").statusCode()).isEqualTo(404);
 
     assertThat(http.delete("/files/vl/sub/").statusCode()).isEqualTo(409);
-    assertThat(send("MOVE", "/files/vl/a.txt", "Destination", "/files/vl/sub/c.txt").statusCode()).isEqualTo(201);
-    assertThat(send("COPY", "/files/vl/sub/c.txt", "Destination", "/files/vl/d.txt").statusCode()).isEqualTo(201);
+    assertThat(send("MOVE", "/files/vl/a.txt", "Destination", "/files/vl/sub/c.txt").statusCode())
+        .isEqualTo(201);
+    assertThat(send("COPY", "/files/vl/sub/c.txt", "Destination", "/files/vl/d.txt").statusCode())
+        .isEqualTo(201);
     assertThat(http.get("/files/vl/d.txt").body()).isEqualTo("alpha");
     assertThat(http.delete("/files/vl/empty/").statusCode()).isEqualTo(204);
     assertThat(vsftpd.exists("vl/empty")).isFalse();
     assertThat(vsftpd.exists("vl/a.txt")).isFalse();
   }
 
-  private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+  private HttpResponse<String> send(String method, String path, String... headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }

@@ -1,7 +1,7 @@
 package ftpgw.ftpserver;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,17 +9,19 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** The STOR stream of the embedded server's file system: bytes land in order from the file's position, whatever sizes they are written in. */
+/**
+ * The STOR stream of the embedded server's file system: bytes land in order from the file's
+ * position, whatever sizes they are written in.
+ */
 class ChannelOutputStreamTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void bytesWrittenOneByOneIn4KiBPiecesAndInOneLargeArrayLandInOrderFromTheFilesPosition() throws IOException {
+  void bytesWrittenOneByOneIn4KiBPiecesAndInOneLargeArrayLandInOrderFromTheFilesPosition()
+      throws IOException {
     Path path = dir.resolve("stored.bin");
     Files.write(path, "0123456789kept-no-more".getBytes());
     byte[] large = random(200 * 1024 + 3);
@@ -30,7 +32,9 @@ class ChannelOutputStreamTest {
     file.setLength(10);
     file.seek(10);
     try (ChannelOutputStream out = new ChannelOutputStream(file)) {
-      for (int i = 0; i < 70_000; i++) { // ASCII-mode transfers write byte by byte: more than one buffer's worth
+      for (int i = 0;
+          i < 70_000;
+          i++) { // ASCII-mode transfers write byte by byte: more than one buffer's worth
         out.write('a' + i % 26);
         expected.write('a' + i % 26);
       }
@@ -60,7 +64,8 @@ class ChannelOutputStreamTest {
     one.write("first".getBytes());
     two.write("second".getBytes());
     two.close();
-    try (ChannelOutputStream three = new ChannelOutputStream(new RandomAccessFile(dir.resolve("third.bin").toFile(), "rw"))) {
+    try (ChannelOutputStream three =
+        new ChannelOutputStream(new RandomAccessFile(dir.resolve("third.bin").toFile(), "rw"))) {
       three.write("third, on the buffer the second gave back".getBytes());
     }
     one.write("!".getBytes());
@@ -68,12 +73,14 @@ class ChannelOutputStreamTest {
 
     assertThat(Files.readString(first)).isEqualTo("first!");
     assertThat(Files.readString(second)).isEqualTo("second");
-    assertThat(Files.readString(dir.resolve("third.bin"))).isEqualTo("third, on the buffer the second gave back");
+    assertThat(Files.readString(dir.resolve("third.bin")))
+        .isEqualTo("third, on the buffer the second gave back");
   }
 
   @Test
   void aClosedStreamRefusesWritesAndClosesAgainQuietly() throws IOException {
-    ChannelOutputStream out = new ChannelOutputStream(new RandomAccessFile(dir.resolve("closed.bin").toFile(), "rw"));
+    ChannelOutputStream out =
+        new ChannelOutputStream(new RandomAccessFile(dir.resolve("closed.bin").toFile(), "rw"));
     out.write("x".getBytes());
     out.close();
     out.close();

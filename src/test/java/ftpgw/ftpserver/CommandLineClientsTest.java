@@ -1,25 +1,26 @@
 package ftpgw.ftpserver;
 
+import static ftpgw.ftpserver.EmbeddedServer.ALICE;
+import static ftpgw.ftpserver.EmbeddedServer.ALICE_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.TestCertificate;
 import ftpgw.testing.TestFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import static ftpgw.ftpserver.EmbeddedServer.ALICE;
-import static ftpgw.ftpserver.EmbeddedServer.ALICE_PASSWORD;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The command-line clients operators reach for, curl and lftp (Debian packages), against the embedded server. */
+/**
+ * The command-line clients operators reach for, curl and lftp (Debian packages), against the
+ * embedded server.
+ */
 class CommandLineClientsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private EmbeddedServer server;
 
@@ -37,9 +38,14 @@ class CommandLineClientsTest {
     Path head = dir.resolve("head.bin");
     Files.write(head, java.util.Arrays.copyOf(Files.readAllBytes(file), 2 * (int) TestFiles.MiB));
 
-    curl("--ftp-create-dirs", "-T", head.toString(), server.url(ALICE, ALICE_PASSWORD, "a/b/curl.bin"));
+    curl(
+        "--ftp-create-dirs",
+        "-T",
+        head.toString(),
+        server.url(ALICE, ALICE_PASSWORD, "a/b/curl.bin"));
     curl("-C", "-", "-T", file.toString(), server.url(ALICE, ALICE_PASSWORD, "a/b/curl.bin"));
-    assertThat(TestFiles.sha256(server.home(ALICE).resolve("a/b/curl.bin"))).as("resumed with REST")
+    assertThat(TestFiles.sha256(server.home(ALICE).resolve("a/b/curl.bin")))
+        .as("resumed with REST")
         .isEqualTo(TestFiles.sha256(file));
 
     Path line = Files.writeString(dir.resolve("line.txt"), "more\n");
@@ -54,7 +60,15 @@ class CommandLineClientsTest {
     curl("--disable-epsv", "-o", back.toString(), server.url(ALICE, ALICE_PASSWORD, "a/log.txt"));
     assertThat(Files.readString(back)).isEqualTo("more\nmore\n");
 
-    curl("-Q", "RNFR a/log.txt", "-Q", "RNTO a/journal.txt", "-Q", "DELE a/b/curl.bin", "-Q", "RMD a/b",
+    curl(
+        "-Q",
+        "RNFR a/log.txt",
+        "-Q",
+        "RNTO a/journal.txt",
+        "-Q",
+        "DELE a/b/curl.bin",
+        "-Q",
+        "RMD a/b",
         server.url(ALICE, ALICE_PASSWORD, ""));
     assertThat(TestFiles.filesUnder(server.home(ALICE))).containsExactly("a/journal.txt");
   }
@@ -68,10 +82,14 @@ class CommandLineClientsTest {
     TestFiles.random(tree, "low.bin", 1);
     Files.createFile(tree.resolve("empty.txt"));
 
-    lftp(null, "mirror -R --no-perms " + dir.resolve("tree") + " up; mirror up " + dir.resolve("down"));
-    assertThat(TestFiles.filesUnder(server.home(ALICE).resolve("up"))).isEqualTo(TestFiles.filesUnder(dir.resolve("tree")));
+    lftp(
+        null,
+        "mirror -R --no-perms " + dir.resolve("tree") + " up; mirror up " + dir.resolve("down"));
+    assertThat(TestFiles.filesUnder(server.home(ALICE).resolve("up")))
+        .isEqualTo(TestFiles.filesUnder(dir.resolve("tree")));
     for (String name : TestFiles.filesUnder(dir.resolve("tree"))) {
-      assertThat(TestFiles.sha256(dir.resolve("down").resolve(name))).as(name)
+      assertThat(TestFiles.sha256(dir.resolve("down").resolve(name)))
+          .as(name)
           .isEqualTo(TestFiles.sha256(dir.resolve("tree").resolve(name)));
     }
     assertThat(lftp(null, "cls -l up/sub")).contains("mid.bin", "deeper");
@@ -80,11 +98,17 @@ class CommandLineClientsTest {
   @Test
   void lftpWorksOverRequiredTls() throws Exception {
     TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), true));
+    server =
+        EmbeddedServer.start(
+            dir,
+            100,
+            50,
+            EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), true));
     Path file = TestFiles.random(dir, "tls.bin", 3 * TestFiles.MiB);
 
     lftp(certificate, "put " + file + " -o tls.bin; get tls.bin -o " + dir.resolve("tls-back.bin"));
-    assertThat(TestFiles.sha256(server.home(ALICE).resolve("tls.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(server.home(ALICE).resolve("tls.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(TestFiles.sha256(dir.resolve("tls-back.bin"))).isEqualTo(TestFiles.sha256(file));
   }
 
@@ -94,12 +118,31 @@ class CommandLineClientsTest {
     return run(command);
   }
 
-  /** lftp with the test's settings: TLS verified against {@code certificate}, or plain FTP when it is null. */
+  /**
+   * lftp with the test's settings: TLS verified against {@code certificate}, or plain FTP when it
+   * is null.
+   */
   private String lftp(TestCertificate certificate, String commands) throws Exception {
-    String tls = certificate == null ? "set ftp:ssl-allow no; "
-        : "set ssl:ca-file " + certificate.cert() + "; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; ";
-    return run(List.of("lftp", "-c", "set net:max-retries 1; set net:timeout 20; set cmd:fail-exit yes; " + tls
-        + "open -u " + ALICE + "," + ALICE_PASSWORD + " ftp://127.0.0.1:" + server.port() + "; " + commands));
+    String tls =
+        certificate == null
+            ? "set ftp:ssl-allow no; "
+            : "set ssl:ca-file "
+                + certificate.cert()
+                + "; set ftp:ssl-force yes; set ftp:ssl-protect-data yes; ";
+    return run(
+        List.of(
+            "lftp",
+            "-c",
+            "set net:max-retries 1; set net:timeout 20; set cmd:fail-exit yes; "
+                + tls
+                + "open -u "
+                + ALICE
+                + ","
+                + ALICE_PASSWORD
+                + " ftp://127.0.0.1:"
+                + server.port()
+                + "; "
+                + commands));
   }
 
   private String run(List<String> command) throws Exception {

@@ -5,15 +5,14 @@ import ftpgw.config.FtpServerConfig.FtpTlsConfig;
 import ftpgw.config.Secret;
 import ftpgw.testing.FreePorts;
 import io.vertx.core.Vertx;
-import org.apache.commons.net.ftp.FTP;
-import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPReply;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
 
 /**
  * The FTP-server verticle deployed on a loopback ephemeral port, with two users from a users file:
@@ -39,7 +38,8 @@ final class EmbeddedServer implements AutoCloseable {
     return start(dir, 100, 50, null);
   }
 
-  static EmbeddedServer start(Path dir, int maxLogins, int maxLoginsPerIp, FtpTlsConfig tls) throws IOException {
+  static EmbeddedServer start(Path dir, int maxLogins, int maxLoginsPerIp, FtpTlsConfig tls)
+      throws IOException {
     return start(config(dir, 0, maxLogins, maxLoginsPerIp, tls));
   }
 
@@ -55,21 +55,36 @@ final class EmbeddedServer implements AutoCloseable {
     return new EmbeddedServer(vertx, verticle, config.root());
   }
 
-  static FtpServerConfig config(Path dir, int port, int maxLogins, int maxLoginsPerIp, FtpTlsConfig tls)
-      throws IOException {
+  static FtpServerConfig config(
+      Path dir, int port, int maxLogins, int maxLoginsPerIp, FtpTlsConfig tls) throws IOException {
     Path users = dir.resolve("ftp-users.properties");
     if (!Files.exists(users)) {
       Pbkdf2PasswordEncryptor hashes = new Pbkdf2PasswordEncryptor();
-      Files.writeString(users, String.join("\n",
-          "ftpserver.user.alice.userpassword=" + hashes.encrypt(ALICE_PASSWORD),
-          "ftpserver.user.alice.homedirectory=alice",
-          "ftpserver.user.alice.writepermission=true",
-          "ftpserver.user.bob.userpassword=" + hashes.encrypt(BOB_PASSWORD),
-          "ftpserver.user.bob.homedirectory=bob",
-          "ftpserver.user.bob.writepermission=true", ""), StandardCharsets.UTF_8);
+      Files.writeString(
+          users,
+          String.join(
+              "\n",
+              "ftpserver.user.alice.userpassword=" + hashes.encrypt(ALICE_PASSWORD),
+              "ftpserver.user.alice.homedirectory=alice",
+              "ftpserver.user.alice.writepermission=true",
+              "ftpserver.user.bob.userpassword=" + hashes.encrypt(BOB_PASSWORD),
+              "ftpserver.user.bob.homedirectory=bob",
+              "ftpserver.user.bob.writepermission=true",
+              ""),
+          StandardCharsets.UTF_8);
     }
-    return new FtpServerConfig(true, "127.0.0.1", port, dir.resolve("ftp-root"), users, FreePorts.range(30), null,
-        maxLogins, maxLoginsPerIp, 60, tls);
+    return new FtpServerConfig(
+        true,
+        "127.0.0.1",
+        port,
+        dir.resolve("ftp-root"),
+        users,
+        FreePorts.range(30),
+        null,
+        maxLogins,
+        maxLoginsPerIp,
+        60,
+        tls);
   }
 
   static FtpTlsConfig tls(Path keystore, String password, boolean required) {

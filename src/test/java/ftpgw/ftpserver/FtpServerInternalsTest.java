@@ -10,9 +10,9 @@ import org.apache.mina.transport.socket.SocketAcceptor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Apache FtpServer internal behind {@link FtpServerInternals}: a started listener's MINA acceptor. When an
- * upgrade moves it, this fails naming the listener class and field (the server would otherwise only log a warning
- * and answer every small transfer ~40 ms late).
+ * The Apache FtpServer internal behind {@link FtpServerInternals}: a started listener's MINA
+ * acceptor. When an upgrade moves it, this fails naming the listener class and field (the server
+ * would otherwise only log a warning and answer every small transfer ~40 ms late).
  */
 class FtpServerInternalsTest {
   @Test
@@ -30,8 +30,14 @@ class FtpServerInternalsTest {
       try {
         acceptor = FtpServerInternals.acceptorOf(listener);
       } catch (ReflectiveOperationException e) {
-        throw new AssertionError("Apache FtpServer moved " + listener.getClass().getName() + "."
-            + FtpServerInternals.ACCEPTOR_FIELD + ": " + e, e);
+        throw new AssertionError(
+            "Apache FtpServer moved "
+                + listener.getClass().getName()
+                + "."
+                + FtpServerInternals.ACCEPTOR_FIELD
+                + ": "
+                + e,
+            e);
       }
       acceptor.getSessionConfig().setTcpNoDelay(true);
       assertThat(acceptor.getSessionConfig().isTcpNoDelay()).isTrue();

@@ -1,25 +1,26 @@
 package ftpgw.ftpserver;
 
+import static ftpgw.ftpserver.EmbeddedServer.ALICE;
+import static ftpgw.ftpserver.EmbeddedServer.ALICE_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.TestCertificate;
 import ftpgw.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static ftpgw.ftpserver.EmbeddedServer.ALICE;
-import static ftpgw.ftpserver.EmbeddedServer.ALICE_PASSWORD;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The embedded server advertises only what works: no MODE Z, AUTH only with TLS, and SITE CHMOD is accepted. */
+/**
+ * The embedded server advertises only what works: no MODE Z, AUTH only with TLS, and SITE CHMOD is
+ * accepted.
+ */
 class HonestFeaturesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private EmbeddedServer server;
 
@@ -39,7 +40,10 @@ class HonestFeaturesTest {
       assertThat(client.login(ALICE, ALICE_PASSWORD)).isTrue();
       assertThat(client.features()).as(client.getReplyString()).isTrue();
       String feat = client.getReplyString();
-      assertThat(feat).startsWith("211-").contains(" SIZE", " MLST ", " UTF8").doesNotContain("MODE Z", "AUTH", "PROT");
+      assertThat(feat)
+          .startsWith("211-")
+          .contains(" SIZE", " MLST ", " UTF8")
+          .doesNotContain("MODE Z", "AUTH", "PROT");
       assertThat(client.sendCommand("MODE", "Z")).isEqualTo(504);
       assertThat(client.sendCommand("MODE", "S")).isEqualTo(200);
     } finally {
@@ -50,12 +54,18 @@ class HonestFeaturesTest {
   @Test
   void withTlsAuthIsOfferedButModeZIsNot() throws Exception {
     TestCertificate certificate = TestCertificate.create(dir, "127.0.0.1", "IP:127.0.0.1");
-    server = EmbeddedServer.start(dir, 100, 50, EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(),
-        false));
+    server =
+        EmbeddedServer.start(
+            dir,
+            100,
+            50,
+            EmbeddedServer.tls(certificate.pkcs12(), certificate.pkcs12Password(), false));
     FTPClient client = server.login(ALICE, ALICE_PASSWORD);
     try {
       assertThat(client.features()).as(client.getReplyString()).isTrue();
-      assertThat(client.getReplyString()).contains(" AUTH TLS", " AUTH SSL").doesNotContain("MODE Z");
+      assertThat(client.getReplyString())
+          .contains(" AUTH TLS", " AUTH SSL")
+          .doesNotContain("MODE Z");
     } finally {
       client.disconnect();
     }
@@ -76,7 +86,10 @@ class HonestFeaturesTest {
     }
   }
 
-  /** lftp with its defaults (it tries TLS, uses MODE Z when offered, sends SITE CHMOD) mirrors up and exits 0. */
+  /**
+   * lftp with its defaults (it tries TLS, uses MODE Z when offered, sends SITE CHMOD) mirrors up
+   * and exits 0.
+   */
   @Test
   void lftpMirrorUpWithDefaultSettingsExitsZeroWithoutNoise() throws Exception {
     server = EmbeddedServer.start(dir);
@@ -84,18 +97,35 @@ class HonestFeaturesTest {
     TestFiles.random(tree, "a.bin", 200 * TestFiles.KiB);
     TestFiles.random(tree.getParent(), "b.bin", 3 * TestFiles.KiB);
 
-    String output = lftp("debug -o " + dir.resolve("lftp-debug.log") + " 9; mirror -R --verbose "
-        + dir.resolve("tree") + " up");
+    String output =
+        lftp(
+            "debug -o "
+                + dir.resolve("lftp-debug.log")
+                + " 9; mirror -R --verbose "
+                + dir.resolve("tree")
+                + " up");
 
     assertThat(output).doesNotContain("SITE CHMOD", "502", "not implemented");
-    assertThat(TestFiles.filesUnder(server.home(ALICE).resolve("up"))).isEqualTo(TestFiles.filesUnder(dir.resolve("tree")));
+    assertThat(TestFiles.filesUnder(server.home(ALICE).resolve("up")))
+        .isEqualTo(TestFiles.filesUnder(dir.resolve("tree")));
     String protocol = Files.readString(dir.resolve("lftp-debug.log"));
     assertThat(protocol).contains("---> SITE CHMOD").doesNotContain("---> MODE Z");
   }
 
   private String lftp(String commands) throws Exception {
-    List<String> command = List.of("lftp", "-c", "set net:max-retries 1; set net:timeout 20; set cmd:fail-exit yes; "
-        + "open -u " + ALICE + "," + ALICE_PASSWORD + " ftp://127.0.0.1:" + server.port() + "; " + commands);
+    List<String> command =
+        List.of(
+            "lftp",
+            "-c",
+            "set net:max-retries 1; set net:timeout 20; set cmd:fail-exit yes; "
+                + "open -u "
+                + ALICE
+                + ","
+                + ALICE_PASSWORD
+                + " ftp://127.0.0.1:"
+                + server.port()
+                + "; "
+                + commands);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -1,5 +1,7 @@
 package ftpgw.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -19,20 +21,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * The tap takes a PUT /files body's chunks out of the pipeline and lends them to its reader; Vert.x sees the head
- * and the end only. A paused body holds the connection's reads; a body nobody reads is dropped when its request is
- * answered, or when the connection closes, and every chunk goes back to the pool.
+ * The tap takes a PUT /files body's chunks out of the pipeline and lends them to its reader; Vert.x
+ * sees the head and the end only. A paused body holds the connection's reads; a body nobody reads
+ * is dropped when its request is answered, or when the connection closes, and every chunk goes back
+ * to the pool.
  */
 class BodyTapTest {
   private final List<Object> toVertx = new ArrayList<>();
@@ -45,20 +45,24 @@ class BodyTapTest {
   @BeforeEach
   void pipeline() {
     tap = new BodyTap(null);
-    ChannelOutboundHandlerAdapter readCounter = new ChannelOutboundHandlerAdapter() {
-      @Override
-      public void read(ChannelHandlerContext ctx) {
-        reads[0]++;
-        ctx.read();
-      }
-    };
+    ChannelOutboundHandlerAdapter readCounter =
+        new ChannelOutboundHandlerAdapter() {
+          @Override
+          public void read(ChannelHandlerContext ctx) {
+            reads[0]++;
+            ctx.read();
+          }
+        };
     channel = new EmbeddedChannel(readCounter, tap);
-    channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        toVertx.add(msg);
-      }
-    });
+    channel
+        .pipeline()
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                toVertx.add(msg);
+              }
+            });
     TapMeters.bind(meters);
     lentBefore = lent();
   }
@@ -89,10 +93,13 @@ class BodyTapTest {
     assertThat(tap.take(id)).as("taken once").isEmpty();
     StringBuilder received = new StringBuilder();
     boolean[] ended = {false};
-    body.handler(chunk -> {
-      received.append(chunk.toString(StandardCharsets.UTF_8));
-      TappedBody.giveBack(chunk);
-    }).endHandler(v -> ended[0] = true).resume();
+    body.handler(
+            chunk -> {
+              received.append(chunk.toString(StandardCharsets.UTF_8));
+              TappedBody.giveBack(chunk);
+            })
+        .endHandler(v -> ended[0] = true)
+        .resume();
 
     assertThat(received).hasToString("hello world");
     assertThat(ended[0]).isTrue();
@@ -151,9 +158,11 @@ class BodyTapTest {
     channel.writeInbound(head, new DefaultHttpContent(first));
     assertThat(lent()).isEqualTo(lentBefore + 1);
 
-    channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    channel.writeOutbound(
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     assertThat(first.refCnt()).as("100 Continue answers nothing").isEqualTo(1);
-    channel.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST));
+    channel.writeOutbound(
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST));
 
     assertThat(first.refCnt()).isZero();
     assertThat(tap.take(bodyId(head))).isEmpty();
@@ -175,7 +184,10 @@ class BodyTapTest {
     channel.close();
 
     assertThat(chunk.refCnt()).isZero();
-    assertThat(errors).singleElement().extracting(Throwable::getMessage).isEqualTo("the connection closed");
+    assertThat(errors)
+        .singleElement()
+        .extracting(Throwable::getMessage)
+        .isEqualTo("the connection closed");
   }
 
   @Test
@@ -184,7 +196,8 @@ class BodyTapTest {
     post.headers().set(BodyTap.HEADER, "1");
     HttpContent form = content("--boundary");
     LastHttpContent end = last("--");
-    HttpRequest putElsewhere = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/transfers/x");
+    HttpRequest putElsewhere =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/transfers/x");
     channel.writeInbound(post, form, end, putElsewhere);
 
     assertThat(toVertx).containsExactly(post, form, end, putElsewhere);

@@ -1,5 +1,8 @@
 package ftpgw.http;
 
+import static ftpgw.http.BadUploadsTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Poll;
 import ftpgw.testing.RawHttp;
@@ -7,12 +10,6 @@ import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,13 +24,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static ftpgw.http.BadUploadsTest.assertError;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A large synchronous upload is relayed while its body still arrives, and the FTP side never shows a body the
- * client was refused.
+ * A large synchronous upload is relayed while its body still arrives, and the FTP side never shows
+ * a body the client was refused.
  */
 @ExtendWith(VertxExtension.class)
 class CutThroughTest {
@@ -41,8 +40,7 @@ class CutThroughTest {
   private static final int SIZE = 8 << 20;
   private static final int FIRST_PART = 6 << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
   private byte[] body;
 
@@ -64,13 +62,16 @@ class CutThroughTest {
       raw.send(head("/files/big/live.bin", "")).send(slice(0, FIRST_PART));
 
       Path part = awaitLivePart(1 << 20);
-      assertThat(Files.size(part)).as("bytes on the FTP server before the body ended").isGreaterThan(1 << 20);
+      assertThat(Files.size(part))
+          .as("bytes on the FTP server before the body ended")
+          .isGreaterThan(1 << 20);
 
       RawHttp.Response response = raw.send(slice(FIRST_PART, SIZE)).read();
       assertThat(response.status()).as(response.body()).isEqualTo(201);
       JsonObject created = new JsonObject(response.body());
       assertThat(created.getString("sha256")).isEqualTo(sha256(body));
-      assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big/live.bin"))).isEqualTo(sha256(body));
+      assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big/live.bin")))
+          .isEqualTo(sha256(body));
 
       JsonObject status = getJson("/transfers/" + created.getString("id"));
       assertThat(status.getString("state")).isEqualTo("delivered");
@@ -88,12 +89,21 @@ class CutThroughTest {
       awaitGone();
       assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
       // the client broke off: not the FTP server's fault, and logged as what it was
-      Poll.settle(Duration.ofSeconds(10), logs::lines, lines -> lines.stream()
-          .anyMatch(line -> line.contains("FtpRelayVerticle") && line.contains(" failed (")));
+      Poll.settle(
+          Duration.ofSeconds(10),
+          logs::lines,
+          lines ->
+              lines.stream()
+                  .anyMatch(
+                      line -> line.contains("FtpRelayVerticle") && line.contains(" failed (")));
       assertThat(logs.lines()).noneMatch(line -> line.contains("FTP_UNREACHABLE"));
       assertThat(logs.lines()).anyMatch(line -> line.contains("failed (CLIENT_ABORTED)"));
-      assertThat(logs.lines()).anyMatch(line -> line.contains("ftpgw.access") && line.contains("path=\"cut/live.bin\"")
-          && line.contains("outcome=CLIENT_"));
+      assertThat(logs.lines())
+          .anyMatch(
+              line ->
+                  line.contains("ftpgw.access")
+                      && line.contains("path=\"cut/live.bin\"")
+                      && line.contains("outcome=CLIENT_"));
     }
   }
 
@@ -101,7 +111,8 @@ class CutThroughTest {
   void aLiveUploadWithAWrongDigestIsRefusedAndNeverPublished() throws Exception {
     String wrong = TestFiles.reprDigest(sha256("something else".getBytes()));
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      raw.send(head("/files/wrong/live.bin", "Repr-Digest: " + wrong + "\r\n")).send(slice(0, FIRST_PART));
+      raw.send(head("/files/wrong/live.bin", "Repr-Digest: " + wrong + "\r\n"))
+          .send(slice(0, FIRST_PART));
       awaitLivePart(1 << 20);
 
       RawHttp.Response response = raw.send(slice(FIRST_PART, SIZE)).read();
@@ -112,7 +123,13 @@ class CutThroughTest {
   }
 
   private static String head(String path, String extraHeaders) {
-    return "PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + SIZE + "\r\n" + extraHeaders + "\r\n";
+    return "PUT "
+        + path
+        + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + SIZE
+        + "\r\n"
+        + extraHeaders
+        + "\r\n";
   }
 
   private byte[] slice(int from, int to) {
@@ -123,8 +140,12 @@ class CutThroughTest {
 
   /** The relay's temporary file of a live attempt, once it holds more than {@code bytes}. */
   private Path awaitLivePart(long bytes) throws InterruptedException {
-    return Poll.until("a live temporary file of more than " + bytes + " bytes on the FTP server",
-        Duration.ofSeconds(20), () -> livePart().filter(p -> sizeOf(p) > bytes), Optional::isPresent).get();
+    return Poll.until(
+            "a live temporary file of more than " + bytes + " bytes on the FTP server",
+            Duration.ofSeconds(20),
+            () -> livePart().filter(p -> sizeOf(p) > bytes),
+            Optional::isPresent)
+        .get();
   }
 
   private void awaitGone() throws InterruptedException {
@@ -133,7 +154,9 @@ class CutThroughTest {
 
   private Optional<Path> livePart() {
     try (Stream<Path> files = Files.walk(gateway.ftpRoot())) {
-      return files.filter(p -> p.getFileName().toString().matches("\\.ftpgw-.*\\.part")).findFirst();
+      return files
+          .filter(p -> p.getFileName().toString().matches("\\.ftpgw-.*\\.part"))
+          .findFirst();
     } catch (IOException e) {
       return Optional.empty(); // a folder vanished while walking: look again
     }
@@ -148,8 +171,10 @@ class CutThroughTest {
   }
 
   private JsonObject getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway.url(path))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(gateway.url(path))).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return new JsonObject(response.body());
   }

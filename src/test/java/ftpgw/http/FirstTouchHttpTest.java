@@ -1,29 +1,30 @@
 package ftpgw.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** What a new user's first bad requests get: JSON answers, always ending with a newline, and names kept as sent. */
+/**
+ * What a new user's first bad requests get: JSON answers, always ending with a newline, and names
+ * kept as sent.
+ */
 @ExtendWith(VertxExtension.class)
 class FirstTouchHttpTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
 
   @BeforeEach
@@ -38,8 +39,11 @@ class FirstTouchHttpTest {
 
   @Test
   void aHugeHeaderLineIs431WithJson() throws IOException {
-    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024)
-        + "\r\nContent-Length: 1\r\n\r\nx");
+    RawHttp.Response response =
+        exchange(
+            "PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "a".repeat(64 * 1024)
+                + "\r\nContent-Length: 1\r\n\r\nx");
 
     assertJsonError(response, 431, "HEADERS_TOO_LARGE");
   }
@@ -57,7 +61,8 @@ class FirstTouchHttpTest {
 
   @Test
   void aNegativeContentLengthIs400WithJson() throws IOException {
-    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\nx");
+    RawHttp.Response response =
+        exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\nx");
 
     assertJsonError(response, 400, "BAD_REQUEST");
     assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
@@ -65,8 +70,10 @@ class FirstTouchHttpTest {
 
   @Test
   void invalidChunkedEncodingIs400WithJson() throws IOException {
-    RawHttp.Response response = exchange("PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "5\r\nhello\r\nzz-not-hex\r\nworld\r\n0\r\n\r\n");
+    RawHttp.Response response =
+        exchange(
+            "PUT /files/a.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\nzz-not-hex\r\nworld\r\n0\r\n\r\n");
 
     assertJsonError(response, 400, "BAD_REQUEST");
     assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
@@ -77,13 +84,27 @@ class FirstTouchHttpTest {
     String boundary = "b0undary";
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 10_000; i++) {
-      body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"f").append(i)
+      body.append("--")
+          .append(boundary)
+          .append("\r\nContent-Disposition: form-data; name=\"f")
+          .append(i)
           .append("\"\r\n\r\nv\r\n");
     }
-    body.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"")
-        .append("\r\n\r\nhello\r\n--").append(boundary).append("--\r\n");
-    RawHttp.Response response = exchange("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
-        + "boundary=" + boundary + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+    body.append("--")
+        .append(boundary)
+        .append("\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"")
+        .append("\r\n\r\nhello\r\n--")
+        .append(boundary)
+        .append("--\r\n");
+    RawHttp.Response response =
+        exchange(
+            "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                + "boundary="
+                + boundary
+                + "\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body);
 
     assertJsonError(response, 413, "TOO_LARGE");
     assertThat(new JsonObject(response.body()).getString("message")).contains("too many fields");
@@ -92,7 +113,8 @@ class FirstTouchHttpTest {
 
   @Test
   void successAndErrorBodiesEndWithANewline() throws IOException {
-    RawHttp.Response created = exchange("PUT /files/n.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+    RawHttp.Response created =
+        exchange("PUT /files/n.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.body()).endsWith("}\n");
 
@@ -106,8 +128,9 @@ class FirstTouchHttpTest {
 
   @Test
   void rawUtf8InThePathIsReadAsUtf8() throws IOException {
-    byte[] head = "PUT /files/caf\u00e9-\u65e5.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        "PUT /files/caf\u00e9-\u65e5.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+            .getBytes(StandardCharsets.UTF_8);
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
       response = raw.send(head).read();
@@ -120,8 +143,9 @@ class FirstTouchHttpTest {
 
   @Test
   void rawBytesThatAreNotUtf8AreABadPath() throws IOException {
-    byte[] request = "PUT /files/a\u00ff.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] request =
+        "PUT /files/a\u00ff.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+            .getBytes(StandardCharsets.ISO_8859_1);
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
       response = raw.send(request).read();
@@ -130,18 +154,29 @@ class FirstTouchHttpTest {
     assertJsonError(response, 400, "BAD_PATH");
   }
 
-  /** The quota (here 1 PiB) is not the disk: a body larger than the spool disk's free space is refused unread. */
+  /**
+   * The quota (here 1 PiB) is not the disk: a body larger than the spool disk's free space is
+   * refused unread.
+   */
   @Test
   void expectContinueIsRefusedWhenTheSpoolDiskCannotHoldTheBody(Vertx vertx) throws Exception {
     long huge = 1L << 50;
-    GatewayUnderTest roomy = GatewayUnderTest.start(vertx, dir.resolve("roomy"), new JsonObject()
-        .put("http", new JsonObject().put("maxUploadBytes", huge))
-        .put("spool", new JsonObject().put("maxBytes", huge)));
+    GatewayUnderTest roomy =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("roomy"),
+            new JsonObject()
+                .put("http", new JsonObject().put("maxUploadBytes", huge))
+                .put("spool", new JsonObject().put("maxBytes", huge)));
     long free = Files.getFileStore(roomy.spoolDir()).getUsableSpace();
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(roomy.httpPort())) {
-      response = raw.send("PUT /files/big.iso HTTP/1.1\r\nHost: x\r\nContent-Length: " + (free + (1L << 30))
-          + "\r\nExpect: 100-continue\r\n\r\n").read();
+      response =
+          raw.send(
+                  "PUT /files/big.iso HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                      + (free + (1L << 30))
+                      + "\r\nExpect: 100-continue\r\n\r\n")
+              .read();
     }
 
     assertJsonError(response, 503, "SPOOL_FULL");
@@ -153,7 +188,8 @@ class FirstTouchHttpTest {
   @Test
   void everyUploadGetsOneAccessLine() throws Exception {
     try (ftpgw.testing.LogCapture logs = ftpgw.testing.LogCapture.start()) {
-      RawHttp.Response created = exchange("PUT /files/in%20it.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+      RawHttp.Response created =
+          exchange("PUT /files/in%20it.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
       String id = new JsonObject(created.body()).getString("id");
       exchange("PUT /files/a/../b HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx");
 
@@ -162,10 +198,19 @@ class FirstTouchHttpTest {
           && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      java.util.List<String> access = logs.lines().stream().filter(line -> line.contains("ftpgw.access")).toList();
+      java.util.List<String> access =
+          logs.lines().stream().filter(line -> line.contains("ftpgw.access")).toList();
       assertThat(access).hasSize(2);
-      assertThat(access.get(0)).contains("transfer=" + id, "user=-", "method=PUT", "path=\"in it.txt\"", "bytes=5",
-          "status=201", "outcome=delivered").containsPattern("ms=\\d+");
+      assertThat(access.get(0))
+          .contains(
+              "transfer=" + id,
+              "user=-",
+              "method=PUT",
+              "path=\"in it.txt\"",
+              "bytes=5",
+              "status=201",
+              "outcome=delivered")
+          .containsPattern("ms=\\d+");
       assertThat(access.get(1)).contains("method=PUT", "status=400", "outcome=BAD_PATH");
     }
   }

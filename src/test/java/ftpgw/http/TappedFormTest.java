@@ -1,5 +1,8 @@
 package ftpgw.http;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
@@ -8,14 +11,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,18 +21,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The seed's form ({@code POST /upload}) takes PUT's way to the spool: read from Netty's chunks by {@link TappedForm},
- * held in memory no more than a PUT body, and split into parts correctly wherever the socket reads cut it.
+ * The seed's form ({@code POST /upload}) takes PUT's way to the spool: read from Netty's chunks by
+ * {@link TappedForm}, held in memory no more than a PUT body, and split into parts correctly
+ * wherever the socket reads cut it.
  */
 @ExtendWith(VertxExtension.class)
 class TappedFormTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
 
   @BeforeEach
@@ -59,12 +58,26 @@ class TappedFormTest {
     TapMeters.bind(meters);
     Gauge lentBytes = meters.get("ftpgw.http.lent.bytes").gauge();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    sampler.scheduleAtFixedRate(() -> mostLent.accumulateAndGet((long) lentBytes.value(), Math::max),
-        0, 1, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(
+        () -> mostLent.accumulateAndGet((long) lentBytes.value(), Math::max),
+        0,
+        1,
+        TimeUnit.MILLISECONDS);
     String output;
     try {
-      Process curl = new ProcessBuilder("curl", "-sS", "-H", "Accept: application/json", "-F", "file=@" + file,
-          "-F", "path=big/forms", gateway.url("/upload")).redirectErrorStream(true).start();
+      Process curl =
+          new ProcessBuilder(
+                  "curl",
+                  "-sS",
+                  "-H",
+                  "Accept: application/json",
+                  "-F",
+                  "file=@" + file,
+                  "-F",
+                  "path=big/forms",
+                  gateway.url("/upload"))
+              .redirectErrorStream(true)
+              .start();
       output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(curl.waitFor(120, TimeUnit.SECONDS)).isTrue();
     } finally {
@@ -75,28 +88,36 @@ class TappedFormTest {
     assertThat(reply.getString("path")).isEqualTo("big/forms/form.bin");
     assertThat(reply.getLong("bytes")).isEqualTo(200 * MiB + 13);
     assertThat(reply.getString("sha256")).isEqualTo(TestFiles.sha256(file));
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big/forms/form.bin"))).isEqualTo(TestFiles.sha256(file));
-    assertThat(gateway.meter("ftpgw_http_forms_tapped_total")).as("the form came straight from Netty")
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big/forms/form.bin")))
+        .isEqualTo(TestFiles.sha256(file));
+    assertThat(gateway.meter("ftpgw_http_forms_tapped_total"))
+        .as("the form came straight from Netty")
         .isEqualTo(forms + 1);
-    // as for PUT: the upload's share of the spool's buffer (at most 4 MiB) and what one socket read brings
+    // as for PUT: the upload's share of the spool's buffer (at most 4 MiB) and what one socket read
+    // brings
     assertThat(mostLent.get()).as("bytes held in memory at most").isLessThan(8 * MiB);
     assertThat(gateway.strayFiles()).isEmpty();
   }
 
   /**
-   * The file holds near-boundaries ({@code \r\n--XyZ} cut short), and the form is sent in two writes cut at each
-   * place around them and around the real boundaries, so that a delimiter is split across socket reads.
+   * The file holds near-boundaries ({@code \r\n--XyZ} cut short), and the form is sent in two
+   * writes cut at each place around them and around the real boundaries, so that a delimiter is
+   * split across socket reads.
    */
   @ParameterizedTest(name = "cut at {0}")
-  @ValueSource(ints = {1, 20, 45, 58, 59, 60, 61, 62, 63, 64, 65, 66, 70, 75, 80, 85, 90, 94, 95, 96, 97, 98, 99, 100, 101,
-      103, 105, 106, 110})
+  @ValueSource(
+      ints = {
+        1, 20, 45, 58, 59, 60, 61, 62, 63, 64, 65, 66, 70, 75, 80, 85, 90, 94, 95, 96, 97, 98, 99,
+        100, 101, 103, 105, 106, 110
+      })
   void aBoundarySplitAcrossReadsIsFound(int cutFromFileStart) throws Exception {
-    byte[] content = "A\r\n--XyA\r\n-\r\r\n--X\n--XyZ\r\n--xyz tail\r"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] content =
+        "A\r\n--XyA\r\n-\r\r\n--X\n--XyZ\r\n--xyz tail\r".getBytes(StandardCharsets.ISO_8859_1);
     ByteArrayOutputStream form = new ByteArrayOutputStream();
-    form.writeBytes(("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nsplit\r\n"
-        + "--XyZ  \r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.txt\"\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    form.writeBytes(
+        ("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nsplit\r\n"
+                + "--XyZ  \r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.txt\"\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     int fileStart = form.size();
     form.writeBytes(content);
     form.writeBytes("\r\n--XyZ--\r\nepilogue".getBytes(StandardCharsets.ISO_8859_1));
@@ -105,8 +126,11 @@ class TappedFormTest {
 
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
-          + "Content-Type: multipart/form-data; boundary=\"XyZ\"\r\nContent-Length: " + body.length + "\r\n\r\n");
+      raw.send(
+          "POST /upload HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
+              + "Content-Type: multipart/form-data; boundary=\"XyZ\"\r\nContent-Length: "
+              + body.length
+              + "\r\n\r\n");
       raw.send(java.util.Arrays.copyOfRange(body, 0, cut));
       Thread.sleep(30); // a read of its own, as a rule
       raw.send(java.util.Arrays.copyOfRange(body, cut, body.length));
@@ -123,11 +147,18 @@ class TappedFormTest {
 
   @Test
   void aFormWithoutItsClosingBoundaryIsRefused() throws Exception {
-    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"open.txt\"\r\n\r\nno end";
+    String body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"open.txt\"\r\n\r\nno end";
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      response = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
-          + "Content-Length: " + body.length() + "\r\n\r\n" + body).read();
+      response =
+          raw.send(
+                  "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+                      + "Content-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+              .read();
     }
 
     BadUploadsTest.assertError(response.status(), response.body(), 400, "BAD_REQUEST");
@@ -137,12 +168,19 @@ class TappedFormTest {
 
   @Test
   void aFileNameArrivesAsSentWithSemicolonsAndQuotes() throws Exception {
-    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"semi;colon \\\"q\\\".txt\"\r\n"
-        + "\r\nkept\r\n--XyZ--\r\n";
+    String body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"semi;colon \\\"q\\\".txt\"\r\n"
+            + "\r\nkept\r\n--XyZ--\r\n";
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      response = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
-          + "Accept: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).read();
+      response =
+          raw.send(
+                  "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+                      + "Accept: application/json\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+              .read();
     }
 
     assertThat(response.status()).as(response.body()).isEqualTo(201);
@@ -154,8 +192,11 @@ class TappedFormTest {
   void aFormWithoutABoundaryIsRefused() throws Exception {
     RawHttp.Response response;
     try (RawHttp raw = new RawHttp(gateway.httpPort())) {
-      response = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\n"
-          + "Content-Length: 5\r\n\r\nhello").read();
+      response =
+          raw.send(
+                  "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data\r\n"
+                      + "Content-Length: 5\r\n\r\nhello")
+              .read();
     }
 
     BadUploadsTest.assertError(response.status(), response.body(), 400, "BAD_REQUEST");

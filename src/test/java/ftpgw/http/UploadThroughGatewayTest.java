@@ -1,5 +1,8 @@
 package ftpgw.http;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.TestFiles;
 import io.micrometer.core.instrument.Gauge;
@@ -7,14 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,23 +25,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Files uploaded over HTTP land on the embedded FTP server whole, with the digest the client computed. */
+/**
+ * Files uploaded over HTTP land on the embedded FTP server whole, with the digest the client
+ * computed.
+ */
 @ExtendWith(VertxExtension.class)
 class UploadThroughGatewayTest {
   private static final HttpClient http = HttpClient.newHttpClient();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private GatewayUnderTest gateway;
 
   @BeforeEach
   void startGateway(Vertx vertx) {
-    gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"),
-        new JsonObject().put("relay", new JsonObject().put("connections", 2)));
+    gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject().put("relay", new JsonObject().put("connections", 2)));
   }
 
   @AfterEach
@@ -62,7 +66,8 @@ class UploadThroughGatewayTest {
 
     HttpResponse<String> response = put("/files/in/body.bin", file);
 
-    assertThat(gateway.meter("ftpgw_http_bodies_tapped_total")).as("the body came straight from Netty")
+    assertThat(gateway.meter("ftpgw_http_bodies_tapped_total"))
+        .as("the body came straight from Netty")
         .isEqualTo(tapped + 1);
 
     assertThat(response.statusCode()).isEqualTo(201);
@@ -73,7 +78,8 @@ class UploadThroughGatewayTest {
     assertThat(reply.getString("id")).isNotBlank();
     assertThat(reply.getLong("durationMs")).isNotNegative();
     assertThat(response.headers().firstValue("Location")).hasValue("/files/in/body.bin");
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("in/body.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("in/body.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(gateway.strayFiles()).isEmpty();
   }
 
@@ -82,12 +88,14 @@ class UploadThroughGatewayTest {
     Path file = TestFiles.random(dir, "u.bin", 5000);
     String name = "résumé 日本語 ünïcode.bin";
 
-    HttpResponse<String> response = put("/files/a/b/c/d/" + encode("Ωmega dir") + "/" + encode(name), file);
+    HttpResponse<String> response =
+        put("/files/a/b/c/d/" + encode("Ωmega dir") + "/" + encode(name), file);
 
     assertThat(response.statusCode()).isEqualTo(201);
     Path landed = gateway.ftpRoot().resolve("a/b/c/d/Ωmega dir").resolve(name);
     assertThat(TestFiles.sha256(landed)).isEqualTo(TestFiles.sha256(file));
-    assertThat(new JsonObject(response.body()).getString("path")).isEqualTo("a/b/c/d/Ωmega dir/" + name);
+    assertThat(new JsonObject(response.body()).getString("path"))
+        .isEqualTo("a/b/c/d/Ωmega dir/" + name);
   }
 
   @Test
@@ -97,65 +105,96 @@ class UploadThroughGatewayTest {
 
     assertThat(put("/files/same.bin", second).statusCode()).isEqualTo(201);
 
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("same.bin"))).isEqualTo(TestFiles.sha256(second));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("same.bin")))
+        .isEqualTo(TestFiles.sha256(second));
     assertThat(gateway.strayFiles()).isEmpty();
   }
 
   @Test
   void aMatchingReprDigestIsAccepted() throws Exception {
     Path file = TestFiles.random(dir, "d.bin", 100_000);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url("/files/d.bin")))
-        .header("Repr-Digest", TestFiles.reprDigest(TestFiles.sha256(file)))
-        .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(gateway.url("/files/d.bin")))
+            .header("Repr-Digest", TestFiles.reprDigest(TestFiles.sha256(file)))
+            .PUT(HttpRequest.BodyPublishers.ofFile(file))
+            .build();
 
-    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(201);
   }
 
   @Test
   void theSeedsPythonClientGetsItsPlainTextLine() throws Exception {
     Path file = TestFiles.random(dir, "seed.bin", 300_000);
     // the seed's send_file(), unchanged but for the URL
-    String script = String.join("\n",
-        "import requests, sys",
-        "with open(sys.argv[2], 'rb') as f:",
-        "    response = requests.post(sys.argv[1] + '/upload', files={'file': f})",
-        "print(response.status_code)",
-        "print(response.text)");
-    Process python = new ProcessBuilder("/usr/bin/python3", "-c", script, gateway.url(""), file.toString())
-        .redirectErrorStream(true).start();
+    String script =
+        String.join(
+            "\n",
+            "import requests, sys",
+            "with open(sys.argv[2], 'rb') as f:",
+            "    response = requests.post(sys.argv[1] + '/upload', files={'file': f})",
+            "print(response.status_code)",
+            "print(response.text)");
+    Process python =
+        new ProcessBuilder("/usr/bin/python3", "-c", script, gateway.url(""), file.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(python.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(output).isEqualTo("201\n" + UploadHandler.SEED_SUCCESS_LINE + "\n\n");
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("seed.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("seed.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(gateway.strayFiles()).isEmpty();
   }
 
   @Test
   void curlMultipartWithAFolderFieldAndJsonAnswer() throws Exception {
     Path file = TestFiles.random(dir, "form.bin", 2 * MiB);
-    Process curl = new ProcessBuilder("curl", "-sS", "-H", "Accept: application/json", "-F", "file=@" + file,
-        "-F", "path=reports/2026", gateway.url("/upload")).redirectErrorStream(true).start();
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "-H",
+                "Accept: application/json",
+                "-F",
+                "file=@" + file,
+                "-F",
+                "path=reports/2026",
+                gateway.url("/upload"))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     JsonObject reply = new JsonObject(output);
     assertThat(reply.getString("path")).isEqualTo("reports/2026/form.bin");
     assertThat(reply.getString("sha256")).isEqualTo(TestFiles.sha256(file));
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("reports/2026/form.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("reports/2026/form.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     assertThat(gateway.strayFiles()).isEmpty();
   }
 
   @Test
   void curlUploadWithExpectContinueAndChunkedBody() throws Exception {
     Path file = TestFiles.random(dir, "chunked.bin", 3 * MiB + 17);
-    Process curl = new ProcessBuilder("curl", "-sS", "-H", "Transfer-Encoding: chunked", "-T", file.toString(),
-        gateway.url("/files/chunked.bin")).redirectErrorStream(true).start();
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "-H",
+                "Transfer-Encoding: chunked",
+                "-T",
+                file.toString(),
+                gateway.url("/files/chunked.bin"))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
     assertThat(new JsonObject(output).getLong("bytes")).isEqualTo(3 * MiB + 17);
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("chunked.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("chunked.bin")))
+        .isEqualTo(TestFiles.sha256(file));
   }
 
   @Test
@@ -166,8 +205,11 @@ class UploadThroughGatewayTest {
     TapMeters.bind(meters);
     Gauge lentBytes = meters.get("ftpgw.http.lent.bytes").gauge();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    sampler.scheduleAtFixedRate(() -> mostLent.accumulateAndGet((long) lentBytes.value(), Math::max),
-        0, 1, TimeUnit.MILLISECONDS);
+    sampler.scheduleAtFixedRate(
+        () -> mostLent.accumulateAndGet((long) lentBytes.value(), Math::max),
+        0,
+        1,
+        TimeUnit.MILLISECONDS);
     try {
       HttpResponse<String> response = put("/files/big.bin", file);
 
@@ -175,7 +217,8 @@ class UploadThroughGatewayTest {
     } finally {
       sampler.shutdownNow();
     }
-    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big.bin"))).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("big.bin")))
+        .isEqualTo(TestFiles.sha256(file));
     // the upload's share of the spool's buffer (at most 4 MiB) and what one socket read brings
     assertThat(mostLent.get()).as("bytes held in memory at most").isLessThan(8 * MiB);
   }
@@ -187,8 +230,12 @@ class UploadThroughGatewayTest {
     for (int i = 0; i < 40; i++) {
       Path file = TestFiles.random(dir, "c" + i + ".bin", 10_000 + i * 7919L);
       files.add(file);
-      responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/files/many/c" + i + ".bin")))
-          .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()));
+      responses.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create(gateway.url("/files/many/c" + i + ".bin")))
+                  .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
 
     for (int i = 0; i < 40; i++) {
@@ -202,8 +249,11 @@ class UploadThroughGatewayTest {
   @Test
   void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
     try (var raw = new ftpgw.testing.RawHttp(gateway.httpPort())) {
-      String head = raw.send("PUT /files/ec.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-          + "Expect: 100-continue\r\n\r\n").readHead();
+      String head =
+          raw.send(
+                  "PUT /files/ec.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                      + "Expect: 100-continue\r\n\r\n")
+              .readHead();
       assertThat(head).startsWith("HTTP/1.1 100 Continue");
 
       var response = raw.send("hello").read();
@@ -214,8 +264,11 @@ class UploadThroughGatewayTest {
   }
 
   private HttpResponse<String> put(String path, Path file) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(gateway.url(path)))
-        .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(gateway.url(path)))
+            .PUT(HttpRequest.BodyPublishers.ofFile(file))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String encode(String segment) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vert.x internals behind {@link VertxInternals} still work as the HTTP side needs them. When a Vert.x upgrade
- * moves one, this fails naming it (the gateway would otherwise fall back to copying every body, silently).
+ * The Vert.x internals behind {@link VertxInternals} still work as the HTTP side needs them. When a
+ * Vert.x upgrade moves one, this fails naming it (the gateway would otherwise fall back to copying
+ * every body, silently).
  */
 class VertxInternalsTest {
   private final Vertx vertx = Vertx.vertx();
@@ -34,28 +35,42 @@ class VertxInternalsTest {
   @Test
   void anHttp1ConnectionShowsItsNettyChannelAndVertxHandler() throws Exception {
     CompletableFuture<String> seen = new CompletableFuture<>();
-    // as HttpUploadVerticle listens: without h2c, whose upgrade handler takes VertxHandler's place at first
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-        .connectionHandler(connection -> {
-          Channel channel = VertxInternals.channel(connection);
-          if (channel == null) {
-            seen.complete("no Netty channel: " + connection.getClass().getName()
-                + " is no longer an io.vertx.core.net.impl.ConnectionBase");
-          } else if (VertxInternals.vertxHandlerName(channel.pipeline()) == null) {
-            seen.complete("no io.vertx.core.net.impl.VertxHandler in the pipeline " + channel.pipeline().names());
-          } else {
-            seen.complete("ok");
-          }
-        })
-        .requestHandler(request -> request.response().end("hi"))
-        .listen(0, "127.0.0.1").await();
+    // as HttpUploadVerticle listens: without h2c, whose upgrade handler takes VertxHandler's place
+    // at first
+    HttpServer server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .connectionHandler(
+                connection -> {
+                  Channel channel = VertxInternals.channel(connection);
+                  if (channel == null) {
+                    seen.complete(
+                        "no Netty channel: "
+                            + connection.getClass().getName()
+                            + " is no longer an io.vertx.core.net.impl.ConnectionBase");
+                  } else if (VertxInternals.vertxHandlerName(channel.pipeline()) == null) {
+                    seen.complete(
+                        "no io.vertx.core.net.impl.VertxHandler in the pipeline "
+                            + channel.pipeline().names());
+                  } else {
+                    seen.complete("ok");
+                  }
+                })
+            .requestHandler(request -> request.response().end("hi"))
+            .listen(0, "127.0.0.1")
+            .await();
 
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(seen.get(30, TimeUnit.SECONDS)).as("Vert.x internals BodyTap relies on").isEqualTo("ok");
+    assertThat(seen.get(30, TimeUnit.SECONDS))
+        .as("Vert.x internals BodyTap relies on")
+        .isEqualTo("ok");
   }
 
   @Test
@@ -66,7 +81,8 @@ class VertxInternalsTest {
 
       assertThat(lent.toString(StandardCharsets.US_ASCII)).isEqualTo("chunk");
       assertThat(VertxInternals.lentByteBuf(lent))
-          .as("io.vertx.core.buffer.impl.BufferImpl.byteBuf() of a buffer made by BufferInternal.buffer(ByteBuf)")
+          .as(
+              "io.vertx.core.buffer.impl.BufferImpl.byteBuf() of a buffer made by BufferInternal.buffer(ByteBuf)")
           .isSameAs(chunk);
     } finally {
       chunk.release();

@@ -1,28 +1,32 @@
 package ftpgw.ops;
 
-import io.netty.util.internal.PlatformDependent;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Native memory the process freed, but glibc kept, goes back to the operating system when the trimmer runs. */
+/**
+ * Native memory the process freed, but glibc kept, goes back to the operating system when the
+ * trimmer runs.
+ */
 class NativeHeapTrimmerTest {
   private static final int BLOCK = 64 * 1024; // below glibc's mmap threshold: served from an arena
   private static final int BLOCKS = 1024; // 64 MiB
 
   @Test
   void aTrimGivesFreedNativeMemoryBackToTheSystem() throws Exception {
-    Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux"), "glibc's malloc_trim is Linux only");
+    Assumptions.assumeTrue(
+        System.getProperty("os.name").equals("Linux"), "glibc's malloc_trim is Linux only");
     NativeHeapTrimmer trimmer = NativeHeapTrimmer.available().orElseThrow();
 
-    // 64 MiB written in arena blocks, then freed behind one block that is kept: glibc cannot shrink its heap past
+    // 64 MiB written in arena blocks, then freed behind one block that is kept: glibc cannot shrink
+    // its heap past
     // that block, so the freed pages stay resident until they are trimmed.
     List<Long> blocks = new ArrayList<>();
     for (int i = 0; i < BLOCKS; i++) {
@@ -40,7 +44,9 @@ class NativeHeapTrimmerTest {
     PlatformDependent.freeMemory(pin);
 
     assertThat(report).startsWith("Trim native heap: RSS+Swap:");
-    assertThat(beforeTrim - afterTrim).as("KiB returned by the trim (%s)", report).isGreaterThan(32 * 1024);
+    assertThat(beforeTrim - afterTrim)
+        .as("KiB returned by the trim (%s)", report)
+        .isGreaterThan(32 * 1024);
   }
 
   @Test
@@ -57,6 +63,7 @@ class NativeHeapTrimmerTest {
     return Files.readAllLines(Path.of("/proc/self/status")).stream()
         .filter(line -> line.startsWith("VmRSS:"))
         .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
-        .findFirst().orElseThrow();
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -1,5 +1,7 @@
 package ftpgw.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.config.Pbkdf2Hash;
 import ftpgw.testing.Http;
@@ -11,6 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,24 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * {@code /ready} on a relay node logs in to the FTP target (TLS included), so a wrong trust setting or password shows
- * as 503 with the reason; the login is cached (one per {@link FtpLoginCheck#RECHECK_AFTER}); with logins on, the
- * detail is for logged-in callers only.
+ * {@code /ready} on a relay node logs in to the FTP target (TLS included), so a wrong trust setting
+ * or password shows as 503 with the reason; the login is cached (one per {@link
+ * FtpLoginCheck#RECHECK_AFTER}); with logins on, the detail is for logged-in callers only.
  */
 @ExtendWith(VertxExtension.class)
 class ReadyLoginCheckTest {
   private static final String OPS_PASSWORD = "ops-pw-" + System.nanoTime();
   private static VsftpdServer vsftpd;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private LogCapture logs;
 
   @BeforeAll
@@ -67,14 +65,17 @@ class ReadyLoginCheckTest {
 
   @Test
   void anUntrustedCertificateMakesTheRelayNodeNotReadyWithTheReason(Vertx vertx) throws Exception {
-    TestCertificate stranger = TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
+    TestCertificate stranger =
+        TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
     Http http = new Http(deploy(vertx, stranger.cert(), vsftpd.password(), null));
 
     JsonObject ftp = ftpCheck(http.get("/ready"), 503);
 
     assertThat(ftp.getString("status")).isEqualTo("DOWN");
-    assertThat(ftp.getJsonObject("data").getString("reason")).contains("certificate is not trusted")
-        .contains("relay.target.tls.trustPem " + stranger.cert()).doesNotContain("Exception");
+    assertThat(ftp.getJsonObject("data").getString("reason"))
+        .contains("certificate is not trusted")
+        .contains("relay.target.tls.trustPem " + stranger.cert())
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -83,8 +84,10 @@ class ReadyLoginCheckTest {
 
     JsonObject ftp = ftpCheck(http.get("/ready"), 503);
 
-    assertThat(ftp.getJsonObject("data").getString("reason")).contains("530")
-        .contains("check relay.target.user/password").doesNotContain("not-the-password");
+    assertThat(ftp.getJsonObject("data").getString("reason"))
+        .contains("530")
+        .contains("check relay.target.user/password")
+        .doesNotContain("not-the-password");
   }
 
   @Test
@@ -101,31 +104,52 @@ class ReadyLoginCheckTest {
 
   @Test
   void withLoginsOnTheDetailNeedsALogin(Vertx vertx) throws Exception {
-    TestCertificate stranger = TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
-    JsonObject auth = new JsonObject().put("mode", "users").put("failureDelayMs", 0).put("users", new JsonArray()
-        .add(new JsonObject().put("name", "ops")
-            .put("passwordHash", Pbkdf2Hash.create(OPS_PASSWORD.toCharArray(), Pbkdf2Hash.MIN_ITERATIONS).encode())));
+    TestCertificate stranger =
+        TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
+    JsonObject auth =
+        new JsonObject()
+            .put("mode", "users")
+            .put("failureDelayMs", 0)
+            .put(
+                "users",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "ops")
+                            .put(
+                                "passwordHash",
+                                Pbkdf2Hash.create(
+                                        OPS_PASSWORD.toCharArray(), Pbkdf2Hash.MIN_ITERATIONS)
+                                    .encode())));
     Http http = new Http(deploy(vertx, stranger.cert(), vsftpd.password(), auth));
 
     HttpResponse<String> anonymous = http.get("/ready");
     assertThat(anonymous.statusCode()).isEqualTo(503);
     assertThat(new JsonObject(anonymous.body())).isEqualTo(new JsonObject().put("status", "DOWN"));
-    assertThat(anonymous.body()).doesNotContain("127.0.0.1").doesNotContain(String.valueOf(vsftpd.port()));
+    assertThat(anonymous.body())
+        .doesNotContain("127.0.0.1")
+        .doesNotContain(String.valueOf(vsftpd.port()));
 
     HttpResponse<String> wrong = http.get("/ready", "Authorization", Http.basic("ops", "wrong"));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(new JsonObject(wrong.body()).getString("error")).isEqualTo("UNAUTHORIZED");
 
-    JsonObject ftp = ftpCheck(http.get("/ready", "Authorization", Http.basic("ops", OPS_PASSWORD)), 503);
-    assertThat(ftp.getJsonObject("data").getString("target")).isEqualTo(vsftpd.host() + ":" + vsftpd.port());
+    JsonObject ftp =
+        ftpCheck(http.get("/ready", "Authorization", Http.basic("ops", OPS_PASSWORD)), 503);
+    assertThat(ftp.getJsonObject("data").getString("target"))
+        .isEqualTo(vsftpd.host() + ":" + vsftpd.port());
     assertThat(ftp.getJsonObject("data").getString("reason")).contains("relay.target.tls.trustPem");
     assertThat(http.get("/health").statusCode()).isEqualTo(200);
   }
 
   private static JsonObject ftpCheck(HttpResponse<String> ready, int status) {
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(status);
-    return new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
-        .filter(c -> c.getString("id").equals("ftp")).findFirst().orElseThrow();
+    return new JsonObject(ready.body())
+        .getJsonArray("checks").stream()
+            .map(JsonObject.class::cast)
+            .filter(c -> c.getString("id").equals("ftp"))
+            .findFirst()
+            .orElseThrow();
   }
 
   /** Successful logins in vsftpd's log so far. */
@@ -133,15 +157,25 @@ class ReadyLoginCheckTest {
     return Files.readAllLines(vsftpd.log()).stream().filter(l -> l.contains("OK LOGIN")).count();
   }
 
-  private int deploy(Vertx vertx, Path trustPem, String password, JsonObject auth) throws Exception {
+  private int deploy(Vertx vertx, Path trustPem, String password, JsonObject auth)
+      throws Exception {
     Path passwordFile = Files.writeString(dir.resolve("ftp.pass"), password + "\n");
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0))
-        .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("relay", new JsonObject().put("target", new JsonObject().put("host", vsftpd.host())
-            .put("port", vsftpd.port()).put("user", vsftpd.user()).put("passwordFile", passwordFile.toString())
-            .put("tls", new JsonObject().put("trustPem", trustPem.toString()))));
+    JsonObject config =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 0))
+            .put("spool", new JsonObject().put("dir", dir.resolve("spool").toString()))
+            .put("ftpServer", new JsonObject().put("enabled", false))
+            .put(
+                "relay",
+                new JsonObject()
+                    .put(
+                        "target",
+                        new JsonObject()
+                            .put("host", vsftpd.host())
+                            .put("port", vsftpd.port())
+                            .put("user", vsftpd.user())
+                            .put("passwordFile", passwordFile.toString())
+                            .put("tls", new JsonObject().put("trustPem", trustPem.toString()))));
     if (auth != null) {
       config.put("auth", auth);
     }

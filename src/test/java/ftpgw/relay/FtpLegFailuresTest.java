@@ -1,5 +1,7 @@
 package ftpgw.relay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.Http;
@@ -11,6 +13,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,23 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * When the FTP leg is misconfigured or down, the client hears so at once and in plain words: a certificate the relay
- * does not trust fails after one attempt naming the trust setting; a passthrough login that cannot be checked is
- * 502 FTP_UNREACHABLE, not a 500 with a Java exception and a stack trace in the log.
+ * When the FTP leg is misconfigured or down, the client hears so at once and in plain words: a
+ * certificate the relay does not trust fails after one attempt naming the trust setting; a
+ * passthrough login that cannot be checked is 502 FTP_UNREACHABLE, not a 500 with a Java exception
+ * and a stack trace in the log.
  */
 @ExtendWith(VertxExtension.class)
 class FtpLegFailuresTest {
   private static VsftpdServer vsftpd;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private LogCapture logs;
   private Path spool;
 
@@ -61,8 +60,12 @@ class FtpLegFailuresTest {
   void nothingStrayAndNoStackTrace() throws Exception {
     try {
       logs.assertNoSecret(vsftpd.password());
-      assertThat(logs.lines()).as("no stack trace is logged").noneMatch(l -> l.startsWith("    at ")
-          || l.matches("\\s+[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*(Exception|Error): .*"));
+      assertThat(logs.lines())
+          .as("no stack trace is logged")
+          .noneMatch(
+              l ->
+                  l.startsWith("    at ")
+                      || l.matches("\\s+[a-z]+(\\.[a-z0-9_]+)+\\.[A-Z]\\w*(Exception|Error): .*"));
       assertThat(vsftpd.files()).isEmpty();
       assertThat(TestFiles.filesUnder(spool)).isEmpty();
     } finally {
@@ -72,9 +75,14 @@ class FtpLegFailuresTest {
 
   @Test
   void anUntrustedCertificateFailsAfterOneAttemptNamingTrustPem(Vertx vertx) throws Exception {
-    TestCertificate stranger = TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
-    JsonObject target = login(new JsonObject().put("host", vsftpd.host()).put("port", vsftpd.port())
-        .put("tls", new JsonObject().put("trustPem", stranger.cert().toString())));
+    TestCertificate stranger =
+        TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
+    JsonObject target =
+        login(
+            new JsonObject()
+                .put("host", vsftpd.host())
+                .put("port", vsftpd.port())
+                .put("tls", new JsonObject().put("trustPem", stranger.cert().toString())));
     Http http = new Http(deploy(vertx, target, false));
 
     long started = System.nanoTime();
@@ -84,13 +92,17 @@ class FtpLegFailuresTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
     JsonObject error = new JsonObject(response.body());
     assertThat(error.getString("error")).isEqualTo("FTP_UNTRUSTED");
-    assertThat(error.getString("message")).contains("not trusted")
+    assertThat(error.getString("message"))
+        .contains("not trusted")
         .contains("relay.target.tls.trustPem " + stranger.cert())
-        .doesNotContain("Exception").doesNotContain("sun.security");
+        .doesNotContain("Exception")
+        .doesNotContain("sun.security");
     // one attempt, no backoff (initialBackoffMs 2000 would make ten attempts last minutes)
     assertThat(millis).isLessThan(20_000);
-    JsonObject failed = new JsonObject(http.get("/transfers?state=failed").body()).getJsonArray("items")
-        .getJsonObject(0);
+    JsonObject failed =
+        new JsonObject(http.get("/transfers?state=failed").body())
+            .getJsonArray("items")
+            .getJsonObject(0);
     assertThat(failed.getInteger("attempts")).isEqualTo(1);
     assertThat(failed.getString("lastError")).contains("relay.target.tls.trustPem");
   }
@@ -98,34 +110,49 @@ class FtpLegFailuresTest {
   @Test
   void passthroughWithTheFtpServerDownAnswers502InPlainWords(Vertx vertx) throws Exception {
     int nobodyListens = FreePorts.one();
-    Http http = new Http(deploy(vertx, new JsonObject().put("host", "127.0.0.1").put("port", nobodyListens), true));
+    Http http =
+        new Http(
+            deploy(
+                vertx, new JsonObject().put("host", "127.0.0.1").put("port", nobodyListens), true));
 
-    HttpResponse<String> response = http.put("/files/down.bin", "x", "Authorization",
-        Http.basic(vsftpd.user(), vsftpd.password()));
+    HttpResponse<String> response =
+        http.put(
+            "/files/down.bin", "x", "Authorization", Http.basic(vsftpd.user(), vsftpd.password()));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
     JsonObject error = new JsonObject(response.body());
     assertThat(error.getString("error")).isEqualTo("FTP_UNREACHABLE");
     assertThat(error.getString("message"))
-        .isEqualTo("cannot check the login with the FTP server: FTP server 127.0.0.1:" + nobodyListens
-            + " refused the connection: is it running, and are relay.target.host/port right?");
+        .isEqualTo(
+            "cannot check the login with the FTP server: FTP server 127.0.0.1:"
+                + nobodyListens
+                + " refused the connection: is it running, and are relay.target.host/port right?");
   }
 
   @Test
-  void passthroughWithAFailingTlsHandshakeAnswers502NamingTheTrustSetting(Vertx vertx) throws Exception {
-    TestCertificate stranger = TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
-    JsonObject target = new JsonObject().put("host", vsftpd.host()).put("port", vsftpd.port())
-        .put("tls", new JsonObject().put("trustPem", stranger.cert().toString()));
+  void passthroughWithAFailingTlsHandshakeAnswers502NamingTheTrustSetting(Vertx vertx)
+      throws Exception {
+    TestCertificate stranger =
+        TestCertificate.create(dir.resolve("stranger"), "127.0.0.1", "IP:127.0.0.1");
+    JsonObject target =
+        new JsonObject()
+            .put("host", vsftpd.host())
+            .put("port", vsftpd.port())
+            .put("tls", new JsonObject().put("trustPem", stranger.cert().toString()));
     Http http = new Http(deploy(vertx, target, true));
 
-    HttpResponse<String> response = http.put("/files/tls.bin", "x", "Authorization",
-        Http.basic(vsftpd.user(), vsftpd.password()));
+    HttpResponse<String> response =
+        http.put(
+            "/files/tls.bin", "x", "Authorization", Http.basic(vsftpd.user(), vsftpd.password()));
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
     JsonObject error = new JsonObject(response.body());
     assertThat(error.getString("error")).isEqualTo("FTP_UNREACHABLE");
-    assertThat(error.getString("message")).contains("certificate is not trusted")
-        .contains("relay.target.tls.trustPem").doesNotContain("Exception").doesNotContain("PKIX");
+    assertThat(error.getString("message"))
+        .contains("certificate is not trusted")
+        .contains("relay.target.tls.trustPem")
+        .doesNotContain("Exception")
+        .doesNotContain("PKIX");
   }
 
   private JsonObject login(JsonObject target) throws Exception {
@@ -134,12 +161,13 @@ class FtpLegFailuresTest {
   }
 
   private int deploy(Vertx vertx, JsonObject target, boolean passthrough) {
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0))
-        .put("spool", new JsonObject().put("dir", spool.toString()))
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("delivery", new JsonObject().put("maxAttempts", 10).put("initialBackoffMs", 2000))
-        .put("relay", new JsonObject().put("target", target).put("connections", 2));
+    JsonObject config =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 0))
+            .put("spool", new JsonObject().put("dir", spool.toString()))
+            .put("ftpServer", new JsonObject().put("enabled", false))
+            .put("delivery", new JsonObject().put("maxAttempts", 10).put("initialBackoffMs", 2000))
+            .put("relay", new JsonObject().put("target", target).put("connections", 2));
     if (passthrough) {
       config.put("auth", new JsonObject().put("mode", "passthrough").put("failureDelayMs", 0));
     }

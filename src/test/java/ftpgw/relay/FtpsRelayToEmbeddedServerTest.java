@@ -1,5 +1,8 @@
 package ftpgw.relay;
 
+import static ftpgw.testing.TestFiles.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.LogCapture;
@@ -8,32 +11,43 @@ import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static ftpgw.testing.TestFiles.MiB;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The relay reaches the embedded FTP server over FTPS when that server takes nothing else (tls.required). */
+/**
+ * The relay reaches the embedded FTP server over FTPS when that server takes nothing else
+ * (tls.required).
+ */
 @ExtendWith(VertxExtension.class)
 class FtpsRelayToEmbeddedServerTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void uploadsReachTheEmbeddedServerWithTlsRequired(Vertx vertx) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir.resolve("tls"), "ftp.example", "DNS:ftp.example");
-    Path passwordFile = Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
+    TestCertificate cert =
+        TestCertificate.create(dir.resolve("tls"), "ftp.example", "DNS:ftp.example");
+    Path passwordFile =
+        Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
     try (LogCapture logs = LogCapture.start()) {
-      GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
-          .put("ftpServer", new JsonObject().put("tls", new JsonObject().put("keystore", cert.pkcs12().toString())
-              .put("keystorePasswordFile", passwordFile.toString()).put("required", true))));
+      GatewayUnderTest gateway =
+          GatewayUnderTest.start(
+              vertx,
+              dir.resolve("gw"),
+              new JsonObject()
+                  .put(
+                      "ftpServer",
+                      new JsonObject()
+                          .put(
+                              "tls",
+                              new JsonObject()
+                                  .put("keystore", cert.pkcs12().toString())
+                                  .put("keystorePasswordFile", passwordFile.toString())
+                                  .put("required", true))));
       Http http = new Http(gateway.httpPort());
       Path small = TestFiles.random(dir, "small.bin", 10);
       Path large = TestFiles.random(dir, "large.bin", 3 * MiB + 1); // relayed while it arrives
@@ -59,13 +73,28 @@ class FtpsRelayToEmbeddedServerTest {
 
   @Test
   void manyRelaysOverFtpsLeaveNoFileDescriptorBehind(Vertx vertx) throws Exception {
-    TestCertificate cert = TestCertificate.create(dir.resolve("tls"), "ftp.example", "DNS:ftp.example");
-    Path passwordFile = Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
-        .put("ftpServer", new JsonObject().put("tls", new JsonObject().put("keystore", cert.pkcs12().toString())
-            .put("keystorePasswordFile", passwordFile.toString()).put("required", true))));
+    TestCertificate cert =
+        TestCertificate.create(dir.resolve("tls"), "ftp.example", "DNS:ftp.example");
+    Path passwordFile =
+        Files.writeString(dir.resolve("keystore.pass"), cert.pkcs12Password() + "\n");
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put(
+                    "ftpServer",
+                    new JsonObject()
+                        .put(
+                            "tls",
+                            new JsonObject()
+                                .put("keystore", cert.pkcs12().toString())
+                                .put("keystorePasswordFile", passwordFile.toString())
+                                .put("required", true))));
     Http http = new Http(gateway.httpPort());
-    for (int i = 0; i < 20; i++) { // pooled connections, threads and caches are in place after these
+    for (int i = 0;
+        i < 20;
+        i++) { // pooled connections, threads and caches are in place after these
       assertThat(http.put("/files/warm/" + i + ".txt", "x").statusCode()).isEqualTo(201);
     }
     long before = openFileDescriptors();
@@ -75,7 +104,9 @@ class FtpsRelayToEmbeddedServerTest {
     }
 
     // each FTPS data connection once left a descriptor open: a relay died after ulimit -n files
-    assertThat(openFileDescriptors() - before).as("descriptors left open by 300 FTPS relays").isLessThan(50);
+    assertThat(openFileDescriptors() - before)
+        .as("descriptors left open by 300 FTPS relays")
+        .isLessThan(50);
     assertThat(TestFiles.filesUnder(gateway.ftpRoot().resolve("many"))).hasSize(300);
   }
 

@@ -1,5 +1,7 @@
 package ftpgw.relay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.testing.TestFiles;
 import ftpgw.testing.VsftpdServer;
@@ -12,14 +14,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,10 +28,18 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** The relay publishes to a real third-party server: vsftpd 3 from Debian, started on a loopback port. */
+/**
+ * The relay publishes to a real third-party server: vsftpd 3 from Debian, started on a loopback
+ * port.
+ */
 @ExtendWith(VertxExtension.class)
 class RelayToVsftpdTest {
   private static final int MiB = 1 << 20;
@@ -45,8 +47,7 @@ class RelayToVsftpdTest {
 
   private static VsftpdServer vsftpd;
 
-  @TempDir
-  Path spool;
+  @TempDir Path spool;
   private WebClient client;
   private GatewayVerticle gateway;
 
@@ -126,13 +127,17 @@ class RelayToVsftpdTest {
   void multipartPostLandsInTheFolderNamedByThePathField(Vertx vertx) throws Exception {
     deploy(vertx, vsftpd.password());
     Buffer body = randomBody(MiB + 5);
-    MultipartForm form = MultipartForm.create()
-        .attribute("path", "forms/in")
-        .binaryFileUpload("file", "report.bin", body, "application/octet-stream");
+    MultipartForm form =
+        MultipartForm.create()
+            .attribute("path", "forms/in")
+            .binaryFileUpload("file", "report.bin", body, "application/octet-stream");
 
-    HttpResponse<Buffer> response = await(client.post(gateway.httpPort(), "127.0.0.1", "/upload")
-        .putHeader("Accept", "application/json")
-        .sendMultipartForm(form));
+    HttpResponse<Buffer> response =
+        await(
+            client
+                .post(gateway.httpPort(), "127.0.0.1", "/upload")
+                .putHeader("Accept", "application/json")
+                .sendMultipartForm(form));
 
     assertCreated(response, "forms/in/report.bin", body);
   }
@@ -140,13 +145,16 @@ class RelayToVsftpdTest {
   @Test
   void concurrentPutsOverASmallPoolAllLand(Vertx vertx) throws Exception {
     deploy(vertx, vsftpd.password(), 2);
-    List<Buffer> bodies = IntStream.range(0, 24).mapToObj(i -> randomBody(1000 + i * 4099)).toList();
+    List<Buffer> bodies =
+        IntStream.range(0, 24).mapToObj(i -> randomBody(1000 + i * 4099)).toList();
 
     List<Future<HttpResponse<Buffer>>> uploads = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
-      uploads.add(client.put(gateway.httpPort(), "127.0.0.1", "/files/many/" + i + ".bin")
-          .putHeader("Accept", "application/json")
-          .sendBuffer(bodies.get(i)));
+      uploads.add(
+          client
+              .put(gateway.httpPort(), "127.0.0.1", "/files/many/" + i + ".bin")
+              .putHeader("Accept", "application/json")
+              .sendBuffer(bodies.get(i)));
     }
     await(Future.all(uploads));
 
@@ -164,7 +172,9 @@ class RelayToVsftpdTest {
     assertThat(response.statusCode()).isEqualTo(502);
     JsonObject error = response.bodyAsJsonObject();
     assertThat(error.getString("error")).isEqualTo("FTP_REFUSED");
-    assertThat(error.getString("message")).contains("530").contains(vsftpd.user())
+    assertThat(error.getString("message"))
+        .contains("530")
+        .contains(vsftpd.user())
         .doesNotContain(vsftpd.password());
     assertThat(vsftpd.exists("refused/x.bin")).isFalse();
   }
@@ -174,24 +184,32 @@ class RelayToVsftpdTest {
   }
 
   private void deploy(Vertx vertx, String password, int connections) {
-    JsonObject target = new JsonObject().put("host", vsftpd.host()).put("port", vsftpd.port())
-        .put("user", vsftpd.user()).put("password", password);
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0))
-        .put("spool", new JsonObject().put("dir", spool.toString()))
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("relay", new JsonObject().put("target", target).put("connections", connections));
+    JsonObject target =
+        new JsonObject()
+            .put("host", vsftpd.host())
+            .put("port", vsftpd.port())
+            .put("user", vsftpd.user())
+            .put("password", password);
+    JsonObject config =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 0))
+            .put("spool", new JsonObject().put("dir", spool.toString()))
+            .put("ftpServer", new JsonObject().put("enabled", false))
+            .put("relay", new JsonObject().put("target", target).put("connections", connections));
     gateway = new GatewayVerticle();
     await(vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)));
   }
 
   private HttpResponse<Buffer> put(String path, Buffer body) {
-    return await(client.put(gateway.httpPort(), "127.0.0.1", "/files/" + percentEncode(path))
-        .putHeader("Accept", "application/json")
-        .sendBuffer(body));
+    return await(
+        client
+            .put(gateway.httpPort(), "127.0.0.1", "/files/" + percentEncode(path))
+            .putHeader("Accept", "application/json")
+            .sendBuffer(body));
   }
 
-  private static void assertCreated(HttpResponse<Buffer> response, String path, Buffer body) throws IOException {
+  private static void assertCreated(HttpResponse<Buffer> response, String path, Buffer body)
+      throws IOException {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     JsonObject reply = response.bodyAsJsonObject();
     String sha256 = sha256(body);
@@ -234,7 +252,13 @@ class RelayToVsftpdTest {
     StringBuilder out = new StringBuilder();
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if (c == '/' || c == '-' || c == '.' || c == '_' || c == '~' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+      if (c == '/'
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~'
+          || (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
           || (c >= '0' && c <= '9')) {
         out.append(c);
       } else {

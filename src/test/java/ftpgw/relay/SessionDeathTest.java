@@ -1,15 +1,13 @@
 package ftpgw.relay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.ObservedFtpServer;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,33 +22,51 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A session that dies mid-STOR (vsftpd: {@code 500 OOPS: priv_sock_get_int}, then the control connection closes) is
- * no refusal of the file: the upload is retried on a fresh connection and lands. The dying server is a small proxy in
- * front of a real FTP server that answers the first STOR itself with that reply and hangs up.
+ * A session that dies mid-STOR (vsftpd: {@code 500 OOPS: priv_sock_get_int}, then the control
+ * connection closes) is no refusal of the file: the upload is retried on a fresh connection and
+ * lands. The dying server is a small proxy in front of a real FTP server that answers the first
+ * STOR itself with that reply and hangs up.
  */
 @ExtendWith(VertxExtension.class)
 class SessionDeathTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void a500FollowedByAClosedSessionIsRetriedOnAFreshConnection(Vertx vertx) throws Exception {
     try (ObservedFtpServer ftp = ObservedFtpServer.start(dir, 20, 0);
-         OopsProxy proxy = new OopsProxy(ftp.port(), 1)) {
-      GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
-          .put("ftpServer", new JsonObject().put("enabled", false))
-          .put("delivery", new JsonObject().put("initialBackoffMs", 50).put("maxBackoffMs", 100))
-          .put("relay", new JsonObject().put("target", new JsonObject().put("host", "127.0.0.1")
-              .put("port", proxy.port()).put("user", ObservedFtpServer.USER)
-              .put("password", ObservedFtpServer.PASSWORD))));
+        OopsProxy proxy = new OopsProxy(ftp.port(), 1)) {
+      GatewayUnderTest gateway =
+          GatewayUnderTest.start(
+              vertx,
+              dir.resolve("gw"),
+              new JsonObject()
+                  .put("ftpServer", new JsonObject().put("enabled", false))
+                  .put(
+                      "delivery",
+                      new JsonObject().put("initialBackoffMs", 50).put("maxBackoffMs", 100))
+                  .put(
+                      "relay",
+                      new JsonObject()
+                          .put(
+                              "target",
+                              new JsonObject()
+                                  .put("host", "127.0.0.1")
+                                  .put("port", proxy.port())
+                                  .put("user", ObservedFtpServer.USER)
+                                  .put("password", ObservedFtpServer.PASSWORD))));
 
-      HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create(gateway.url("/files/oops/x.bin"))).PUT(HttpRequest.BodyPublishers.ofString("payload")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(gateway.url("/files/oops/x.bin")))
+                      .PUT(HttpRequest.BodyPublishers.ofString("payload"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
 
       assertThat(proxy.oopses()).as("the first session died at its STOR").isEqualTo(1);
       // before the fix: 502 FTP_REFUSED after one attempt
@@ -61,7 +77,10 @@ class SessionDeathTest {
     }
   }
 
-  /** Relays FTP control connections to a real server; the first {@code deaths} STORs get "500 OOPS" and a hang-up. */
+  /**
+   * Relays FTP control connections to a real server; the first {@code deaths} STORs get "500 OOPS"
+   * and a hang-up.
+   */
   private static final class OopsProxy implements AutoCloseable {
     private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final int target;
@@ -102,14 +121,18 @@ class SessionDeathTest {
     }
 
     private void relayCommands(Socket client, Socket server) {
-      try (client; server) {
-        BufferedReader commands = new BufferedReader(new InputStreamReader(client.getInputStream(),
-            StandardCharsets.UTF_8));
+      try (client;
+          server) {
+        BufferedReader commands =
+            new BufferedReader(
+                new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
         OutputStream toServer = server.getOutputStream();
         for (String line; (line = commands.readLine()) != null; ) {
           if (line.startsWith("STOR ") && deathsLeft.getAndDecrement() > 0) {
             oopses.incrementAndGet();
-            client.getOutputStream().write("500 OOPS: priv_sock_get_int\r\n".getBytes(StandardCharsets.US_ASCII));
+            client
+                .getOutputStream()
+                .write("500 OOPS: priv_sock_get_int\r\n".getBytes(StandardCharsets.US_ASCII));
             client.getOutputStream().flush();
             return; // vsftpd's session process exits: the control connection closes
           }

@@ -1,5 +1,7 @@
 package ftpgw.spool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.GatewayVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.Http;
@@ -8,35 +10,31 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Uploads waiting in the spool are readable by the gateway's user only: folder 0700, body and journal entry 0600,
- * whatever the umask (checked with stat(1), as an operator would).
+ * Uploads waiting in the spool are readable by the gateway's user only: folder 0700, body and
+ * journal entry 0600, whatever the umask (checked with stat(1), as an operator would).
  */
 @ExtendWith(VertxExtension.class)
 class SpoolFileModesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aJournalledUploadIsOnDiskForItsOwnerOnly(Vertx vertx) throws Exception {
     Path spool = dir.resolve("spool");
     Http http = new Http(deployWithAnUnreachableTarget(vertx, spool));
 
-    HttpResponse<String> response = http.put("/files/modes/secret.bin", "nobody else may read this",
-        "Prefer", "respond-async");
+    HttpResponse<String> response =
+        http.put("/files/modes/secret.bin", "nobody else may read this", "Prefer", "respond-async");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     String id = new JsonObject(response.body()).getString("id");
@@ -64,22 +62,37 @@ class SpoolFileModesTest {
         .containsPattern("(?m)^ENTRYPOINT \\[\"sh\", \"-c\", \"umask 0077 && exec java ");
   }
 
-  /** The relay targets a port nobody listens on and waits long before retrying: the upload stays spooled. */
+  /**
+   * The relay targets a port nobody listens on and waits long before retrying: the upload stays
+   * spooled.
+   */
   private static int deployWithAnUnreachableTarget(Vertx vertx, Path spool) {
-    JsonObject config = new JsonObject()
-        .put("http", new JsonObject().put("port", 0))
-        .put("spool", new JsonObject().put("dir", spool.toString()))
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("delivery", new JsonObject().put("initialBackoffMs", 600_000).put("maxBackoffMs", 600_000))
-        .put("relay", new JsonObject().put("target", new JsonObject().put("host", "127.0.0.1")
-            .put("port", FreePorts.one()).put("user", "nobody").put("password", "x")));
+    JsonObject config =
+        new JsonObject()
+            .put("http", new JsonObject().put("port", 0))
+            .put("spool", new JsonObject().put("dir", spool.toString()))
+            .put("ftpServer", new JsonObject().put("enabled", false))
+            .put(
+                "delivery",
+                new JsonObject().put("initialBackoffMs", 600_000).put("maxBackoffMs", 600_000))
+            .put(
+                "relay",
+                new JsonObject()
+                    .put(
+                        "target",
+                        new JsonObject()
+                            .put("host", "127.0.0.1")
+                            .put("port", FreePorts.one())
+                            .put("user", "nobody")
+                            .put("password", "x")));
     GatewayVerticle gateway = new GatewayVerticle();
     vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)).await();
     return gateway.httpPort();
   }
 
   private static String mode(Path path) throws IOException, InterruptedException {
-    Process stat = new ProcessBuilder("stat", "-c", "%a", path.toString()).redirectErrorStream(true).start();
+    Process stat =
+        new ProcessBuilder("stat", "-c", "%a", path.toString()).redirectErrorStream(true).start();
     String out = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(stat.waitFor()).as(out).isZero();
     return out;

@@ -1,5 +1,8 @@
 package ftpgw.spool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
 import io.vertx.core.Context;
@@ -8,11 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
@@ -30,52 +28,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The spool thread writes the chunks in the order they arrived and gives their digest, within its backlog; a
- * follower learns how far the file is written; an aborted body closes its file.
+ * The spool thread writes the chunks in the order they arrived and gives their digest, within its
+ * backlog; a follower learns how far the file is written; an aborted body closes its file.
  */
 @ExtendWith(VertxExtension.class)
 class SpoolSinkTest {
   /** The chunks here are the test's own: nothing to give back. */
-  private static final Consumer<Buffer> KEEP = chunk -> { };
+  private static final Consumer<Buffer> KEEP = chunk -> {};
+
   private static final int BACKLOG = 256 * 1024;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  void chunksWrittenOnTheSpoolThreadGiveTheWholeBodyAndItsDigestInOrder(Vertx vertx) throws Exception {
+  void chunksWrittenOnTheSpoolThreadGiveTheWholeBodyAndItsDigestInOrder(Vertx vertx)
+      throws Exception {
     Path spooled = dir.resolve("body");
-    FileChannel file = FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    FileChannel file =
+        FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     Random random = new Random(7);
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     AtomicInteger pauses = new AtomicInteger();
     AtomicLong followed = new AtomicLong();
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set, KEEP);
-      // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would resume
-      feed(sink, random, sent, 600, pauses, result);
-    });
+    context.runOnContext(
+        v -> {
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set, KEEP);
+          // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would
+          // resume
+          feed(sink, random, sent, 600, pauses, result);
+        });
 
     String digest = await(result.future());
 
     byte[] body = sent.toByteArray();
     assertThat(Files.readAllBytes(spooled)).isEqualTo(body);
     assertThat(digest).isEqualTo(sha256(body));
-    assertThat(followed.get()).as("the follower was told the whole body is written").isEqualTo(body.length);
+    assertThat(followed.get())
+        .as("the follower was told the whole body is written")
+        .isEqualTo(body.length);
     assertThat(pauses.get()).as("the backlog filled up and drained again").isPositive();
     assertThat(file.isOpen()).isFalse();
   }
 
   @Test
   void bodiesLongerThanOneTurnTakeTurnsAndStayWholeAndInOrder(Vertx vertx) throws Exception {
-    // three bodies of 12 MiB queued at once, more than the spool threads and more than one turn (4 MiB) each
+    // three bodies of 12 MiB queued at once, more than the spool threads and more than one turn (4
+    // MiB) each
     int bodies = 3;
     byte[][] sent = new byte[bodies][];
     FileChannel[] files = new FileChannel[bodies];
@@ -84,20 +90,23 @@ class SpoolSinkTest {
     for (int b = 0; b < bodies; b++) {
       sent[b] = new byte[12 << 20];
       random.nextBytes(sent[b]);
-      files[b] = FileChannel.open(dir.resolve("long-" + b), StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+      files[b] =
+          FileChannel.open(
+              dir.resolve("long-" + b), StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     }
     Context context = vertx.getOrCreateContext();
     Promise<Void> queued = Promise.promise();
-    context.runOnContext(v -> {
-      for (int b = 0; b < bodies; b++) {
-        SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null, KEEP);
-        for (int from = 0; from < sent[b].length; from += 64 * 1024) {
-          sink.add(Buffer.buffer(Arrays.copyOfRange(sent[b], from, from + 64 * 1024)));
-        }
-        digests.add(sink.finish());
-      }
-      queued.complete();
-    });
+    context.runOnContext(
+        v -> {
+          for (int b = 0; b < bodies; b++) {
+            SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null, KEEP);
+            for (int from = 0; from < sent[b].length; from += 64 * 1024) {
+              sink.add(Buffer.buffer(Arrays.copyOfRange(sent[b], from, from + 64 * 1024)));
+            }
+            digests.add(sink.finish());
+          }
+          queued.complete();
+        });
     queued.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
     for (int b = 0; b < bodies; b++) {
@@ -109,10 +118,12 @@ class SpoolSinkTest {
   @Test
   void anEmptyBodyIsAnEmptyFileWithTheDigestOfNothing(Vertx vertx) throws Exception {
     Path spooled = dir.resolve("empty");
-    FileChannel file = FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+    FileChannel file =
+        FileChannel.open(spooled, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> new SpoolSink(context, file, BACKLOG, null, KEEP).finish().onComplete(result));
+    context.runOnContext(
+        v -> new SpoolSink(context, file, BACKLOG, null, KEEP).finish().onComplete(result));
 
     assertThat(await(result.future()))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -122,16 +133,18 @@ class SpoolSinkTest {
 
   @Test
   void anAbortedBodyClosesItsFileAndFailsWithTheReason(Vertx vertx) throws Exception {
-    FileChannel file = FileChannel.open(dir.resolve("aborted"), StandardOpenOption.WRITE,
-        StandardOpenOption.CREATE_NEW);
+    FileChannel file =
+        FileChannel.open(
+            dir.resolve("aborted"), StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
-      sink.add(Buffer.buffer(new byte[10_000]));
-      sink.abort(new IllegalStateException("the client went away"));
-      sink.outcome().onComplete(result);
-    });
+    context.runOnContext(
+        v -> {
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          sink.add(Buffer.buffer(new byte[10_000]));
+          sink.abort(new IllegalStateException("the client went away"));
+          sink.outcome().onComplete(result);
+        });
 
     assertThatThrownBy(() -> await(result.future()))
         .isInstanceOf(ExecutionException.class)
@@ -147,13 +160,15 @@ class SpoolSinkTest {
     FileChannel file = FileChannel.open(spooled, StandardOpenOption.READ);
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
-      sink.add(Buffer.buffer("some bytes"));
-      sink.outcome().onComplete(result); // not finished: the failure alone ends it
-    });
+    context.runOnContext(
+        v -> {
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          sink.add(Buffer.buffer("some bytes"));
+          sink.outcome().onComplete(result); // not finished: the failure alone ends it
+        });
 
-    assertThatThrownBy(() -> await(result.future())).hasCauseInstanceOf(NonWritableChannelException.class);
+    assertThatThrownBy(() -> await(result.future()))
+        .hasCauseInstanceOf(NonWritableChannelException.class);
     assertThat(file.isOpen()).isFalse();
   }
 
@@ -164,21 +179,28 @@ class SpoolSinkTest {
     FileChannel file = FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE);
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
-    context.runOnContext(v -> {
-      SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
-      sink.add(Buffer.buffer(new byte[64 * 1024]));
-      sink.finish().onComplete(result);
-    });
+    context.runOnContext(
+        v -> {
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          sink.add(Buffer.buffer(new byte[64 * 1024]));
+          sink.finish().onComplete(result);
+        });
 
     assertThatThrownBy(() -> await(result.future()))
         .cause()
-        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.failure()).isEqualTo(Failure.SPOOL_FULL))
+        .isInstanceOfSatisfying(
+            GatewayException.class, e -> assertThat(e.failure()).isEqualTo(Failure.SPOOL_FULL))
         .hasMessageContaining("the spool's disk is full");
     assertThat(file.isOpen()).isFalse();
   }
 
-  private static void feed(SpoolSink sink, Random random, ByteArrayOutputStream sent, int left, AtomicInteger pauses,
-                           Promise<String> result) {
+  private static void feed(
+      SpoolSink sink,
+      Random random,
+      ByteArrayOutputStream sent,
+      int left,
+      AtomicInteger pauses,
+      Promise<String> result) {
     for (int n = left; n > 0; n--) {
       byte[] chunk = new byte[1 + random.nextInt(40 * 1024)];
       random.nextBytes(chunk);

@@ -7,7 +7,9 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The Vert.x internal behind {@link VertxBuffers}: when an upgrade moves it, this fails naming it. */
+/**
+ * The Vert.x internal behind {@link VertxBuffers}: when an upgrade moves it, this fails naming it.
+ */
 class VertxBuffersTest {
   @Test
   void aVertxBufferShowsItsBytesWithoutACopy() {
@@ -16,8 +18,11 @@ class VertxBuffersTest {
     ByteBuf bytes = VertxBuffers.bytesOf(chunk);
 
     assertThat(bytes.toString(StandardCharsets.US_ASCII))
-        .as("io.vertx.core.internal.buffer.BufferInternal.getByteBuf() of a Buffer").isEqualTo("spooled");
+        .as("io.vertx.core.internal.buffer.BufferInternal.getByteBuf() of a Buffer")
+        .isEqualTo("spooled");
     bytes.setByte(0, 'S');
-    assertThat(chunk.getString(0, 7, "US-ASCII")).as("a view of the same bytes, not a copy").isEqualTo("Spooled");
+    assertThat(chunk.getString(0, 7, "US-ASCII"))
+        .as("a view of the same bytes, not a copy")
+        .isEqualTo("Spooled");
   }
 }

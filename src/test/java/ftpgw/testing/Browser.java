@@ -1,5 +1,12 @@
 package ftpgw.testing;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -12,18 +19,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-
 /**
- * Debian's headless Chromium driven through its chromedriver, as a person at the page would use it. The binary and
- * the driver are named explicitly so that Selenium Manager never tries to download one. Screenshots go to
- * {@code target/screenshots/}.
+ * Debian's headless Chromium driven through its chromedriver, as a person at the page would use it.
+ * The binary and the driver are named explicitly so that Selenium Manager never tries to download
+ * one. Screenshots go to {@code target/screenshots/}.
  */
 public final class Browser implements AutoCloseable {
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -36,12 +35,24 @@ public final class Browser implements AutoCloseable {
   public static Browser start(Path downloads) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1280,1000",
         "--disable-dev-shm-usage");
-    options.setExperimentalOption("prefs", java.util.Map.of("download.default_directory",
-        downloads.toAbsolutePath().toString(), "download.prompt_for_download", false));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    options.setExperimentalOption(
+        "prefs",
+        java.util.Map.of(
+            "download.default_directory",
+            downloads.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
     return new Browser(new ChromeDriver(service, options));
   }
 
@@ -62,12 +73,13 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code seconds} for {@code condition} to hold (a loaded machine may be slow to render); an element
-   * the page redrew meanwhile only means "ask again".
+   * Waits up to {@code seconds} for {@code condition} to hold (a loaded machine may be slow to
+   * render); an element the page redrew meanwhile only means "ask again".
    */
   public <T> T waitFor(int seconds, ExpectedCondition<T> condition) {
     return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100))
-        .ignoring(StaleElementReferenceException.class).until(condition);
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   public Object script(String js, Object... args) {

@@ -11,13 +11,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay on loopback whose connections a test can cut at once, as a flaky network does: the client sees its
- * upload break, the gateway sees its connection end mid-body. New connections go through again afterwards.
+ * A TCP relay on loopback whose connections a test can cut at once, as a flaky network does: the
+ * client sees its upload break, the gateway sees its connection end mid-body. New connections go
+ * through again afterwards.
  */
 public final class CuttableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+
   /** Bytes the clients sent through the relay (request bodies and heads). */
   public final AtomicLong upstreamBytes = new AtomicLong();
 
@@ -51,7 +53,10 @@ public final class CuttableProxy implements AutoCloseable {
     cut();
   }
 
-  /** Until closed: one connection that cannot be relayed (say, cut while it was set up) never stops the next. */
+  /**
+   * Until closed: one connection that cannot be relayed (say, cut while it was set up) never stops
+   * the next.
+   */
   private void accept() {
     while (!server.isClosed()) {
       Socket client;
@@ -77,26 +82,30 @@ public final class CuttableProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to, boolean upstream) {
-    Thread thread = new Thread(() -> {
-      byte[] buffer = new byte[64 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(buffer, 0, n);
-          if (upstream) {
-            upstreamBytes.addAndGet(n);
-          }
-        }
-      } catch (IOException ignored) {
-        // cut, or closed by one side
-      } finally {
-        try {
-          to.close();
-          from.close();
-        } catch (IOException ignored) {
-          // already closed
-        }
-      }
-    }, "cuttable-proxy-pump");
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[64 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                  out.write(buffer, 0, n);
+                  if (upstream) {
+                    upstreamBytes.addAndGet(n);
+                  }
+                }
+              } catch (IOException ignored) {
+                // cut, or closed by one side
+              } finally {
+                try {
+                  to.close();
+                  from.close();
+                } catch (IOException ignored) {
+                  // already closed
+                }
+              }
+            },
+            "cuttable-proxy-pump");
     thread.setDaemon(true);
     thread.start();
   }

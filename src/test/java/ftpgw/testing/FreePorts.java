@@ -6,13 +6,13 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Free loopback ports for servers that cannot take port 0 (passive ranges, a second server's fixed port). They come
- * from below Linux's ephemeral range (32768-60999): a port the kernel hands out for port 0 may be handed out again to
- * an outgoing connection (the server's own, another test's) before the server that was meant to bind it starts.
+ * Free loopback ports for servers that cannot take port 0 (passive ranges, a second server's fixed
+ * port). They come from below Linux's ephemeral range (32768-60999): a port the kernel hands out
+ * for port 0 may be handed out again to an outgoing connection (the server's own, another test's)
+ * before the server that was meant to bind it starts.
  */
 public final class FreePorts {
-  private FreePorts() {
-  }
+  private FreePorts() {}
 
   /** A port that is free now. */
   public static int one() {

@@ -1,7 +1,6 @@
 package ftpgw.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** The gateway in a JVM of its own, started the way an operator starts it, for tests where crashes matter. */
+/**
+ * The gateway in a JVM of its own, started the way an operator starts it, for tests where crashes
+ * matter.
+ */
 public final class GatewayProcess implements AutoCloseable {
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -22,52 +24,81 @@ public final class GatewayProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts {@code ftpgw.GatewayLauncher -conf <config>} and waits until the gateway says it is deployed. */
+  /**
+   * Starts {@code ftpgw.GatewayLauncher -conf <config>} and waits until the gateway says it is
+   * deployed.
+   */
   public static GatewayProcess start(JsonObject config, Path confFile) throws IOException {
     return start(config, confFile, List.of(), List.of());
   }
 
   /**
-   * Starts a cluster member: {@code -cluster}, with {@code hazelcastXml} given as {@code -Dvertx.hazelcast.config}
-   * (what an operator does to replace the shipped cluster.xml).
+   * Starts a cluster member: {@code -cluster}, with {@code hazelcastXml} given as {@code
+   * -Dvertx.hazelcast.config} (what an operator does to replace the shipped cluster.xml).
    */
-  public static GatewayProcess startClustered(JsonObject config, Path confFile, Path hazelcastXml) throws IOException {
-    // what the fat jar's manifest grants under `java -jar`; without it Hazelcast prints a warning on Java 17
-    return start(config, confFile, List.of("-Dvertx.hazelcast.config=" + hazelcastXml,
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens=java.management/sun.management=ALL-UNNAMED",
-        "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), List.of("-cluster"));
+  public static GatewayProcess startClustered(JsonObject config, Path confFile, Path hazelcastXml)
+      throws IOException {
+    // what the fat jar's manifest grants under `java -jar`; without it Hazelcast prints a warning
+    // on Java 17
+    return start(
+        config,
+        confFile,
+        List.of(
+            "-Dvertx.hazelcast.config=" + hazelcastXml,
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.management/sun.management=ALL-UNNAMED",
+            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"),
+        List.of("-cluster"));
   }
 
-  /** Starts it as {@link #start(JsonObject, Path)} does, with these environment variables set (or, when null, removed). */
-  public static GatewayProcess startWithEnvironment(JsonObject config, Path confFile, Map<String, String> environment)
-      throws IOException {
+  /**
+   * Starts it as {@link #start(JsonObject, Path)} does, with these environment variables set (or,
+   * when null, removed).
+   */
+  public static GatewayProcess startWithEnvironment(
+      JsonObject config, Path confFile, Map<String, String> environment) throws IOException {
     return start(config, confFile, List.of(), List.of(), environment);
   }
 
-  private static GatewayProcess start(JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs)
+  private static GatewayProcess start(
+      JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs)
       throws IOException {
     return start(config, confFile, jvmArgs, appArgs, Map.of());
   }
 
-  private static GatewayProcess start(JsonObject config, Path confFile, List<String> jvmArgs, List<String> appArgs,
-                                      Map<String, String> environment) throws IOException {
+  private static GatewayProcess start(
+      JsonObject config,
+      Path confFile,
+      List<String> jvmArgs,
+      List<String> appArgs,
+      Map<String, String> environment)
+      throws IOException {
     java.nio.file.Files.writeString(confFile, config.encodePrettily());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher",
-        "ftpgw.GatewayVerticle", "-conf", confFile.toString()));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "ftpgw.GatewayLauncher",
+            "ftpgw.GatewayVerticle",
+            "-conf",
+            confFile.toString()));
     command.addAll(appArgs);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    environment.forEach((name, value) -> {
-      if (value == null) {
-        builder.environment().remove(name);
-      } else {
-        builder.environment().put(name, value);
-      }
-    });
+    environment.forEach(
+        (name, value) -> {
+          if (value == null) {
+            builder.environment().remove(name);
+          } else {
+            builder.environment().put(name, value);
+          }
+        });
     GatewayProcess gateway = new GatewayProcess(builder.start());
     gateway.awaitOutput(ftpgw.ReadyLine.PREFIX);
     return gateway;
@@ -80,29 +111,39 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Sends {@code signal} (e.g. "STOP", "CONT") with kill(1). */
   public void signal(String signal) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new IOException("kill -" + signal + " " + process.pid() + " failed");
     }
   }
 
   /**
-   * Starts it as a user does who gives the JVM no settings (no {@code -X...}), so the launcher applies its defaults;
-   * the launcher's own JVM settings come from the environment variables given (null removes one).
+   * Starts it as a user does who gives the JVM no settings (no {@code -X...}), so the launcher
+   * applies its defaults; the launcher's own JVM settings come from the environment variables given
+   * (null removes one).
    */
-  public static GatewayProcess startWithoutJvmSettings(JsonObject config, Path confFile,
-                                                       Map<String, String> environment) throws IOException {
+  public static GatewayProcess startWithoutJvmSettings(
+      JsonObject config, Path confFile, Map<String, String> environment) throws IOException {
     java.nio.file.Files.writeString(confFile, config.encodePrettily());
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "ftpgw.GatewayLauncher", "ftpgw.GatewayVerticle",
-        "-conf", confFile.toString()).redirectErrorStream(true);
-    environment.forEach((name, value) -> {
-      if (value == null) {
-        builder.environment().remove(name);
-      } else {
-        builder.environment().put(name, value);
-      }
-    });
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "ftpgw.GatewayLauncher",
+                "ftpgw.GatewayVerticle",
+                "-conf",
+                confFile.toString())
+            .redirectErrorStream(true);
+    environment.forEach(
+        (name, value) -> {
+          if (value == null) {
+            builder.environment().remove(name);
+          } else {
+            builder.environment().put(name, value);
+          }
+        });
     GatewayProcess gateway = new GatewayProcess(builder.start());
     gateway.awaitOutput(ftpgw.ReadyLine.PREFIX);
     return gateway;
@@ -124,7 +165,8 @@ public final class GatewayProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("the gateway did not stop within 60 s of SIGTERM:\n" + String.join("\n", output));
+      throw new AssertionError(
+          "the gateway did not stop within 60 s of SIGTERM:\n" + String.join("\n", output));
     }
     return process.exitValue();
   }
@@ -141,7 +183,8 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   private void awaitOutput(String expected) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = reader.readLine()) != null; ) {
       output.add(line);
       if (line.contains(expected)) {
@@ -151,6 +194,7 @@ public final class GatewayProcess implements AutoCloseable {
         return;
       }
     }
-    throw new AssertionError("the gateway ended before \"" + expected + "\":\n" + String.join("\n", output));
+    throw new AssertionError(
+        "the gateway ended before \"" + expected + "\":\n" + String.join("\n", output));
   }
 }

@@ -7,14 +7,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import ch.qos.logback.core.read.ListAppender;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
- * Everything the JVM logs while it is open (the gateway's own loggers at DEBUG), as text: messages, and exceptions
- * with their causes. For tests that prove no secret ever reaches a log.
+ * Everything the JVM logs while it is open (the gateway's own loggers at DEBUG), as text: messages,
+ * and exceptions with their causes. For tests that prove no secret ever reaches a log.
  */
 public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -63,8 +62,11 @@ public final class LogCapture implements AutoCloseable {
       String secret = secrets[i];
       for (String line : lines) {
         if (line.contains(secret)) {
-          throw new AssertionError("secret #" + i + " appears in a log line: "
-              + line.replace(secret, "<secret #" + i + ">"));
+          throw new AssertionError(
+              "secret #"
+                  + i
+                  + " appears in a log line: "
+                  + line.replace(secret, "<secret #" + i + ">"));
         }
       }
     }

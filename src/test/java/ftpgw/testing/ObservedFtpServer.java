@@ -1,5 +1,14 @@
 package ftpgw.testing;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
@@ -17,21 +26,12 @@ import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
 import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-
 /**
- * An Apache FtpServer on a loopback port that counts what a test needs to see from the outside: sessions logged in
- * at once (and the most ever), STORs as they start, and completed renames per target. One user, {@code uploader},
- * whose uploads are throttled to {@code bytesPerSecond} per session. Optionally FTPS only: explicit AUTH TLS, and
- * both logins and uploads refused without TLS.
+ * An Apache FtpServer on a loopback port that counts what a test needs to see from the outside:
+ * sessions logged in at once (and the most ever), STORs as they start, and completed renames per
+ * target. One user, {@code uploader}, whose uploads are throttled to {@code bytesPerSecond} per
+ * session. Optionally FTPS only: explicit AUTH TLS, and both logins and uploads refused without
+ * TLS.
  */
 public final class ObservedFtpServer implements AutoCloseable {
   public static final String USER = "uploader";
@@ -53,13 +53,17 @@ public final class ObservedFtpServer implements AutoCloseable {
     this.root = root;
   }
 
-  public static ObservedFtpServer start(Path dir, int maxLogins, long bytesPerSecond) throws Exception {
+  public static ObservedFtpServer start(Path dir, int maxLogins, long bytesPerSecond)
+      throws Exception {
     ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
     observed.startServer(dir, maxLogins, bytesPerSecond);
     return observed;
   }
 
-  /** A server that takes logins and uploads over TLS only (explicit AUTH TLS, PROT P), with {@code cert}. */
+  /**
+   * A server that takes logins and uploads over TLS only (explicit AUTH TLS, PROT P), with {@code
+   * cert}.
+   */
   public static ObservedFtpServer startWithTls(Path dir, TestCertificate cert) throws Exception {
     ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
     observed.tls = cert;
@@ -70,13 +74,20 @@ public final class ObservedFtpServer implements AutoCloseable {
   private void startServer(Path dir, int maxLogins, long bytesPerSecond) throws Exception {
     Files.createDirectories(root);
     Path users = dir.resolve("ftp-users.properties");
-    Files.writeString(users, String.join("\n",
-        "ftpserver.user." + USER + ".userpassword=" + new SaltedPasswordEncryptor().encrypt(PASSWORD),
-        "ftpserver.user." + USER + ".homedirectory=" + root,
-        "ftpserver.user." + USER + ".enableflag=true",
-        "ftpserver.user." + USER + ".writepermission=true",
-        "ftpserver.user." + USER + ".maxloginnumber=0",
-        "ftpserver.user." + USER + ".uploadrate=" + bytesPerSecond, ""));
+    Files.writeString(
+        users,
+        String.join(
+            "\n",
+            "ftpserver.user."
+                + USER
+                + ".userpassword="
+                + new SaltedPasswordEncryptor().encrypt(PASSWORD),
+            "ftpserver.user." + USER + ".homedirectory=" + root,
+            "ftpserver.user." + USER + ".enableflag=true",
+            "ftpserver.user." + USER + ".writepermission=true",
+            "ftpserver.user." + USER + ".maxloginnumber=0",
+            "ftpserver.user." + USER + ".uploadrate=" + bytesPerSecond,
+            ""));
     PropertiesUserManagerFactory userFactory = new PropertiesUserManagerFactory();
     userFactory.setFile(users.toFile());
     userFactory.setPasswordEncryptor(new SaltedPasswordEncryptor());
@@ -105,8 +116,10 @@ public final class ObservedFtpServer implements AutoCloseable {
     ConnectionConfigFactory connections = new ConnectionConfigFactory();
     connections.setAnonymousLoginEnabled(false);
     connections.setMaxLogins(maxLogins);
-    // FtpServer's default is one worker thread per allowed login, shared by every session's commands and its
-    // blocking transfers: with a login limit of 2, a session's end could wait behind two throttled uploads to be
+    // FtpServer's default is one worker thread per allowed login, shared by every session's
+    // commands and its
+    // blocking transfers: with a login limit of 2, a session's end could wait behind two throttled
+    // uploads to be
     // counted. A real server does not work that way.
     connections.setMaxThreads(32);
 
@@ -172,7 +185,8 @@ public final class ObservedFtpServer implements AutoCloseable {
     private static final String COUNTED = "observed.counted";
 
     @Override
-    public FtpletResult afterCommand(FtpSession session, FtpRequest request, org.apache.ftpserver.ftplet.FtpReply reply)
+    public FtpletResult afterCommand(
+        FtpSession session, FtpRequest request, org.apache.ftpserver.ftplet.FtpReply reply)
         throws FtpException, IOException {
       String command = request.getCommand();
       if (reply.getCode() == 421 && ("USER".equals(command) || "PASS".equals(command))) {
@@ -188,13 +202,16 @@ public final class ObservedFtpServer implements AutoCloseable {
         maxSessions.accumulateAndGet(sessions.incrementAndGet(), Math::max);
       }
       if ("RNTO".equals(request.getCommand()) && reply.getCode() == 250) {
-        renamesTo.computeIfAbsent(request.getArgument(), k -> new AtomicInteger()).incrementAndGet();
+        renamesTo
+            .computeIfAbsent(request.getArgument(), k -> new AtomicInteger())
+            .incrementAndGet();
       }
       return super.afterCommand(session, request, reply);
     }
 
     @Override
-    public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException, IOException {
+    public FtpletResult beforeCommand(FtpSession session, FtpRequest request)
+        throws FtpException, IOException {
       if (tls == null) {
         return super.beforeCommand(session, request);
       }
@@ -205,7 +222,8 @@ public final class ObservedFtpServer implements AutoCloseable {
       }
       if ("STOR".equals(command)) {
         if (!session.getDataConnection().isSecure()) {
-          session.write(new DefaultFtpReply(521, "data connections must be protected: PROT P first"));
+          session.write(
+              new DefaultFtpReply(521, "data connections must be protected: PROT P first"));
           return FtpletResult.SKIP;
         }
         secureUploads.incrementAndGet();

@@ -9,7 +9,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** HTTP/1.1 spoken by hand, for requests no well-behaved client sends (no length, cut-off bodies, raw paths). */
+/**
+ * HTTP/1.1 spoken by hand, for requests no well-behaved client sends (no length, cut-off bodies,
+ * raw paths).
+ */
 public final class RawHttp implements AutoCloseable {
   private final Socket socket;
   private final OutputStream out;
@@ -44,7 +47,10 @@ public final class RawHttp implements AutoCloseable {
         break;
       }
       head.write(b);
-      matched = (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b ? matched + 1 : (b == '\r' ? 1 : 0);
+      matched =
+          (b == '\r' || b == '\n') && "\r\n\r\n".charAt(matched) == b
+              ? matched + 1
+              : (b == '\r' ? 1 : 0);
     }
     return head.toString(StandardCharsets.ISO_8859_1);
   }
@@ -69,6 +75,5 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /** A response read off the wire. */
-  public record Response(int status, String head, String body) {
-  }
+  public record Response(int status, String head, String body) {}
 }

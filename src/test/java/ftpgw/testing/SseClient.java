@@ -1,7 +1,6 @@
 package ftpgw.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -17,11 +16,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A real Server-Sent Events reader for tests: one connection, its events and comments collected as they come. */
+/**
+ * A real Server-Sent Events reader for tests: one connection, its events and comments collected as
+ * they come.
+ */
 public final class SseClient implements AutoCloseable {
   /** One event: its {@code id:} and its JSON {@code data:}. */
-  public record Event(String id, JsonObject data) {
-  }
+  public record Event(String id, JsonObject data) {}
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final List<String> comments = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -35,14 +36,20 @@ public final class SseClient implements AutoCloseable {
     reader.start();
   }
 
-  /** Connects to {@code url}; {@code headers} are name, value pairs (e.g. Last-Event-ID, Authorization). */
+  /**
+   * Connects to {@code url}; {@code headers} are name, value pairs (e.g. Last-Event-ID,
+   * Authorization).
+   */
   public static SseClient open(String url, String... headers) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    HttpResponse<java.io.InputStream> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-        .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> response =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     return new SseClient(response);
   }
 
@@ -51,7 +58,8 @@ public final class SseClient implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String id = null;
       StringBuilder data = new StringBuilder();
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -89,8 +97,9 @@ public final class SseClient implements AutoCloseable {
   /** Every event received within {@code quiet} of the previous one (and none after). */
   public List<Event> drain(Duration quiet) throws InterruptedException {
     List<Event> all = new ArrayList<>();
-    for (Event e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS); e != null;
-         e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) {
+    for (Event e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
+        e != null;
+        e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) {
       all.add(e);
     }
     return all;

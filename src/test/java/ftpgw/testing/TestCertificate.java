@@ -10,18 +10,18 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed test certificate made with openssl at test time: PEM key and certificate, the same as PKCS#12 with a
- * random password, for {@code CN=<name>} with {@code subjectAltName} as given (e.g. {@code IP:127.0.0.1}).
+ * A self-signed test certificate made with openssl at test time: PEM key and certificate, the same
+ * as PKCS#12 with a random password, for {@code CN=<name>} with {@code subjectAltName} as given
+ * (e.g. {@code IP:127.0.0.1}).
  */
 public record TestCertificate(Path key, Path cert, Path pkcs12, String pkcs12Password) {
 
-  public static TestCertificate create(Path dir, String name, String subjectAltName) throws IOException,
-      InterruptedException {
+  public static TestCertificate create(Path dir, String name, String subjectAltName)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path key = dir.resolve(name + ".key.pem");
     Path cert = dir.resolve(name + ".cert.pem");
@@ -29,12 +29,41 @@ public record TestCertificate(Path key, Path cert, Path pkcs12, String pkcs12Pas
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + name,
-        "-addext", "subjectAltName=" + subjectAltName, "-keyout", key.toString(), "-out", cert.toString());
+    run(
+        dir,
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + name,
+        "-addext",
+        "subjectAltName=" + subjectAltName,
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
     Path passFile = dir.resolve(name + ".pass");
     Files.writeString(passFile, password + "\n", StandardCharsets.UTF_8);
-    run(dir, "openssl", "pkcs12", "-export", "-in", cert.toString(), "-inkey", key.toString(), "-name", "gateway",
-        "-out", p12.toString(), "-passout", "file:" + passFile);
+    run(
+        dir,
+        "openssl",
+        "pkcs12",
+        "-export",
+        "-in",
+        cert.toString(),
+        "-inkey",
+        key.toString(),
+        "-name",
+        "gateway",
+        "-out",
+        p12.toString(),
+        "-passout",
+        "file:" + passFile);
     Files.delete(passFile);
     return new TestCertificate(key, cert, p12, password);
   }
@@ -48,7 +77,8 @@ public record TestCertificate(Path key, Path cert, Path pkcs12, String pkcs12Pas
         trusted.setCertificateEntry("test", c);
       }
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trusted);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
@@ -56,7 +86,8 @@ public record TestCertificate(Path key, Path cert, Path pkcs12, String pkcs12Pas
   }
 
   private static void run(Path dir, String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException(String.join(" ", command) + " failed: " + output);

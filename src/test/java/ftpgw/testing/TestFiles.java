@@ -19,8 +19,7 @@ public final class TestFiles {
   public static final long KiB = 1024;
   public static final long MiB = 1024 * KiB;
 
-  private TestFiles() {
-  }
+  private TestFiles() {}
 
   /** Writes {@code bytes} of seeded random content to {@code dir/name}. */
   public static Path random(Path dir, String name, long bytes) {
@@ -53,17 +52,25 @@ public final class TestFiles {
 
   /** The RFC 9530 header value for a file: {@code sha-256=:<base64>:}. */
   public static String reprDigest(String sha256Hex) {
-    return "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)) + ":";
+    return "sha-256=:"
+        + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex))
+        + ":";
   }
 
-  /** Every regular file below {@code dir}, relative to it, sorted (walked again if a file vanishes meanwhile). */
+  /**
+   * Every regular file below {@code dir}, relative to it, sorted (walked again if a file vanishes
+   * meanwhile).
+   */
   public static List<String> filesUnder(Path dir) {
     for (int attempt = 0; ; attempt++) {
       if (!Files.isDirectory(dir)) {
         return List.of();
       }
       try (Stream<Path> walk = Files.walk(dir)) {
-        return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        return walk.filter(Files::isRegularFile)
+            .map(p -> dir.relativize(p).toString())
+            .sorted()
+            .toList();
       } catch (IOException | UncheckedIOException e) {
         if (attempt > 20) {
           throw new IllegalStateException("cannot list " + dir, e);

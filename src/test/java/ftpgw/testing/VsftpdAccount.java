@@ -13,9 +13,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The local Unix account the test vsftpd logs in (vsftpd only knows system users). Created once per machine, with a
- * random password kept in a root-only file, so that test runs in parallel JVMs share it instead of racing on it.
- * Needs root, as vsftpd itself does.
+ * The local Unix account the test vsftpd logs in (vsftpd only knows system users). Created once per
+ * machine, with a random password kept in a root-only file, so that test runs in parallel JVMs
+ * share it instead of racing on it. Needs root, as vsftpd itself does.
  */
 public record VsftpdAccount(String name, String password) {
   static final String NAME = "ftpgw-vsftpd";
@@ -26,25 +26,42 @@ public record VsftpdAccount(String name, String password) {
   /** The account, created (useradd + chpasswd) when missing. */
   public static VsftpdAccount ensure() throws IOException, InterruptedException {
     if (!"root".equals(System.getProperty("user.name"))) {
-      throw new IllegalStateException("the vsftpd tests run as root (vsftpd needs it, and so does creating its "
-          + "local user " + NAME + "); running as " + System.getProperty("user.name"));
+      throw new IllegalStateException(
+          "the vsftpd tests run as root (vsftpd needs it, and so does creating its "
+              + "local user "
+              + NAME
+              + "); running as "
+              + System.getProperty("user.name"));
     }
     Files.createDirectories(STATE_DIR);
     Files.setPosixFilePermissions(STATE_DIR, PosixFilePermissions.fromString("rwx--x--x"));
-    try (FileChannel lockFile = FileChannel.open(STATE_DIR.resolve(NAME + ".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-         FileLock ignored = lockFile.lock()) {
+    try (FileChannel lockFile =
+            FileChannel.open(
+                STATE_DIR.resolve(NAME + ".lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock ignored = lockFile.lock()) {
       boolean created = false;
       if (!exists()) {
-        run(null, "/usr/sbin/useradd", "--create-home", "--home-dir", HOME.toString(), "--shell", loginShell(),
-            "--comment", "ftpgw vsftpd tests", NAME);
+        run(
+            null,
+            "/usr/sbin/useradd",
+            "--create-home",
+            "--home-dir",
+            HOME.toString(),
+            "--shell",
+            loginShell(),
+            "--comment",
+            "ftpgw vsftpd tests",
+            NAME);
         created = true;
       }
       refuseIfBarredFromFtp();
       if (created || !Files.isRegularFile(PASSWORD_FILE)) {
         setNewPassword();
       }
-      return new VsftpdAccount(NAME, Files.readString(PASSWORD_FILE, StandardCharsets.UTF_8).trim());
+      return new VsftpdAccount(
+          NAME, Files.readString(PASSWORD_FILE, StandardCharsets.UTF_8).trim());
     }
   }
 
@@ -55,20 +72,26 @@ public record VsftpdAccount(String name, String password) {
   }
 
   private static boolean exists() throws IOException {
-    return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(line -> line.startsWith(NAME + ":"));
+    return Files.readAllLines(Path.of("/etc/passwd")).stream()
+        .anyMatch(line -> line.startsWith(NAME + ":"));
   }
 
-  /** pam_shells (in Debian's /etc/pam.d/vsftpd) refuses users whose shell is not listed in /etc/shells. */
+  /**
+   * pam_shells (in Debian's /etc/pam.d/vsftpd) refuses users whose shell is not listed in
+   * /etc/shells.
+   */
   private static String loginShell() throws IOException {
-    List<String> shells = Files.readAllLines(Path.of("/etc/shells")).stream()
-        .map(String::trim)
-        .filter(s -> s.startsWith("/") && Files.isExecutable(Path.of(s)))
-        .toList();
+    List<String> shells =
+        Files.readAllLines(Path.of("/etc/shells")).stream()
+            .map(String::trim)
+            .filter(s -> s.startsWith("/") && Files.isExecutable(Path.of(s)))
+            .toList();
     if (shells.contains("/bin/sh")) {
       return "/bin/sh";
     }
     if (shells.isEmpty()) {
-      throw new IllegalStateException("/etc/shells lists no usable shell; vsftpd's PAM config needs one");
+      throw new IllegalStateException(
+          "/etc/shells lists no usable shell; vsftpd's PAM config needs one");
     }
     return shells.get(0);
   }
@@ -76,8 +99,10 @@ public record VsftpdAccount(String name, String password) {
   /** pam_listfile denies every user named in /etc/ftpusers. */
   private static void refuseIfBarredFromFtp() throws IOException {
     Path ftpusers = Path.of("/etc/ftpusers");
-    if (Files.isRegularFile(ftpusers) && Files.readAllLines(ftpusers).stream().anyMatch(l -> l.trim().equals(NAME))) {
-      throw new IllegalStateException(NAME + " is listed in /etc/ftpusers, so vsftpd refuses it: remove that line");
+    if (Files.isRegularFile(ftpusers)
+        && Files.readAllLines(ftpusers).stream().anyMatch(l -> l.trim().equals(NAME))) {
+      throw new IllegalStateException(
+          NAME + " is listed in /etc/ftpusers, so vsftpd refuses it: remove that line");
     }
   }
 
@@ -87,19 +112,26 @@ public record VsftpdAccount(String name, String password) {
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     run(NAME + ":" + password + "\n", "/usr/sbin/chpasswd");
     Files.deleteIfExists(PASSWORD_FILE);
-    Files.createFile(PASSWORD_FILE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        PASSWORD_FILE,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(PASSWORD_FILE, password + "\n", StandardCharsets.UTF_8);
   }
 
-  /** Runs a system command to its end; {@code input} (may be null) goes to its stdin and never into messages. */
-  private static void run(String input, String... command) throws IOException, InterruptedException {
+  /**
+   * Runs a system command to its end; {@code input} (may be null) goes to its stdin and never into
+   * messages.
+   */
+  private static void run(String input, String... command)
+      throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try (var stdin = process.getOutputStream()) {
       if (input != null) {
         stdin.write(input.getBytes(StandardCharsets.UTF_8));
       }
     }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (process.waitFor() != 0) {
       throw new IOException(command[0] + " failed (exit " + process.exitValue() + "): " + output);
     }

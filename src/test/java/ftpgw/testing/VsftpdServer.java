@@ -1,8 +1,5 @@
 package ftpgw.testing;
 
-import org.apache.commons.net.ftp.FTP;
-import org.apache.commons.net.ftp.FTPClient;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,11 +24,14 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
 
 /**
- * A real vsftpd (the Debian package) in the foreground on a free loopback port, with its own vsftpd.conf, jail
- * folder and log in a temporary folder. {@link #close()} stops it and its sessions and removes the folder.
- * Fails (never skips) when vsftpd is not installed: CI installs it with deploy/setup.sh.
+ * A real vsftpd (the Debian package) in the foreground on a free loopback port, with its own
+ * vsftpd.conf, jail folder and log in a temporary folder. {@link #close()} stops it and its
+ * sessions and removes the folder. Fails (never skips) when vsftpd is not installed: CI installs it
+ * with deploy/setup.sh.
  */
 public final class VsftpdServer implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/sbin/vsftpd");
@@ -60,10 +60,11 @@ public final class VsftpdServer implements AutoCloseable {
   }
 
   /**
-   * Starts a vsftpd that speaks only FTPS (explicit AUTH TLS; logins and data must be encrypted) with its own test
-   * certificate for {@code 127.0.0.1} ({@link #certificate()}), and vsftpd's default {@code require_ssl_reuse=YES}:
-   * a data connection must resume the control connection's TLS session. Its files can then be checked on disk only
-   * ({@link #root()}), not with {@link #sha256} or {@link #exists}.
+   * Starts a vsftpd that speaks only FTPS (explicit AUTH TLS; logins and data must be encrypted)
+   * with its own test certificate for {@code 127.0.0.1} ({@link #certificate()}), and vsftpd's
+   * default {@code require_ssl_reuse=YES}: a data connection must resume the control connection's
+   * TLS session. Its files can then be checked on disk only ({@link #root()}), not with {@link
+   * #sha256} or {@link #exists}.
    */
   public static VsftpdServer startWithTls() throws IOException, InterruptedException {
     Path certs = Files.createTempDirectory("ftpgw-vsftpd-cert-");
@@ -72,8 +73,11 @@ public final class VsftpdServer implements AutoCloseable {
 
   private static VsftpdServer start(TestCertificate tls) throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException("vsftpd is not installed (" + BINARY + " is missing): run deploy/setup.sh, "
-          + "or apt-get install vsftpd");
+      throw new IllegalStateException(
+          "vsftpd is not installed ("
+              + BINARY
+              + " is missing): run deploy/setup.sh, "
+              + "or apt-get install vsftpd");
     }
     VsftpdAccount account = VsftpdAccount.ensure();
     Path dir = Files.createTempDirectory("ftpgw-vsftpd-");
@@ -120,8 +124,8 @@ public final class VsftpdServer implements AutoCloseable {
   }
 
   /**
-   * SHA-256 (hex) of a file as vsftpd serves it, fetched over FTP with UTF-8 names: the test JVM's file-name
-   * encoding may not be UTF-8 (LANG unset), so non-ASCII names are not read from disk.
+   * SHA-256 (hex) of a file as vsftpd serves it, fetched over FTP with UTF-8 names: the test JVM's
+   * file-name encoding may not be UTF-8 (LANG unset), so non-ASCII names are not read from disk.
    */
   public String sha256(String path) throws IOException {
     FTPClient ftp = login();
@@ -156,31 +160,39 @@ public final class VsftpdServer implements AutoCloseable {
   /** Every regular file under {@link #root()}, relative to it ('/'-separated). */
   public List<String> files() throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+      return walk.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 
   /** Files left behind by an unfinished atomic publish ({@code .ftpgw-*.part}). */
   public List<String> temporaryFiles() throws IOException {
     return files().stream()
-        .filter(p -> {
-          String name = p.substring(p.lastIndexOf('/') + 1);
-          return name.startsWith(".ftpgw-") && name.endsWith(".part");
-        })
+        .filter(
+            p -> {
+              String name = p.substring(p.lastIndexOf('/') + 1);
+              return name.startsWith(".ftpgw-") && name.endsWith(".part");
+            })
         .toList();
   }
 
-  /** Stops the server and its sessions, as an FTP outage: {@link #restart()} brings it back on the same port. */
+  /**
+   * Stops the server and its sessions, as an FTP outage: {@link #restart()} brings it back on the
+   * same port.
+   */
   public void stop() {
     stopProcess();
   }
 
   /** Starts the server again with the same port, login and folders after {@link #stop()}. */
   public void restart() throws IOException, InterruptedException {
-    process = new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("vsftpd.out").toFile())
-        .start();
+    process =
+        new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("vsftpd.out").toFile())
+            .start();
     awaitBanner();
   }
 
@@ -197,7 +209,8 @@ public final class VsftpdServer implements AutoCloseable {
     // vsftpd changes into the jail as the user, so every folder above it must be traversable
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     Files.createDirectories(dir.resolve("empty"));
-    Files.setPosixFilePermissions(dir.resolve("empty"), PosixFilePermissions.fromString("r-x--x--x"));
+    Files.setPosixFilePermissions(
+        dir.resolve("empty"), PosixFilePermissions.fromString("r-x--x--x"));
     Files.createDirectories(root);
     UserPrincipalLookupService users = root.getFileSystem().getUserPrincipalLookupService();
     Files.setOwner(root, users.lookupPrincipalByName(account.name()));
@@ -210,12 +223,14 @@ public final class VsftpdServer implements AutoCloseable {
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       port = freePort();
       int passiveFrom = freePortRange(PASSIVE_PORTS);
-      Files.writeString(dir.resolve("vsftpd.conf"), config(port, passiveFrom), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve("vsftpd.conf"), config(port, passiveFrom), StandardCharsets.UTF_8);
       Files.deleteIfExists(dir.resolve("vsftpd.out"));
-      process = new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("vsftpd.out").toFile())
-          .start();
+      process =
+          new ProcessBuilder(BINARY.toString(), dir.resolve("vsftpd.conf").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("vsftpd.out").toFile())
+              .start();
       try {
         awaitBanner();
         return;
@@ -228,7 +243,8 @@ public final class VsftpdServer implements AutoCloseable {
   }
 
   private String config(int controlPort, int passiveFrom) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "listen=YES",
         "listen_ipv6=NO",
         "listen_address=" + HOST,
@@ -264,14 +280,16 @@ public final class VsftpdServer implements AutoCloseable {
     if (tls == null) {
       return "ssl_enable=NO";
     }
-    return String.join("\n",
+    return String.join(
+        "\n",
         "ssl_enable=YES",
         "rsa_cert_file=" + tls.cert(),
         "rsa_private_key_file=" + tls.key(),
         "allow_anon_ssl=NO",
         "force_local_logins_ssl=YES",
         "force_local_data_ssl=YES",
-        // vsftpd's default; spelled out because it is what the relay's FTPS client is tested against
+        // vsftpd's default; spelled out because it is what the relay's FTPS client is tested
+        // against
         "require_ssl_reuse=YES",
         // vsftpd 3.0.3's built-in default is DES-CBC3-SHA, which current JDKs refuse
         "ssl_ciphers=HIGH");
@@ -283,13 +301,16 @@ public final class VsftpdServer implements AutoCloseable {
     String lastProblem = "no answer";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IOException("vsftpd exited with " + process.exitValue() + " on port " + port + ": " + output());
+        throw new IOException(
+            "vsftpd exited with " + process.exitValue() + " on port " + port + ": " + output());
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(HOST, port), 1000);
         socket.setSoTimeout(5000);
-        String banner = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-            .readLine();
+        String banner =
+            new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
         if (banner != null && banner.startsWith("220")) {
           return;
         }
@@ -299,8 +320,15 @@ public final class VsftpdServer implements AutoCloseable {
       }
       Thread.sleep(25);
     }
-    throw new IOException("vsftpd on port " + port + " did not greet with 220 within " + START_TIMEOUT_MS + " ms ("
-        + lastProblem + "): " + output());
+    throw new IOException(
+        "vsftpd on port "
+            + port
+            + " did not greet with 220 within "
+            + START_TIMEOUT_MS
+            + " ms ("
+            + lastProblem
+            + "): "
+            + output());
   }
 
   private FTPClient login() throws IOException {
@@ -322,7 +350,9 @@ public final class VsftpdServer implements AutoCloseable {
   private String output() {
     try {
       Path out = dir.resolve("vsftpd.out");
-      return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8).trim() : "(no output)";
+      return Files.exists(out)
+          ? Files.readString(out, StandardCharsets.UTF_8).trim()
+          : "(no output)";
     } catch (IOException e) {
       return "(output unreadable: " + e.getMessage() + ")";
     }
@@ -353,7 +383,10 @@ public final class VsftpdServer implements AutoCloseable {
     }
   }
 
-  /** The first of {@code count} consecutive ports that are free now, picked at random above the usual ephemeral ones. */
+  /**
+   * The first of {@code count} consecutive ports that are free now, picked at random above the
+   * usual ephemeral ones.
+   */
   private static int freePortRange(int count) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int from = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
@@ -361,7 +394,8 @@ public final class VsftpdServer implements AutoCloseable {
         return from;
       }
     }
-    throw new IOException("no " + count + " consecutive free ports found for vsftpd's passive range");
+    throw new IOException(
+        "no " + count + " consecutive free ports found for vsftpd's passive range");
   }
 
   private static boolean allFree(int from, int count) {

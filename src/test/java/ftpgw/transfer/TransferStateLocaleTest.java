@@ -6,7 +6,10 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The API names of states are ASCII whatever the JVM's locale: in Turkish, "I".toLowerCase() is a dotless "ı". */
+/**
+ * The API names of states are ASCII whatever the JVM's locale: in Turkish, "I".toLowerCase() is a
+ * dotless "ı".
+ */
 class TransferStateLocaleTest {
   private final Locale before = Locale.getDefault();
 

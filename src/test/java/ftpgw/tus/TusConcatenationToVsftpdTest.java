@@ -1,5 +1,7 @@
 package ftpgw.tus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
@@ -10,12 +12,6 @@ import io.tus.java.client.TusUploader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.net.URL;
 import java.net.http.HttpResponse;
@@ -28,19 +24,22 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One file sent as 4 partial uploads at once (4 streams, as 4 ranks would) and joined by a final upload, published on
- * a third-party FTP server (vsftpd) as one file with the SHA-256 of the partials' bytes in order.
+ * One file sent as 4 partial uploads at once (4 streams, as 4 ranks would) and joined by a final
+ * upload, published on a third-party FTP server (vsftpd) as one file with the SHA-256 of the
+ * partials' bytes in order.
  */
 @ExtendWith(VertxExtension.class)
 class TusConcatenationToVsftpdTest {
   private static VsftpdServer vsftpd;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void startVsftpd() throws Exception {
@@ -56,10 +55,22 @@ class TusConcatenationToVsftpdTest {
 
   @Test
   void fourPartialsSentConcurrentlyLandAsOneFile(Vertx vertx) throws Exception {
-    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"), new JsonObject()
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put("relay", new JsonObject().put("target", new JsonObject().put("host", vsftpd.host())
-            .put("port", vsftpd.port()).put("user", vsftpd.user()).put("password", vsftpd.password()))));
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put("ftpServer", new JsonObject().put("enabled", false))
+                .put(
+                    "relay",
+                    new JsonObject()
+                        .put(
+                            "target",
+                            new JsonObject()
+                                .put("host", vsftpd.host())
+                                .put("port", vsftpd.port())
+                                .put("user", vsftpd.user())
+                                .put("password", vsftpd.password()))));
     Path file = TestFiles.random(dir, "whole.bin", 6L * (1 << 20) + 3);
     byte[] whole = Files.readAllBytes(file);
     int ranks = 4;
@@ -67,8 +78,11 @@ class TusConcatenationToVsftpdTest {
     List<Future<URL>> parts = new ArrayList<>();
     long share = (whole.length + ranks - 1) / ranks;
     for (int rank = 0; rank < ranks; rank++) {
-      byte[] part = Arrays.copyOfRange(whole, (int) Math.min(whole.length, rank * share),
-          (int) Math.min(whole.length, (rank + 1) * share));
+      byte[] part =
+          Arrays.copyOfRange(
+              whole,
+              (int) Math.min(whole.length, rank * share),
+              (int) Math.min(whole.length, (rank + 1) * share));
       parts.add(pool.submit(() -> sendPartial(gateway.httpPort(), part)));
     }
     StringBuilder concat = new StringBuilder("final;");
@@ -77,16 +91,26 @@ class TusConcatenationToVsftpdTest {
     }
     pool.shutdown();
 
-    HttpResponse<String> joined = new TusRequests(gateway.httpPort()).send("POST", "/tus/", null, true,
-        "Upload-Concat", concat.toString().trim(),
-        "Upload-Metadata", TusRequests.metadata("filename", "joined.bin", "folder", "parts"));
+    HttpResponse<String> joined =
+        new TusRequests(gateway.httpPort())
+            .send(
+                "POST",
+                "/tus/",
+                null,
+                true,
+                "Upload-Concat",
+                concat.toString().trim(),
+                "Upload-Metadata",
+                TusRequests.metadata("filename", "joined.bin", "folder", "parts"));
     assertThat(joined.statusCode()).as(joined.body()).isEqualTo(201);
     assertThat(joined.headers().firstValue("Ftpgw-Transfer-State")).hasValue("delivered");
     String sha256 = TestFiles.sha256(file);
     assertThat(joined.headers().firstValue("Repr-Digest")).hasValue(TestFiles.reprDigest(sha256));
     assertThat(TestFiles.sha256(vsftpd.root().resolve("parts/joined.bin"))).isEqualTo(sha256);
     String id = TusProtocolTest.idOf(joined.headers().firstValue("Location").orElseThrow());
-    assertThat(new JsonObject(new Http(gateway.httpPort()).get("/transfers/" + id).body()).getString("sha256"))
+    assertThat(
+            new JsonObject(new Http(gateway.httpPort()).get("/transfers/" + id).body())
+                .getString("sha256"))
         .isEqualTo(sha256);
     assertThat(vsftpd.temporaryFiles()).isEmpty();
     assertThat(TusProtocolTest.strayFiles(gateway)).isEmpty();

@@ -10,14 +10,20 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 
-/** Raw tus requests over Java's HttpClient: every header as the test writes it, nothing added but Tus-Resumable. */
+/**
+ * Raw tus requests over Java's HttpClient: every header as the test writes it, nothing added but
+ * Tus-Resumable.
+ */
 final class TusRequests {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final String base;
   private final String[] always;
 
-  /** @param always headers sent with every request (e.g. Authorization) */
+  /**
+   * @param always headers sent with every request (e.g. Authorization)
+   */
   TusRequests(int port, String... always) {
     this.base = "http://127.0.0.1:" + port;
     this.always = always;
@@ -30,7 +36,12 @@ final class TusRequests {
   HttpResponse<String> create(long length, String metadata, String... headers)
       throws IOException, InterruptedException {
     String[] all = concat(headers, "Upload-Length", String.valueOf(length));
-    return send("POST", "/tus/", null, true, metadata == null ? all : concat(all, "Upload-Metadata", metadata));
+    return send(
+        "POST",
+        "/tus/",
+        null,
+        true,
+        metadata == null ? all : concat(all, "Upload-Metadata", metadata));
   }
 
   HttpResponse<String> head(String location) throws IOException, InterruptedException {
@@ -39,8 +50,15 @@ final class TusRequests {
 
   HttpResponse<String> patch(String location, long offset, byte[] body, String... headers)
       throws IOException, InterruptedException {
-    return send("PATCH", path(location), body, true, concat(concat(headers, "Upload-Offset", String.valueOf(offset)),
-        "Content-Type", "application/offset+octet-stream"));
+    return send(
+        "PATCH",
+        path(location),
+        body,
+        true,
+        concat(
+            concat(headers, "Upload-Offset", String.valueOf(offset)),
+            "Content-Type",
+            "application/offset+octet-stream"));
   }
 
   HttpResponse<String> delete(String location) throws IOException, InterruptedException {
@@ -49,9 +67,14 @@ final class TusRequests {
 
   HttpResponse<String> send(String method, String path, byte[] body, boolean tus, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofMinutes(2))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (tus) {
       builder.header("Tus-Resumable", "1.0.0");
     }
@@ -67,14 +90,19 @@ final class TusRequests {
   static String metadata(String... pairs) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i + 1 < pairs.length; i += 2) {
-      out.append(out.length() == 0 ? "" : ",").append(pairs[i]).append(' ')
-          .append(Base64.getEncoder().encodeToString(pairs[i + 1].getBytes(StandardCharsets.UTF_8)));
+      out.append(out.length() == 0 ? "" : ",")
+          .append(pairs[i])
+          .append(' ')
+          .append(
+              Base64.getEncoder().encodeToString(pairs[i + 1].getBytes(StandardCharsets.UTF_8)));
     }
     return out.toString();
   }
 
   static String checksum(String algorithm, String jdkName, byte[] body) throws Exception {
-    return algorithm + " " + Base64.getEncoder().encodeToString(MessageDigest.getInstance(jdkName).digest(body));
+    return algorithm
+        + " "
+        + Base64.getEncoder().encodeToString(MessageDigest.getInstance(jdkName).digest(body));
   }
 
   private static String path(String location) {

@@ -10,11 +10,12 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
- * Stands in for the port exchange that MPJ Express 0.44's {@code mpjrun} serves for niodev ranks, so that ranks
- * can start without mpjrun, its daemons or ssh. Protocol (read from MPJRun.collectPortInfo's bytecode): every rank
- * connects and sends {@code writeUTF("Sending Info"), writeInt(writePort), writeInt(readPort), writeInt(rank)};
- * once all have, each gets {@code writeUTF("#Peer Information;host@readPort@writePort@rank@debugPort;...")} in
- * rank order, host being the address the rank connected from.
+ * Stands in for the port exchange that MPJ Express 0.44's {@code mpjrun} serves for niodev ranks,
+ * so that ranks can start without mpjrun, its daemons or ssh. Protocol (read from
+ * MPJRun.collectPortInfo's bytecode): every rank connects and sends {@code writeUTF("Sending
+ * Info"), writeInt(writePort), writeInt(readPort), writeInt(rank)}; once all have, each gets {@code
+ * writeUTF("#Peer Information;host@readPort@writePort@rank@debugPort;...")} in rank order, host
+ * being the address the rank connected from.
  */
 public final class PortExchange implements AutoCloseable {
   /** MPJ's debug port field; niodev parses it but nothing listens on it without a debugger. */
@@ -42,11 +43,18 @@ public final class PortExchange implements AutoCloseable {
 
   /** What a niodev rank takes as its second argument (a string in 0.44, not a file name). */
   public static String confString(int ranks, String serverHost, int serverPort) {
-    return "#Number of Processes;" + ranks + ";#Protocol Switch Limit;131072;#Server Name;" + serverHost
-        + ";#Server Port;" + serverPort;
+    return "#Number of Processes;"
+        + ranks
+        + ";#Protocol Switch Limit;131072;#Server Name;"
+        + serverHost
+        + ";#Server Port;"
+        + serverPort;
   }
 
-  /** Collects every rank's ports and answers each with the peer table; fails if they do not all come in time. */
+  /**
+   * Collects every rank's ports and answers each with the peer table; fails if they do not all come
+   * in time.
+   */
   public void exchange(Duration within) throws IOException {
     Socket[] sockets = new Socket[ranks];
     String[] peers = new String[ranks];
@@ -67,11 +75,20 @@ public final class PortExchange implements AutoCloseable {
         int rank = in.readInt();
         if (rank < 0 || rank >= ranks || sockets[rank] != null) {
           socket.close();
-          throw new IOException("port exchange: unexpected rank " + rank + " from " + socket.getInetAddress());
+          throw new IOException(
+              "port exchange: unexpected rank " + rank + " from " + socket.getInetAddress());
         }
         sockets[rank] = socket;
-        peers[rank] = socket.getInetAddress().getHostAddress() + "@" + readPort + "@" + writePort + "@" + rank + "@"
-            + DEBUG_PORT;
+        peers[rank] =
+            socket.getInetAddress().getHostAddress()
+                + "@"
+                + readPort
+                + "@"
+                + writePort
+                + "@"
+                + rank
+                + "@"
+                + DEBUG_PORT;
       }
       String table = "#Peer Information;" + String.join(";", peers);
       for (Socket socket : sockets) {
@@ -92,8 +109,15 @@ public final class PortExchange implements AutoCloseable {
     try {
       return server.accept();
     } catch (SocketTimeoutException e) {
-      throw new IOException("port exchange: only " + joined + " of " + ranks + " ranks connected to port " + port()
-          + " in time", e);
+      throw new IOException(
+          "port exchange: only "
+              + joined
+              + " of "
+              + ranks
+              + " ranks connected to port "
+              + port()
+              + " in time",
+          e);
     }
   }
 
