@@ -117,14 +117,25 @@ class ReadmeTryItTest {
 
   private record Result(int exit, String output) {}
 
+  /**
+   * Runs {@code script}; one that does not end (a command that streams for ever) fails after two
+   * minutes.
+   */
   private static Result bash(Path workDir, String script) throws Exception {
+    Path log = Files.createTempFile("try-it", ".log");
     Process bash =
         new ProcessBuilder("bash", "-c", script)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
-    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(bash.waitFor(120, TimeUnit.SECONDS)).as("the script ended: " + output).isTrue();
+    boolean ended = bash.waitFor(120, TimeUnit.SECONDS);
+    if (!ended) {
+      bash.descendants().forEach(ProcessHandle::destroyForcibly);
+      bash.destroyForcibly().waitFor();
+    }
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(ended).as("the script ended: " + output).isTrue();
     return new Result(bash.exitValue(), output);
   }
 }
