@@ -94,6 +94,12 @@ class TcpBridgeTest {
 
       alice.send(
           new JsonObject().put("type", "register").put("address", "ftpgw.transfers.events.alice"));
+      // the bridge handles a connection's frames in order: once the ping is answered, alice is
+      // registered
+      // (without this, the uploads below could be published before her registration, on a loaded
+      // machine)
+      alice.send(new JsonObject().put("type", "ping"));
+      assertThat(alice.read().getString("type")).isEqualTo("pong");
       HttpResponse<String> bobs =
           http.put("/files/b.txt", "bob's", "Authorization", Http.basic("bob", BOB_PASSWORD));
       HttpResponse<String> alices =
