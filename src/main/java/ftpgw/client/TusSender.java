@@ -122,15 +122,13 @@ final class TusSender {
                   }
                 }),
             size - from);
-    // 100-continue: a PATCH the gateway refuses (409/423 while it still closes a broken one) costs
-    // no body bytes
-    // bounded, unlike the other requests: a PATCH whose connection silently died would otherwise
-    // wait for ever;
-    // one that runs out of time is resumed from the gateway's offset by the next attempt
+    // Bounded, unlike the other requests: a PATCH whose connection silently died would otherwise
+    // wait for ever; one that runs out of time is resumed from the gateway's offset by the next
+    // attempt. No Expect: 100-continue: Java 17's client then waits for ever, past its own timeout,
+    // when the gateway answers a final 423 (a broken PATCH still holds the upload) instead of 100.
     HttpResponse<String> patched =
         http.send(
             tus(url)
-                .expectContinue(true)
                 .timeout(patchTimeout(size - from))
                 .header("Upload-Offset", String.valueOf(from))
                 .header("Content-Type", "application/offset+octet-stream")

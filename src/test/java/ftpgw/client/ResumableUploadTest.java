@@ -53,9 +53,11 @@ class ResumableUploadTest {
       UploadResult again = uploader(link.port(), state, 4).upload(planned);
       assertThat(again.ok()).as(again.toString()).isTrue();
       long sentAgain = link.upstreamBytes.get() - before;
+      // the missing 14 MiB, plus at most what a retry refused 423 (the gateway still closing the
+      // broken PATCH) sent before its answer: resumed, not started again from byte 0
       assertThat(sentAgain)
-          .as("the second run sends only what the gateway lacked")
-          .isLessThan(16 * MiB);
+          .as("the second run sends what the gateway lacked, not the whole file")
+          .isLessThan(24 * MiB);
     }
     assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("runs/big.bin")))
         .isEqualTo(TestFiles.sha256(file));
