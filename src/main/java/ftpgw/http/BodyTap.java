@@ -170,11 +170,16 @@ final class BodyTap extends ChannelDuplexHandler {
             || isForm(head));
   }
 
-  /** The seed's form, {@code POST /upload} as multipart (read by {@link TappedForm}). */
+  /**
+   * The seed's form, {@code POST /upload} as multipart (read by {@link TappedForm}). A form that
+   * also asks to switch protocols ({@code Upgrade: h2c}, as Java's HttpClient sends by default) is
+   * left to Vert.x's decoder: tapped, its body was cut short of its closing boundary.
+   */
   private static boolean isForm(HttpRequest head) {
     String uri = head.uri();
     String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
     return head.method().equals(HttpMethod.POST)
+        && !head.headers().contains(HttpHeaderNames.UPGRADE)
         && (uri.equals("/upload") || uri.startsWith("/upload?"))
         && type != null
         && type.regionMatches(true, 0, "multipart/form-data", 0, 19);

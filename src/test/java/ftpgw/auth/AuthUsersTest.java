@@ -135,7 +135,7 @@ class AuthUsersTest {
         java.net.http.HttpClient.newHttpClient()
             .send(request, HttpResponse.BodyHandlers.ofString());
 
-    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     assertThat(Files.readString(gateway.ftpRoot().resolve("teams/alice/reports/r.txt")))
         .isEqualTo("report");
   }
