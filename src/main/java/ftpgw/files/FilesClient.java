@@ -23,6 +23,7 @@ public final class FilesClient {
    */
   public FilesClient(EventBus bus, Duration timeout) {
     this.bus = bus;
+    ChunkCodec.registerOn(bus);
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
   }
 

@@ -5,6 +5,7 @@ import ftpgw.config.RelayConfig;
 import ftpgw.relay.FtpConnectionPool;
 import ftpgw.relay.FtpRelayVerticle;
 import ftpgw.relay.FtpReplyException;
+import ftpgw.relay.FtpRetrieve;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
@@ -17,7 +18,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay node's side of reads and changes: answers {@link Addresses#FILES} (cluster-wide, so an
  * edge without FTP access reaches it) on the relay's pooled connections, and serves downloads in
- * chunks at {@link Addresses#fileChunks} as the HTTP side pulls them: one chunk is read ahead,
- * never more, so a download holds at most two chunks here whatever the file's size. A session
- * nobody pulls from for {@code relay.dataTimeoutMs} (its client or its node went away) is ended and
- * its connection closed.
+ * chunks at {@link Addresses#fileChunks} as the HTTP side pulls them: up to {@link
+ * ReadSession#AHEAD} chunks are read ahead, never more, so a download holds a few MiB here whatever
+ * the file's size. A session nobody pulls from for {@code relay.dataTimeoutMs} (its client or its
+ * node went away) is ended and its connection closed.
  */
 public final class FilesVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FilesVerticle.class);
@@ -58,6 +59,7 @@ public final class FilesVerticle extends VerticleBase {
     // each download holds a thread only while it reads a chunk; a request waiting for a pooled
     // connection holds one
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-files", config.connections() + 2);
+    ChunkCodec.registerOn(vertx.eventBus());
     chunksAddress = Addresses.fileChunks(ClusterView.of(vertx).nodeId());
     requests = vertx.eventBus().consumer(Addresses.FILES, this::handle);
     pulls = vertx.eventBus().consumer(chunksAddress, this::pull);
@@ -177,7 +179,7 @@ public final class FilesVerticle extends VerticleBase {
           try {
             FTPClient ftp = lease.ftp();
             ftp.setRestartOffset(request.offset());
-            InputStream in = ftp.retrieveFileStream(path);
+            ReadableByteChannel in = FtpRetrieve.open(ftp, path);
             if (in == null) {
               FtpReplyException refused = FtpFiles.refused(ftp, "RETR " + path);
               lease.close();
@@ -204,7 +206,7 @@ public final class FilesVerticle extends VerticleBase {
         .map(
             session -> {
               sessions.put(session.id, session);
-              session.readAhead();
+              session.start();
               return new JsonObject().put("session", session.id).put("address", chunksAddress);
             });
   }

@@ -3,22 +3,34 @@ package ftpgw.files;
 import ftpgw.relay.FtpConnectionPool;
 import ftpgw.relay.FtpReplyException;
 import ftpgw.transfer.Failure;
-import io.vertx.core.Future;
+import ftpgw.vertx.VertxInternals;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One download: its connection, the RETR stream and the chunk read ahead of the next pull. */
+/**
+ * One download: its connection, the RETR stream and up to {@link #AHEAD} chunks read ahead of the
+ * pulls. Reading ahead keeps the FTP data connection busy while the HTTP side writes, and is
+ * bounded, so a slow client slows the RETR instead of filling memory. Its state is touched on the
+ * verticle's context only; the blocking reads run on the FTP threads, one at a time.
+ */
 final class ReadSession {
   private static final Logger log = LoggerFactory.getLogger(ReadSession.class);
+
+  /** Chunks held ready at most: 2 MiB per download with 512 KiB chunks. */
+  static final int AHEAD = 4;
 
   private final Vertx vertx;
   private final WorkerExecutor ftpThreads;
@@ -32,9 +44,14 @@ final class ReadSession {
 
   final String id;
   final FtpConnectionPool.Lease lease;
-  final InputStream in;
+  final ReadableByteChannel in;
   long remaining;
-  Future<Buffer> ahead;
+  private final Deque<Buffer> ready = new ArrayDeque<>();
+  private boolean reading;
+  private boolean atEnd;
+  private Throwable failure;
+  private Message<JsonObject> waiting;
+  private boolean aborted;
   long idleTimer = -1;
   boolean done;
 
@@ -45,7 +62,7 @@ final class ReadSession {
       Consumer<ReadSession> ended,
       String id,
       FtpConnectionPool.Lease lease,
-      InputStream in,
+      ReadableByteChannel in,
       long length) {
     this.vertx = vertx;
     this.ftpThreads = ftpThreads;
@@ -57,31 +74,69 @@ final class ReadSession {
     this.remaining = length < 0 ? Long.MAX_VALUE : length;
   }
 
-  void readAhead() {
-    ahead = ftpThreads.executeBlocking(this::read, false);
+  /** Starts reading ahead; the session ends unless pulled from within the idle time. */
+  void start() {
     armIdleTimer();
+    fill();
   }
 
+  /** Starts the next read unless one runs, the file is over, or {@link #AHEAD} chunks wait. */
+  private void fill() {
+    if (reading || atEnd || failure != null || ready.size() >= AHEAD) {
+      return;
+    }
+    reading = true;
+    ftpThreads
+        .executeBlocking(this::read, false)
+        .onComplete(
+            result -> {
+              reading = false;
+              if (aborted) {
+                if (result.succeeded()) {
+                  VertxInternals.giveBack(result.result());
+                }
+                return;
+              }
+              if (result.failed()) {
+                failure = result.cause();
+              } else {
+                atEnd = result.result().length() == 0;
+                ready.add(result.result());
+              }
+              if (waiting != null) {
+                Message<JsonObject> message = waiting;
+                waiting = null;
+                next(message);
+              } else {
+                fill();
+              }
+            });
+  }
+
+  /**
+   * Answers a pull with the next chunk (empty: the end), as soon as it has been read. The chunk's
+   * direct memory is the puller's from then on: {@link VertxInternals#giveBack} once written.
+   */
   void next(Message<JsonObject> message) {
-    Future<Buffer> chunk = ahead;
-    chunk.onComplete(
-        result -> {
-          if (result.failed()) {
-            ended.accept(this);
-            abort();
-            Failure failure = FilesVerticle.classify(result.cause());
-            message.fail(failure.busCode(), result.cause().getMessage());
-            return;
-          }
-          Buffer buffer = result.result();
-          message.reply(buffer);
-          if (buffer.length() == 0) {
-            ended.accept(this);
-            vertx.cancelTimer(idleTimer);
-          } else {
-            readAhead();
-          }
-        });
+    armIdleTimer();
+    if (!ready.isEmpty()) {
+      Buffer chunk = ready.poll();
+      message.reply(chunk, ChunkCodec.REPLY);
+      if (chunk.length() == 0) {
+        ended.accept(this);
+        vertx.cancelTimer(idleTimer);
+      } else {
+        fill();
+      }
+    } else if (failure != null) {
+      ended.accept(this);
+      abort();
+      Failure classified = FilesVerticle.classify(failure);
+      message.fail(classified.busCode(), failure.getMessage());
+    } else {
+      waiting = message;
+      fill();
+    }
   }
 
   /**
@@ -93,21 +148,26 @@ final class ReadSession {
       finish(false);
       return Buffer.buffer();
     }
-    byte[] bytes = new byte[(int) Math.min(FilesVerticle.CHUNK_BYTES, remaining)];
-    int filled = 0;
-    while (filled < bytes.length) {
-      int n = in.read(bytes, filled, bytes.length - filled);
-      if (n < 0) {
-        break;
+    ByteBuf chunk =
+        PooledByteBufAllocator.DEFAULT.directBuffer(
+            (int) Math.min(FilesVerticle.CHUNK_BYTES, remaining));
+    try {
+      ByteBuffer into = chunk.nioBuffer(0, chunk.capacity()); // a view of the chunk's memory
+      while (into.hasRemaining() && in.read(into) >= 0) {
+        // a blocking channel fills what the data connection has, until the chunk is full or over
       }
-      filled += n;
+      chunk.writerIndex(into.position());
+    } catch (IOException | RuntimeException e) {
+      chunk.release();
+      throw e;
     }
-    remaining -= filled;
-    if (filled == 0) {
+    remaining -= chunk.readableBytes();
+    if (chunk.readableBytes() == 0) {
+      chunk.release();
       finish(true);
       return Buffer.buffer();
     }
-    return Buffer.buffer(filled == bytes.length ? bytes : Arrays.copyOf(bytes, filled));
+    return VertxInternals.lend(chunk);
   }
 
   /**
@@ -134,8 +194,15 @@ final class ReadSession {
     }
   }
 
+  /**
+   * Ends the session early: the chunks read ahead are given back and the connection is closed
+   * (which also ends a read in progress).
+   */
   void abort() {
     vertx.cancelTimer(idleTimer);
+    aborted = true;
+    ready.forEach(VertxInternals::giveBack);
+    ready.clear();
     // the RETR stream may be in a read on a worker: closing the connection ends that read too
     ftpThreads.executeBlocking(
         () -> {

@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.transfer.Failure;
+import ftpgw.vertx.VertxInternals;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -4,6 +4,7 @@ import ftpgw.files.FilesClient;
 import ftpgw.files.RemoteEntry;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RemotePath;
+import ftpgw.vertx.VertxInternals;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -143,27 +144,29 @@ final class Downloads {
                 .next()
                 .onComplete(
                     result -> {
+                      if (result.succeeded() && over[0]) {
+                        VertxInternals.giveBack(result.result());
+                      }
                       if (over[0]) {
                         return;
                       }
                       if (result.failed()) {
                         over[0] = true;
-                        ctx.fail(
-                            result.cause()); // after the headers: the connection is closed, the
-                        // client sees a short body
+                        // after the headers: the connection is closed, the client sees a short body
+                        ctx.fail(result.cause());
                         return;
                       }
                       Buffer chunk = result.result();
                       if (chunk.length() == 0 || sent[0] + chunk.length() >= bytes) {
                         over[0] = true;
                         if (chunk.length() > 0) {
-                          response.write(chunk);
+                          write(response, chunk);
                         }
                         response.end();
                         return;
                       }
                       sent[0] += chunk.length();
-                      response.write(chunk);
+                      write(response, chunk);
                       if (response.writeQueueFull()) {
                         response.drainHandler(d -> pump[0].run());
                       } else {
@@ -171,6 +174,11 @@ final class Downloads {
                       }
                     });
     pump[0].run();
+  }
+
+  /** Writes a chunk pulled from the relay, whose (direct) memory is given back once written. */
+  private static void write(HttpServerResponse response, Buffer chunk) {
+    response.write(chunk).onComplete(written -> VertxInternals.giveBack(chunk));
   }
 
   /**

@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import ftpgw.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
 package ftpgw.http;
 
+import ftpgw.vertx.VertxInternals;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;

@@ -2,6 +2,7 @@ package ftpgw.http;
 
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
+import ftpgw.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -45,6 +45,15 @@ final class ChannelFtpClient extends FTPClient {
     return completePendingCommand();
   }
 
+  /**
+   * RETR {@code remote} (from the restart offset, if one is set): the data connection's channel, to
+   * be closed and followed by {@code completePendingCommand()}; null when the server refused.
+   */
+  SocketChannel retrieveChannel(String remote) throws IOException {
+    Socket socket = _openDataConnection_(FTPCmd.RETR, remote);
+    return socket == null ? null : socket.getChannel();
+  }
+
   /** Sockets backed by a {@link SocketChannel}, TCP_NODELAY set before they connect. */
   private static final class ChannelSocketFactory extends SocketFactory {
     static final ChannelSocketFactory INSTANCE = new ChannelSocketFactory();

@@ -1,6 +1,7 @@
 package ftpgw.spool;
 
 import ftpgw.transfer.Failure;
+import ftpgw.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -224,7 +225,7 @@ final class SpoolSink {
   }
 
   private void writeAndHash(Buffer chunk) throws IOException {
-    ByteBuf bytes = VertxBuffers.bytesOf(chunk); // a view, not a copy
+    ByteBuf bytes = VertxInternals.bytesOf(chunk); // a view, not a copy
     ByteBuffer view;
     if (bytes.hasArray()) { // Vert.x's request chunks: heap arrays, hashed in place
       int offset = bytes.arrayOffset() + bytes.readerIndex();

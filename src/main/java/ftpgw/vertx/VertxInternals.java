@@ -1,4 +1,4 @@
-package ftpgw.http;
+package ftpgw.vertx;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -12,17 +12,17 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
 
 /**
- * Every Vert.x internal the HTTP side relies on, and nothing else: the Netty channel under a
- * connection (for {@link BodyTap}) and Netty buffers lent as Vert.x buffers without a copy (for
- * {@link TappedBody}). Internal APIs may move in any Vert.x release; {@code VertxInternalsTest}
- * then fails naming the class that moved, instead of uploads silently falling back to the slower
- * path.
+ * Every Vert.x internal the gateway relies on, and nothing else: the Netty channel under an HTTP
+ * connection (for the body tap), Netty buffers lent as Vert.x buffers without a copy (tapped
+ * uploads, downloads read into direct memory) and the Netty bytes behind a Vert.x buffer (the
+ * spool's writes). Internal APIs may move in any Vert.x release; {@code VertxInternalsTest} then
+ * fails naming the class that moved, instead of the gateway silently falling back to slower paths.
  */
-final class VertxInternals {
+public final class VertxInternals {
   private VertxInternals() {}
 
   /** The Netty channel of {@code connection}, or null when this Vert.x does not expose it. */
-  static Channel channel(HttpConnection connection) {
+  public static Channel channel(HttpConnection connection) {
     return connection instanceof ConnectionBase base ? base.channel() : null;
   }
 
@@ -30,7 +30,7 @@ final class VertxInternals {
    * The name of Vert.x's own handler in {@code pipeline} (where HTTP messages reach Vert.x), or
    * null.
    */
-  static String vertxHandlerName(ChannelPipeline pipeline) {
+  public static String vertxHandlerName(ChannelPipeline pipeline) {
     ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
     return vertx == null ? null : vertx.name();
   }
@@ -38,19 +38,35 @@ final class VertxInternals {
   /**
    * Counts bytes read that Vert.x never sees (taken out of its pipeline) in its connection metrics.
    */
-  static void reportBytesRead(HttpConnection connection, long bytes) {
+  public static void reportBytesRead(HttpConnection connection, long bytes) {
     if (connection instanceof ConnectionBase base) {
       base.reportBytesRead(bytes);
     }
   }
 
   /** Wraps a Netty buffer as a Vert.x buffer, without a copy: whoever gets it must give it back. */
-  static Buffer lend(ByteBuf chunk) {
+  public static Buffer lend(ByteBuf chunk) {
     return BufferInternal.buffer(chunk);
   }
 
   /** The Netty buffer a {@link #lend lent} Vert.x buffer wraps. */
-  static ByteBuf lentByteBuf(Buffer chunk) {
+  public static ByteBuf lentByteBuf(Buffer chunk) {
     return ((BufferImpl) chunk).byteBuf();
+  }
+
+  /** A view of {@code chunk}'s bytes, not a copy, whoever made the buffer. */
+  public static ByteBuf bytesOf(Buffer chunk) {
+    return ((BufferInternal) chunk).getByteBuf();
+  }
+
+  /**
+   * Gives back a buffer's Netty bytes once written: a {@link #lend lent} one is released, one
+   * Vert.x made on the heap ignores it.
+   */
+  public static void giveBack(Buffer chunk) {
+    ByteBuf bytes = lentByteBuf(chunk);
+    if (bytes.refCnt() > 0) {
+      bytes.release();
+    }
   }
 }

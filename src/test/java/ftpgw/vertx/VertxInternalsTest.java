@@ -1,4 +1,4 @@
-package ftpgw.http;
+package ftpgw.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vert.x internals behind {@link VertxInternals} still work as the HTTP side needs them. When a
+ * The Vert.x internals behind {@link VertxInternals} still work as the gateway needs them. When a
  * Vert.x upgrade moves one, this fails naming it (the gateway would otherwise fall back to copying
  * every body, silently).
  */
@@ -87,5 +87,34 @@ class VertxInternalsTest {
     } finally {
       chunk.release();
     }
+  }
+
+  @Test
+  void aVertxBufferShowsItsBytesWithoutACopy() {
+    Buffer chunk = Buffer.buffer("spooled", "US-ASCII");
+
+    ByteBuf bytes = VertxInternals.bytesOf(chunk);
+
+    assertThat(bytes.toString(StandardCharsets.US_ASCII))
+        .as("io.vertx.core.internal.buffer.BufferInternal.getByteBuf() of a Buffer")
+        .isEqualTo("spooled");
+    bytes.setByte(0, 'S');
+    assertThat(chunk.getString(0, 7, "US-ASCII"))
+        .as("a view of the same bytes, not a copy")
+        .isEqualTo("Spooled");
+  }
+
+  @Test
+  void aLentDirectBufferIsReleasedWhenGivenBackAndAHeapOneIsLeftAlone() {
+    ByteBuf direct = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16);
+    direct.writeCharSequence("chunk", StandardCharsets.US_ASCII);
+    Buffer lent = VertxInternals.lend(direct);
+
+    VertxInternals.giveBack(lent);
+
+    assertThat(direct.refCnt()).as("the lent Netty buffer is released").isZero();
+    Buffer heap = Buffer.buffer("made by Vert.x");
+    VertxInternals.giveBack(heap);
+    assertThat(heap.toString()).isEqualTo("made by Vert.x");
   }
 }
