@@ -246,6 +246,7 @@ start_ftp_node() {
   cat >"$work/ftp-node.json" <<EOF
 {
   "roles": ["ftp"],
+  "http": { "host": "$host", "port": 0 },
   "ftpServer": { $(embedded_ftp_server) }
 }
 EOF
