@@ -36,12 +36,7 @@ class Http2StreamedUploadTest {
                     "http",
                     new JsonObject()
                         .put("maxUploadBytes", 8 * MiB)
-                        .put(
-                            "tls",
-                            new JsonObject()
-                                .put("keyPath", cert.key().toString())
-                                .put("certPath", cert.cert().toString())
-                                .put("http2", true))));
+                        .put("tls", cert.pemSettings().put("http2", true))));
     String url = "https://127.0.0.1:" + gateway.httpPort();
     Path file = TestFiles.random(dir, "piped.bin", 3 * MiB + 5);
 

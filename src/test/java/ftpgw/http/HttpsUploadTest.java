@@ -38,15 +38,7 @@ class HttpsUploadTest {
             vertx,
             dir.resolve("gw"),
             new JsonObject()
-                .put(
-                    "http",
-                    new JsonObject()
-                        .put(
-                            "tls",
-                            new JsonObject()
-                                .put("keyPath", cert.key().toString())
-                                .put("certPath", cert.cert().toString())
-                                .put("http2", true))));
+                .put("http", new JsonObject().put("tls", cert.pemSettings().put("http2", true))));
     HttpClient client =
         HttpClient.newBuilder()
             .sslContext(cert.trustingContext())
@@ -179,15 +171,7 @@ class HttpsUploadTest {
         GatewayUnderTest.start(
             vertx,
             dir.resolve("gw"),
-            new JsonObject()
-                .put(
-                    "http",
-                    new JsonObject()
-                        .put(
-                            "tls",
-                            new JsonObject()
-                                .put("keyPath", cert.key().toString())
-                                .put("certPath", cert.cert().toString()))));
+            new JsonObject().put("http", new JsonObject().put("tls", cert.pemSettings())));
     HttpClient client = HttpClient.newBuilder().sslContext(other.trustingContext()).build();
 
     assertThatThrownBy(

@@ -38,14 +38,7 @@ class TlsCipherSuitesTest {
             vertx,
             dir.resolve("gw"),
             new JsonObject()
-                .put(
-                    "http",
-                    new JsonObject()
-                        .put(
-                            "tls",
-                            new JsonObject()
-                                .put("keyPath", cert.key().toString())
-                                .put("certPath", cert.cert().toString())))
+                .put("http", new JsonObject().put("tls", cert.pemSettings()))
                 .put(
                     "ftpServer",
                     new JsonObject()

@@ -1,5 +1,6 @@
 package ftpgw.testing;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +70,11 @@ public record TestCertificate(Path key, Path cert, Path pkcs12, String pkcs12Pas
   }
 
   /** A client TLS context that trusts this certificate only. */
+  /** The gateway's {@code tls} settings for this key and certificate, as PEM files. */
+  public JsonObject pemSettings() {
+    return new JsonObject().put("keyPath", key.toString()).put("certPath", cert.toString());
+  }
+
   public SSLContext trustingContext() throws Exception {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
