@@ -131,24 +131,7 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     // the transfer: it stalls uploads. Idle connections are checked by the pool instead.
     ftp.setControlKeepAliveTimeout(Duration.ZERO);
     try {
-      ftp.connect(target.host(), target.port());
-      if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
-        throw FtpReplyException.refused(
-            ftp, "connecting to " + target.host() + ":" + target.port());
-      }
-      ftp.setTcpNoDelay(true);
-      if (!ftp.login(target.user(), target.password().reveal())) {
-        throw new FtpReplyException(
-            "login as \""
-                + target.user()
-                + "\" on "
-                + target.host()
-                + ":"
-                + target.port()
-                + " (check relay.target.user/password)",
-            ftp.getReplyCode(),
-            ftp.getReplyString().trim());
-      }
+      connect(ftp, target, true);
       if (ftp instanceof FTPSClient secure) {
         secure.execPBSZ(0); // RFC 4217: 0 for TLS, which has its own framing
         secure.execPROT("P");
@@ -160,6 +143,31 @@ final class FtpConnectionFactory extends BasePooledObjectFactory<FTPClient> {
     } catch (IOException | RuntimeException e) {
       disconnectQuietly(ftp);
       throw e;
+    }
+  }
+
+  /**
+   * Connects {@code ftp} to {@code target} (TCP_NODELAY on the control connection) and, if {@code
+   * logIn}, logs in with the relay's account; a refusal is an {@link FtpReplyException} that says
+   * what to check.
+   */
+  static void connect(FTPClient ftp, FtpTarget target, boolean logIn) throws IOException {
+    ftp.connect(target.host(), target.port());
+    if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
+      throw FtpReplyException.refused(ftp, "connecting to " + target.host() + ":" + target.port());
+    }
+    ftp.setTcpNoDelay(true);
+    if (logIn && !ftp.login(target.user(), target.password().reveal())) {
+      throw new FtpReplyException(
+          "login as \""
+              + target.user()
+              + "\" on "
+              + target.host()
+              + ":"
+              + target.port()
+              + " (check relay.target.user/password)",
+          ftp.getReplyCode(),
+          ftp.getReplyString().trim());
     }
   }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.commons.net.ftp.FTPClient;
-import org.apache.commons.net.ftp.FTPReply;
 
 /**
  * Readiness of a relay: logs in to the FTP target the way the relay does (TLS included) and leaves
@@ -56,23 +55,7 @@ public final class FtpLoginProbe {
     ftp.setConnectTimeout(connectMillis);
     ftp.setDefaultTimeout(replyMillis);
     try {
-      ftp.connect(target.host(), target.port());
-      if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
-        throw FtpReplyException.refused(
-            ftp, "connecting to " + target.host() + ":" + target.port());
-      }
-      if (logIn && !ftp.login(target.user(), target.password().reveal())) {
-        throw new FtpReplyException(
-            "login as \""
-                + target.user()
-                + "\" on "
-                + target.host()
-                + ":"
-                + target.port()
-                + " (check relay.target.user/password)",
-            ftp.getReplyCode(),
-            ftp.getReplyString().trim());
-      }
+      FtpConnectionFactory.connect(ftp, target, logIn);
       ftp.logout();
     } finally {
       try {
