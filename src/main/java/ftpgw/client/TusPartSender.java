@@ -94,6 +94,7 @@ final class TusPartSender {
           Files.exists(state) ? Files.readString(state, StandardCharsets.UTF_8).trim() : "";
       url = remembered.isEmpty() ? url : remembered;
       long offset = url.isEmpty() ? -1 : offsetOf(url, range.length());
+      boolean resumed = offset >= 0;
       if (offset < 0) {
         HttpResponse<String> created =
             http.send(
@@ -112,6 +113,10 @@ final class TusPartSender {
       }
       if (offset == range.length()) { // whole already: sent by an earlier attempt or job
         return new Attempt(true, false, url, "");
+      }
+      // HEAD tells the committed offset only: a PATCH that broke may still be closing (even at 0)
+      if (resumed && !isFree(url, offset)) {
+        return new Attempt(false, true, url, "the gateway still holds the broken PATCH");
       }
       long from = offset;
       HttpRequest.BodyPublisher rest =
@@ -144,6 +149,25 @@ final class TusPartSender {
       Thread.currentThread().interrupt();
       return new Attempt(false, false, url, "interrupted");
     }
+  }
+
+  /**
+   * Whether a resumed partial takes bytes at {@code offset} now: an empty PATCH, answered 423 while
+   * the gateway still closes the PATCH that broke (or 409 while its offset moves). Sending the body
+   * straight away would send it in vain then, as the client writes it before it reads the answer.
+   */
+  private boolean isFree(String url, long offset) throws IOException, InterruptedException {
+    return http.send(
+                    tus(url)
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Upload-Offset", String.valueOf(offset))
+                        .header("Content-Type", "application/offset+octet-stream")
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            / 100
+        == 2;
   }
 
   /**
