@@ -84,10 +84,8 @@ class SplitUploadTest {
       // whole partials: a HEAD each, no body
       assertThat(sent[0]).isLessThan(4096);
       assertThat(sent[1]).isLessThan(4096);
-      // the broken one: what the gateway lacked, plus at most what a PATCH refused 423 (the
-      // gateway still closing the broken one) sent before its answer
-      System.out.println(
-          +results.get(2) + " sent " + java.util.Arrays.toString(sent) + " broken " + broken);
+      // the broken one: only what the gateway lacked (an empty PATCH first waits out the broken
+      // one, which the gateway may still be closing)
       assertThat(sent[2]).isGreaterThan(0).isLessThan(rangeBytes);
       assertThat(sent[3]).isBetween(rangeBytes, rangeBytes + 4096);
 
