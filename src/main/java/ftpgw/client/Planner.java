@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Turns the paths a user typed (files, folders, globs) into an {@link UploadPlan}: folders are
  * walked recursively and keep their own name under the remote folder ({@code upload data --to r}
  * sends {@code data/a/b} to {@code r/data/a/b}, like {@code cp -r}); a glob's matches keep their
- * path below the glob's fixed prefix. Files are then dealt to ranks largest first, each to the rank
+ * path below the glob's fixed prefix. Files above {@code --split-above} are cut into one range per
+ * rank ({@link RangePlan}); the other files are then dealt to ranks largest first, each to the rank
  * with the least work so far.
  */
 public final class Planner {

@@ -1,20 +1,16 @@
 package ftpgw.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -122,7 +118,7 @@ final class TusPartSender {
       HttpRequest.BodyPublisher rest =
           HttpRequest.BodyPublishers.fromPublisher(
               HttpRequest.BodyPublishers.ofInputStream(
-                  () -> rangeStream(local, range.offset() + from, range.length() - from)),
+                  () -> RangeInputStream.open(local, range.offset() + from, range.length() - from)),
               range.length() - from);
       HttpResponse<String> patched =
           http.send(
@@ -272,16 +268,6 @@ final class TusPartSender {
             + (text.isEmpty() ? "" : ": " + text));
   }
 
-  /** {@code length} bytes of the file from {@code offset}, read as the request body needs them. */
-  private static InputStream rangeStream(Path local, long offset, long length) {
-    try {
-      FileChannel channel = FileChannel.open(local, StandardOpenOption.READ).position(offset);
-      return new BoundedStream(Channels.newInputStream(channel), length);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   private HttpRequest.Builder tus(String url) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create(url))
@@ -299,36 +285,6 @@ final class TusPartSender {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  /** Ends after {@code left} bytes: a range's body must not run into the next range. */
-  private static final class BoundedStream extends java.io.FilterInputStream {
-    private long left;
-
-    BoundedStream(InputStream in, long left) {
-      super(in);
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      left -= b < 0 ? 0 : 1;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = super.read(buffer, off, (int) Math.min(len, left));
-      left -= Math.max(n, 0);
-      return n;
     }
   }
 }
