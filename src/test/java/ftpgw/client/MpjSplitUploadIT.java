@@ -3,6 +3,7 @@ package ftpgw.client;
 import static ftpgw.testing.TestFiles.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.CuttableProxy;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.MpjJob;
 import ftpgw.testing.Poll;
@@ -120,6 +121,51 @@ class MpjSplitUploadIT {
     assertThat(TestFiles.filesUnder(work.resolve(".ftpgw-resume"))).isEmpty();
   }
 
+  @Test
+  void aJobKilledHalfwayAndRunAgainSendsOnlyTheMissingBytes(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Path file = TestFiles.random(work, "big.bin", SIZE);
+
+    try (CuttableProxy link = new CuttableProxy(gateway.httpPort())) {
+      long killedAt;
+      try (MpjJob job = MpjJob.start(work, List.of("-np", "4"), args(link.port()))) {
+        killedAt =
+            Poll.until(
+                "half of the file sent",
+                Duration.ofMinutes(3),
+                link.upstreamBytes::get,
+                sent -> sent >= SIZE / 2);
+        job.handle().descendants().forEach(ProcessHandle::destroyForcibly);
+        job.handle().destroyForcibly();
+        job.handle().onExit().get();
+      }
+      assertThat(TestFiles.filesUnder(gateway.ftpRoot())).isEmpty();
+      // the partials' URLs (one per rank that had created its partial; on a loaded machine a rank
+      // may not have started yet)
+      assertThat(TestFiles.filesUnder(work.resolve(".ftpgw-resume")))
+          .isNotEmpty()
+          .hasSizeLessThan(5);
+
+      long before = link.upstreamBytes.get();
+      try (MpjJob again = MpjJob.start(work, List.of("-np", "4"), args(link.port()))) {
+        int exit = again.awaitExit(Duration.ofMinutes(5));
+
+        assertThat(exit).as(again.outputText()).isZero();
+        long sentAgain = link.upstreamBytes.get() - before;
+        // what the gateway lacked, plus the bytes that were on their way when the job died (socket
+        // buffers) and the requests' heads: not the whole file again
+        assertThat(sentAgain)
+            .as(again.outputText())
+            .isLessThan(SIZE - killedAt + 8 * MiB)
+            .isLessThan(SIZE * 3 / 4);
+      }
+    }
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("in/big.bin")))
+        .isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.filesUnder(work.resolve(".ftpgw-resume"))).isEmpty();
+  }
+
   /** The 4-rank job, its report, and the gateway's record of the 4 partials it joined. */
   private void uploadSplit(GatewayUnderTest gateway, Path work) throws Exception {
     try (MpjJob job = MpjJob.start(work, List.of("-np", "4"), args(gateway))) {
@@ -175,11 +221,15 @@ class MpjSplitUploadIT {
   }
 
   private static List<String> args(GatewayUnderTest gateway, String... more) {
+    return args(gateway.httpPort(), more);
+  }
+
+  private static List<String> args(int port, String... more) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
                 "--gateway",
-                gateway.url(""),
+                "http://127.0.0.1:" + port,
                 "--split-above",
                 "16777216",
                 "--progress",
