@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --split-above} in a real 4-rank MPJ Express job: one file above it is sent as 4 tus
  * partials, one per rank, and joined by rank 0 into one file, on the embedded FTP server and on
- * vsftpd; a partial refused for good fails the file with no final upload and nothing left behind.
+ * vsftpd; a job killed halfway and run again sends only what the gateway lacks; a partial refused
+ * for good fails the file with no final upload and nothing left behind.
  */
 @ExtendWith(VertxExtension.class)
 class MpjSplitUploadIT {
