@@ -70,6 +70,15 @@ final class ClientOptions {
   long resumeAbove;
 
   @Option(
+      names = "--split-above",
+      paramLabel = "BYTES|off",
+      defaultValue = "1073741824",
+      description =
+          "files larger than this are cut into one tus partial upload per rank (each at least 8 MiB)"
+              + " and joined by rank 0; 0 or off: never; default ${DEFAULT-VALUE}")
+  String splitAbove;
+
+  @Option(
       names = "--resume-state",
       paramLabel = "DIR",
       defaultValue = ".ftpgw-resume",
@@ -108,6 +117,9 @@ final class ClientOptions {
     if (attempts < 1) {
       return "--attempts must be at least 1, got " + attempts;
     }
+    if (splitAboveBytes() < 0) {
+      return "--split-above is a number of bytes, 0 or off, got '" + splitAbove + "'";
+    }
     if (retryDelayMs < 0) {
       return "--retry-delay-ms must not be negative, got " + retryDelayMs;
     }
@@ -132,6 +144,23 @@ final class ClientOptions {
           + " and ls [<remote folder>]";
     }
     return command.size() < 2 ? "upload needs at least one path: " + Prompt.UPLOAD_USAGE : null;
+  }
+
+  /**
+   * {@code --split-above} in bytes: {@code Long.MAX_VALUE} for 0 or off (never split), -1 when it
+   * is neither a number nor off.
+   */
+  long splitAboveBytes() {
+    String value = splitAbove.trim();
+    if (value.equalsIgnoreCase("off") || value.equals("0")) {
+      return Long.MAX_VALUE;
+    }
+    try {
+      long bytes = Long.parseLong(value);
+      return bytes > 0 ? bytes : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The caller checked {@link #badCommand()} first. */

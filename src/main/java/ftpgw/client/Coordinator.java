@@ -17,7 +17,11 @@ final class Coordinator {
   private final Ranks ranks;
   private final RankShare share;
   private final PrintStream out;
-  private final Planner planner;
+  private Planner planner;
+
+  /** Joins the plans' split files; null: files are never split. */
+  private SplitJoin splits;
+
   private final boolean liveProgress;
   private final GatewayCheck gateway;
   private int rounds;
@@ -33,6 +37,13 @@ final class Coordinator {
     this.share = share;
     this.out = out;
     this.planner = new Planner(ranks.size());
+  }
+
+  /** Files above {@code join.splitAbove()} are cut into one range per rank, and joined by it. */
+  Coordinator splitting(SplitJoin join) {
+    this.splits = join;
+    this.planner = new Planner(ranks.size(), join.splitAbove());
+    return this;
   }
 
   /**
@@ -60,7 +71,7 @@ final class Coordinator {
       return new Round(List.of(), paths, null);
     }
     plan.notFound().forEach(p -> out.println("File not found: " + p));
-    if (plan.files().isEmpty()) {
+    if (plan.fileCount() == 0) {
       if (plan.notFound().isEmpty()) {
         out.println("Nothing to upload: the paths hold no files.");
       }
@@ -73,19 +84,25 @@ final class Coordinator {
     }
     out.printf(
         "Uploading %s (%s) with %s to %s%n",
-        Counted.of(plan.files().size(), "file"),
+        Counted.of(plan.fileCount(), "file"),
         ReportTable.size(plan.totalBytes()),
         Counted.of(ranks.size(), "rank"),
         remoteFolder == null || remoteFolder.isEmpty() ? "/" : remoteFolder);
     long start = System.nanoTime();
+    var hashes =
+        splits == null
+            ? java.util.Map.<String, CompletableFuture<String>>of()
+            : splits.startHashing(plan);
     ranks.broadcast(RankMessages.encode(RankMessages.Command.upload(plan, liveProgress)));
     ProgressView view =
-        new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.files().size());
+        new ProgressView(out, liveProgress, ranks.size(), plan.totalBytes(), plan.fileCount());
     byte[] mine = RankMessages.encode(uploadWatching(plan, view, share::start));
-    List<UploadResult> all = new ArrayList<>();
+    List<UploadResult> gathered = new ArrayList<>();
     for (byte[] fromRank : ranks.gather(mine)) {
-      all.addAll(RankMessages.decodeResults(fromRank));
+      gathered.addAll(RankMessages.decodeResults(fromRank));
     }
+    // the partials are whole once every rank reported: join them (a plan without splits has none)
+    List<UploadResult> all = splits == null ? gathered : splits.join(plan, gathered, hashes, start);
     double wall = (System.nanoTime() - start) / 1e9;
     ReportTable.print(out, all, wall, ranks.size());
     Round round = new Round(all, plan.notFound(), null);

@@ -205,6 +205,15 @@ public final class FileUploader {
   }
 
   /**
+   * Follows a transfer until it is final (rank 0, a joined split file the gateway answered {@code
+   * queued}): null once delivered, else why not.
+   */
+  String awaitTransfer(String location) throws IOException, InterruptedException {
+    Outcome outcome = follow(location);
+    return outcome.ok() ? null : outcome.message();
+  }
+
+  /**
    * A 202 (the gateway journalled the body and delivers later): follow its Location until the
    * transfer is final.
    */
@@ -276,7 +285,7 @@ public final class FileUploader {
     return builder;
   }
 
-  private static String sha256(Path file) throws IOException {
+  static String sha256(Path file) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");

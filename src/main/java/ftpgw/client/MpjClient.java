@@ -94,7 +94,13 @@ public final class MpjClient {
     FileUploader uploader =
         new FileUploader(options.gatewayUri(), options.credentials(), options.backoff())
             .resumingAbove(options.resumeAbove, java.nio.file.Path.of(options.resumeState));
-    RankShare share = new RankShare(ranks.rank(), uploader, out);
+    TusPartSender parts =
+        new TusPartSender(
+            options.gatewayUri(),
+            options.credentials(),
+            options.backoff(),
+            java.nio.file.Path.of(options.resumeState));
+    RankShare share = new RankShare(ranks.rank(), uploader, out, parts);
     RankDownloads downloads =
         new RankDownloads(
             ranks.rank(),
@@ -110,7 +116,9 @@ public final class MpjClient {
         options.progress.equals("bar")
             || (options.progress.equals("auto") && System.console() != null);
     GatewayCheck check = new GatewayCheck(uploader, options.gatewayUri(), options.backoff(), out);
-    Coordinator coordinator = new Coordinator(ranks, share, out, live, check);
+    Coordinator coordinator =
+        new Coordinator(ranks, share, out, live, check)
+            .splitting(new SplitJoin(parts, uploader, options.splitAboveBytes(), out));
     ReadCommands reads =
         new ReadCommands(
             coordinator,

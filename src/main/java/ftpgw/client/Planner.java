@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Turns the paths a user typed (files, folders, globs) into an {@link UploadPlan}: folders are
  * walked recursively and keep their own name under the remote folder ({@code upload data --to r}
  * sends {@code data/a/b} to {@code r/data/a/b}, like {@code cp -r}); a glob's matches keep their
- * path below the glob's fixed prefix. Files are then dealt to ranks largest first, each to the rank
+ * path below the glob's fixed prefix. Files above {@code --split-above} are cut into one range per
+ * rank ({@link RangePlan}); the other files are then dealt to ranks largest first, each to the rank
  * with the least work so far.
  */
 public final class Planner {
@@ -31,11 +32,19 @@ public final class Planner {
 
   private final int ranks;
 
+  /** Files larger than this are cut into one range per rank; {@code Long.MAX_VALUE}: never. */
+  private final long splitAbove;
+
   public Planner(int ranks) {
+    this(ranks, Long.MAX_VALUE);
+  }
+
+  public Planner(int ranks, long splitAbove) {
     if (ranks < 1) {
       throw new IllegalArgumentException("ranks must be >= 1, got " + ranks);
     }
     this.ranks = ranks;
+    this.splitAbove = splitAbove;
   }
 
   public UploadPlan plan(List<String> paths, String remoteFolder) {
@@ -51,16 +60,40 @@ public final class Planner {
         byRemote.putIfAbsent(prefix + c.remoteName(), c);
       }
     }
-    return new UploadPlan(balance(byRemote), notFound);
+    long[] load = new long[ranks];
+    List<SplitFile> splits = split(byRemote, load);
+    return new UploadPlan(balance(byRemote, load), notFound, splits);
   }
 
-  private List<PlannedFile> balance(Map<String, Candidate> byRemote) {
+  /**
+   * Takes the files above {@code splitAbove} that are large enough for two ranges out of {@code
+   * byRemote}, cut into one range per rank; their ranges count towards {@code load}.
+   */
+  private List<SplitFile> split(Map<String, Candidate> byRemote, long[] load) {
+    List<SplitFile> splits = new ArrayList<>();
+    for (var it = byRemote.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Candidate> e = it.next();
+      long bytes = e.getValue().bytes();
+      int parts = RangePlan.parts(bytes, ranks);
+      if (bytes <= splitAbove || parts < 2) {
+        continue;
+      }
+      List<SplitFile.Range> ranges = RangePlan.ranges(bytes, parts);
+      ranges.forEach(r -> load[r.rank()] += r.length() + PER_FILE_COST_BYTES);
+      splits.add(
+          new SplitFile(
+              e.getValue().local().toAbsolutePath().toString(), e.getKey(), bytes, ranges));
+      it.remove();
+    }
+    return splits;
+  }
+
+  private List<PlannedFile> balance(Map<String, Candidate> byRemote, long[] load) {
     List<Map.Entry<String, Candidate>> largestFirst = new ArrayList<>(byRemote.entrySet());
     largestFirst.sort(
         Comparator.comparingLong((Map.Entry<String, Candidate> e) -> e.getValue().bytes())
             .reversed()
             .thenComparing(Map.Entry::getKey));
-    long[] load = new long[ranks];
     List<PlannedFile> planned = new ArrayList<>();
     for (Map.Entry<String, Candidate> e : largestFirst) {
       int rank = leastLoaded(load);

@@ -54,6 +54,18 @@ final class RankMessages {
             out.writeInt(f.rank());
           }
           writeStrings(out, command.plan().notFound());
+          out.writeInt(command.plan().splits().size());
+          for (SplitFile f : command.plan().splits()) {
+            out.writeUTF(f.localPath());
+            out.writeUTF(f.remotePath());
+            out.writeLong(f.bytes());
+            out.writeInt(f.ranges().size());
+            for (SplitFile.Range r : f.ranges()) {
+              out.writeLong(r.offset());
+              out.writeLong(r.length());
+              out.writeInt(r.rank());
+            }
+          }
         });
   }
 
@@ -68,7 +80,21 @@ final class RankMessages {
           for (int i = 0; i < n; i++) {
             files.add(new PlannedFile(in.readUTF(), in.readUTF(), in.readLong(), in.readInt()));
           }
-          return new Command(kind, new UploadPlan(files, readStrings(in)), liveProgress);
+          List<String> notFound = readStrings(in);
+          int splitCount = in.readInt();
+          List<SplitFile> splits = new ArrayList<>(splitCount);
+          for (int i = 0; i < splitCount; i++) {
+            String local = in.readUTF();
+            String remote = in.readUTF();
+            long size = in.readLong();
+            int rangeCount = in.readInt();
+            List<SplitFile.Range> ranges = new ArrayList<>(rangeCount);
+            for (int j = 0; j < rangeCount; j++) {
+              ranges.add(new SplitFile.Range(in.readLong(), in.readLong(), in.readInt()));
+            }
+            splits.add(new SplitFile(local, remote, size, ranges));
+          }
+          return new Command(kind, new UploadPlan(files, notFound, splits), liveProgress);
         });
   }
 
@@ -84,6 +110,8 @@ final class RankMessages {
             out.writeBoolean(r.ok());
             out.writeInt(r.attempts());
             out.writeUTF(r.message());
+            out.writeInt(r.lastRank());
+            out.writeUTF(r.partUrl());
           }
         });
   }
@@ -102,6 +130,8 @@ final class RankMessages {
                     in.readLong(),
                     in.readDouble(),
                     in.readBoolean(),
+                    in.readInt(),
+                    in.readUTF(),
                     in.readInt(),
                     in.readUTF()));
           }

@@ -14,10 +14,18 @@ final class RankShare {
   private final FileUploader uploader;
   private final PrintStream progress;
 
+  /** Sends this rank's ranges of split files; null: plans have none. */
+  private final TusPartSender parts;
+
   RankShare(int rank, FileUploader uploader, PrintStream progress) {
+    this(rank, uploader, progress, null);
+  }
+
+  RankShare(int rank, FileUploader uploader, PrintStream progress, TusPartSender parts) {
     this.rank = rank;
     this.uploader = uploader;
     this.progress = progress;
+    this.parts = parts;
   }
 
   /**
@@ -53,8 +61,9 @@ final class RankShare {
    * per file unless rank 0 draws a live bar (which those lines would tear).
    */
   List<UploadResult> upload(UploadPlan plan, ShareProgress shareProgress, boolean plainLines) {
+    List<UploadResult> results = new ArrayList<>(sendParts(plan, shareProgress, plainLines));
+    int partsSent = results.size();
     List<PlannedFile> mine = plan.filesOf(rank);
-    List<UploadResult> results = new ArrayList<>();
     long bytesDone = 0;
     for (PlannedFile file : mine) {
       UploadResult result = uploadOne(file, shareProgress);
@@ -68,7 +77,7 @@ final class RankShare {
       progress.printf(
           "rank %d: [%d/%d] %s %s (%s, %.2f s, %.1f MB/s) rank total %s%n",
           rank,
-          results.size(),
+          results.size() - partsSent,
           mine.size(),
           result.ok() ? "sent" : "FAILED",
           file.remotePath(),
@@ -78,5 +87,49 @@ final class RankShare {
           ReportTable.size(bytesDone));
     }
     return results;
+  }
+
+  /**
+   * This rank's ranges of the plan's split files, first: rank 0 can join a file only once every
+   * range is sent, so they go before this rank's whole files.
+   */
+  private List<UploadResult> sendParts(
+      UploadPlan plan, ShareProgress shareProgress, boolean plainLines) {
+    List<UploadResult> results = new ArrayList<>();
+    for (SplitFile file : plan.splits()) {
+      SplitFile.Range range = file.rangeOf(rank);
+      if (range == null) {
+        continue;
+      }
+      UploadResult result = sendPart(file, range, shareProgress);
+      shareProgress.partFinished(range.length(), result.ok());
+      results.add(result);
+      if (plainLines) {
+        progress.printf(
+            "rank %d: part %d/%d of %s %s (bytes %d-%d, %.2f s, %.1f MB/s)%n",
+            rank,
+            file.ranges().indexOf(range) + 1,
+            file.ranges().size(),
+            file.remotePath(),
+            result.ok() ? "sent" : "FAILED: " + result.message(),
+            range.offset(),
+            range.offset() + range.length() - 1,
+            result.seconds(),
+            result.megabytesPerSecond());
+      }
+    }
+    return results;
+  }
+
+  private UploadResult sendPart(SplitFile file, SplitFile.Range range, ShareProgress progress) {
+    try {
+      if (parts == null) {
+        throw new IllegalStateException("this rank cannot send split files");
+      }
+      return parts.send(file, range, progress);
+    } catch (RuntimeException e) {
+      return new UploadResult(
+          file.remotePath(), rank, range.length(), 0, false, 1, "client error: " + e);
+    }
   }
 }

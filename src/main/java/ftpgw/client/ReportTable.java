@@ -22,7 +22,7 @@ final class ReportTable {
       out.printf(
           row,
           r.remotePath(),
-          r.rank(),
+          r.ranks(),
           r.bytes(),
           String.format("%.2f", r.seconds()),
           String.format("%.1f", r.megabytesPerSecond()),

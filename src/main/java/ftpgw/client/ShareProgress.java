@@ -32,6 +32,18 @@ final class ShareProgress {
     filesDone.incrementAndGet();
   }
 
+  /**
+   * One range of a split file is done: its bytes count, but not as a file (the file is done when
+   * rank 0 joined it).
+   */
+  void partFinished(long bytes, boolean arrived) {
+    inFlight.set(0);
+    if (!arrived) {
+      failedBytes.addAndGet(bytes);
+    }
+    bytesDone.addAndGet(bytes);
+  }
+
   int filesDone() {
     return filesDone.get();
   }

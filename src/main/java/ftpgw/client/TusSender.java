@@ -174,13 +174,13 @@ final class TusSender {
     return builder;
   }
 
-  private static String metadata(String remotePath) {
+  static String metadata(String remotePath) {
     int slash = remotePath.lastIndexOf('/');
     String name = "filename " + base64(remotePath.substring(slash + 1));
     return slash < 0 ? name : name + ",folder " + base64(remotePath.substring(0, slash));
   }
 
-  private static String sha256Of(HttpResponse<String> response) {
+  static String sha256Of(HttpResponse<String> response) {
     Optional<String> digest = response.headers().firstValue("Repr-Digest");
     if (digest.isEmpty() || !digest.get().startsWith("sha-256=:")) {
       return null;
@@ -189,7 +189,7 @@ final class TusSender {
     return HexFormat.of().formatHex(Base64.getDecoder().decode(b64));
   }
 
-  private static String header(HttpResponse<String> response, String name) throws IOException {
+  static String header(HttpResponse<String> response, String name) throws IOException {
     return response
         .headers()
         .firstValue(name)
@@ -200,7 +200,7 @@ final class TusSender {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String key(Path local, String remotePath, long size) throws IOException {
+  static String key(Path local, String remotePath, long size) throws IOException {
     String identity =
         local.toAbsolutePath()
             + "\n"
