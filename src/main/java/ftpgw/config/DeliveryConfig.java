@@ -19,8 +19,9 @@ import java.time.Duration;
  * @param retention finished transfers stay visible at {@code /transfers} this long
  * @param shutdownGrace on shutdown, relays in progress get this long to finish; the rest stays
  *     journalled
- * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes starts its
- *     FTP upload while the body still arrives, on a node that relays itself; 0 turns this off
+ * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes (or a form
+ *     whose file would be that long were it the last part) starts its FTP upload while the body
+ *     still arrives, on a node that relays itself; 0 turns this off
  */
 public record DeliveryConfig(
     Duration syncTimeout,

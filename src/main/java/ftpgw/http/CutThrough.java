@@ -35,6 +35,7 @@ final class CutThrough {
   private final LiveBody body;
   private final RelayRequest request;
   private final Duration patience;
+  private final Owner owner;
   private Future<RelayResult> attempt;
 
   /**
@@ -54,12 +55,13 @@ final class CutThrough {
     this.vertx = vertx;
     this.relay = relay;
     this.patience = patience;
+    this.owner = owner;
     this.body = LiveBody.open(slot.id(), slot.file(), stallLimit);
     this.request =
         new RelayRequest(
             slot.id(),
             slot.file().toString(),
-            owner == null ? path.toString() : owner.resolve(path.toString()),
+            remote(owner, path),
             bytes,
             null,
             true,
@@ -81,8 +83,18 @@ final class CutThrough {
    * its file).
    */
   void received(AsyncResult<SpooledBody> received) {
+    received(received, null);
+  }
+
+  /**
+   * The same for a body whose path is settled only once it is whole (a form's folder field may
+   * follow its file): accepted to {@code path}, when not null, instead of the path the relay was
+   * started with.
+   */
+  void received(AsyncResult<SpooledBody> received, RemotePath path) {
     if (received.succeeded()) {
-      body.accepted(received.result().bytes());
+      String remote = path == null ? request.remotePath() : remote(owner, path);
+      body.accepted(received.result().bytes(), remote.equals(request.remotePath()) ? null : remote);
     } else {
       body.refused(received.cause());
     }
@@ -110,6 +122,10 @@ final class CutThrough {
     return attempt == null
         ? Future.succeededFuture()
         : withinPatience(attempt).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private static String remote(Owner owner, RemotePath path) {
+    return owner == null ? path.toString() : owner.resolve(path.toString());
   }
 
   private <T> Future<T> withinPatience(Future<T> result) {

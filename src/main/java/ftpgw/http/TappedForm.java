@@ -37,6 +37,14 @@ final class TappedForm {
     DONE
   }
 
+  /**
+   * The file part begins: its bytes, the file name and the folder known so far (a {@code path}
+   * field after the file may still change it), and how long the file is if it is the form's last
+   * part with nothing after the closing delimiter (-1 when the body's length is unknown): a
+   * prediction, which the caller must check against what {@link #received()} gives.
+   */
+  record FileStart(ReadStream<Buffer> part, String fileName, String folder, long bytesIfLast) {}
+
   private enum Part {
     SKIPPED,
     FILE,
@@ -58,7 +66,7 @@ final class TappedForm {
    */
   private int parts;
 
-  private final Function<ReadStream<Buffer>, Future<SpooledBody>> receiver;
+  private final Function<FileStart, Future<SpooledBody>> receiver;
   private final Promise<MultipartReceiver.Received> result = Promise.promise();
   private final ByteArrayOutputStream small = new ByteArrayOutputStream();
   private State state = State.BODY;
@@ -72,6 +80,11 @@ final class TappedForm {
   private String fileName;
   private String formFolder;
   private String queryFolder;
+  private long declared = -1;
+
+  /** Body bytes read before the current chunk's reader index, minus that index. */
+  private long chunkBase;
+
   private Throwable failure;
 
   /**
@@ -82,10 +95,7 @@ final class TappedForm {
   /**
    * Reads {@code body} (multipart with {@code boundary}); {@code receiver} spools the file part.
    */
-  TappedForm(
-      TappedBody body,
-      String boundary,
-      Function<ReadStream<Buffer>, Future<SpooledBody>> receiver) {
+  TappedForm(TappedBody body, String boundary, Function<FileStart, Future<SpooledBody>> receiver) {
     this.body = body;
     this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     java.util.Arrays.fill(skip, delimiter.length);
@@ -129,6 +139,11 @@ final class TappedForm {
     this.queryFolder = folder;
   }
 
+  /** The body's Content-Length, for the file's predicted length. */
+  void declaredLength(long bytes) {
+    this.declared = bytes;
+  }
+
   Future<MultipartReceiver.Received> received() {
     return result.future();
   }
@@ -138,6 +153,7 @@ final class TappedForm {
     try {
       int pos = chunk.readerIndex();
       int end = chunk.writerIndex();
+      chunkBase -= pos;
       while (pos < end && state != State.DONE) {
         pos =
             switch (state) {
@@ -150,6 +166,7 @@ final class TappedForm {
     } catch (RuntimeException e) {
       fail(e);
     } finally {
+      chunkBase += chunk.writerIndex();
       TappedBody.giveBack(lent); // slices given to the file part hold their own reference
     }
     if (file != null && !file.takesMore() && state != State.DONE) {
@@ -248,7 +265,7 @@ final class TappedForm {
       headTail = headTail << 8 | b & 0xff;
       int n = small.size();
       if (headTail == 0x0d0a0d0a) {
-        startPart(small.toString(StandardCharsets.UTF_8));
+        startPart(small.toString(StandardCharsets.UTF_8), chunkBase + pos);
         small.reset();
         headTail = 0;
         state = State.BODY;
@@ -262,7 +279,8 @@ final class TappedForm {
     return pos;
   }
 
-  private void startPart(String head) {
+  /** A part whose data begins after {@code offset} bytes of the body. */
+  private void startPart(String head, long offset) {
     if (++parts > HttpServerOptions.DEFAULT_MAX_FORM_FIELDS) {
       throw Failure.TOO_LARGE.exception(
           "the form has too many fields: at most "
@@ -287,7 +305,12 @@ final class TappedForm {
       part = Part.FILE;
       fileName = partFileName;
       file = new TappedFilePart(this::fileTakesMore);
-      spooled = receiver.apply(file);
+      // if the file is last: the body's rest is the file, CRLF--boundary--CRLF
+      long bytesIfLast = declared < 0 ? -1 : declared - offset - delimiter.length - 4;
+      spooled =
+          receiver.apply(
+              new FileStart(
+                  file, fileName, formFolder != null ? formFolder : queryFolder, bytesIfLast));
       spooled.onFailure(this::fail);
     } else if (MultipartReceiver.FOLDER_FIELD.equals(name) && partFileName == null) {
       part = Part.FOLDER;

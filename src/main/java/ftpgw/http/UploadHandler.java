@@ -17,6 +17,7 @@ import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -138,6 +140,9 @@ final class UploadHandler {
                 TappedBody::giveBack)
             : receive(
                 request, slot, digest, live, progress(receiving, length), limit, NOTHING_LENT);
+    if (live != null) {
+      received = received.andThen((AsyncResult<SpooledBody> done) -> live.received(done));
+    }
     received
         .onSuccess(body -> ctx.put(AccessLog.BYTES, body.bytes()))
         .onFailure(e -> notReceived(receiving, e))
@@ -147,7 +152,8 @@ final class UploadHandler {
               return live == null
                   ? deliver(ctx, slot, body, path, started, false, answerBy)
                   : live.published()
-                      .compose(result -> publishedLive(ctx, slot, body, path, result, started))
+                      .compose(
+                          result -> publishedLive(ctx, slot, body, path, result, started, false))
                       .recover(e -> deliver(ctx, slot, body, path, started, false, answerBy));
             })
         .onFailure(
@@ -188,22 +194,30 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, null, caller.owner());
     Future<MultipartReceiver.Received> form;
+    Preferences prefer = Preferences.of(request);
+    AtomicReference<CutThrough> live = new AtomicReference<>(); // once the file part begins
     if (tapped
         .isPresent()) { // the file part takes PUT's way to the spool, without Vert.x's decoder
       TappedForm tappedForm =
           new TappedForm(
               tapped.get(),
               boundary,
-              part ->
-                  receive(
-                      part,
-                      slot,
-                      digest,
-                      null,
-                      progress(receiving, null),
-                      limit,
-                      TappedFilePart::giveBack));
+              start -> {
+                live.set(
+                    length == null || prefer.respondAsync()
+                        ? null
+                        : formCutThrough(slot, start, caller.owner(), prefer));
+                return receive(
+                    start.part(),
+                    slot,
+                    digest,
+                    live.get(),
+                    progress(receiving, null),
+                    limit,
+                    TappedFilePart::giveBack);
+              });
       tappedForm.folder(request.getParam("path"));
+      tappedForm.declaredLength(length == null ? -1 : declared);
       form = tappedForm.received();
     } else {
       MultipartReceiver receiver =
@@ -217,23 +231,47 @@ final class UploadHandler {
       form = receiver.received();
     }
     expectContinue(request);
+    boolean plainText = !wantsJson(request);
     form.map(received -> new Received(received.body(), targetOf(received)))
+        .andThen(received -> settleLive(live.get(), received))
         .onSuccess(
             received ->
                 ctx.put(AccessLog.BYTES, received.body().bytes())
                     .put(AccessLog.PATH, received.path()))
         .onFailure(e -> notReceived(receiving, e))
         .compose(
-            received ->
-                deliver(
-                    ctx,
-                    slot,
-                    received.body(),
-                    received.path(),
-                    started,
-                    !wantsJson(request),
-                    System.nanoTime() + syncWait(Preferences.of(request)).toNanos()))
-        .onFailure(e -> failed(ctx, slot, e));
+            received -> {
+              long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
+              CutThrough cut = live.get();
+              return cut == null
+                  ? deliver(
+                      ctx, slot, received.body(), received.path(), started, plainText, answerBy)
+                  : cut.published()
+                      .compose(
+                          result ->
+                              publishedLive(
+                                  ctx,
+                                  slot,
+                                  received.body(),
+                                  received.path(),
+                                  result,
+                                  started,
+                                  plainText))
+                      .recover(
+                          e ->
+                              deliver(
+                                  ctx,
+                                  slot,
+                                  received.body(),
+                                  received.path(),
+                                  started,
+                                  plainText,
+                                  answerBy));
+            })
+        .onFailure(
+            e ->
+                (live.get() == null ? Future.succeededFuture() : live.get().settled())
+                    .onComplete(settled -> failed(ctx, slot, e)));
     request.resume();
   }
 
@@ -300,7 +338,50 @@ final class UploadHandler {
                                     + " but the client announced "
                                     + digest.get()
                                     + "; nothing was published")));
-    return live == null ? received : received.andThen(live::received);
+    return received;
+  }
+
+  /**
+   * A form's file part is relayed while it arrives when the form is large enough, were its file the
+   * last part: the relay starts with the path known so far, and the form, once read whole, says the
+   * file's real length and path ({@link #settleLive}).
+   */
+  private CutThrough formCutThrough(
+      SpoolReservation slot, TappedForm.FileStart start, Owner owner, Preferences prefer) {
+    if (!deliveryConfig.cutsThrough(start.bytesIfLast())) {
+      return null;
+    }
+    RemotePath predicted;
+    try {
+      predicted = RemotePath.folder(start.folder()).resolve(RemotePath.fileName(start.fileName()));
+    } catch (GatewayException e) {
+      return null; // refused once the form is read whole, if the path stays unusable
+    }
+    return new CutThrough(
+        vertx,
+        relay,
+        slot,
+        predicted,
+        owner,
+        start.bytesIfLast(),
+        stallLimit.plusSeconds(5),
+        syncWait(prefer));
+  }
+
+  /**
+   * The whole form was read (or failed): a cut-through relay may publish the file part, as long as
+   * it was spooled and digested, at the path the form named, or fails and removes its temporary
+   * file.
+   */
+  private static void settleLive(CutThrough live, AsyncResult<Received> form) {
+    if (live == null) {
+      return;
+    }
+    if (form.succeeded()) {
+      live.received(Future.succeededFuture(form.result().body()), form.result().path());
+    } else {
+      live.received(Future.failedFuture(form.cause()), null);
+    }
   }
 
   /**
@@ -313,7 +394,8 @@ final class UploadHandler {
       SpooledBody body,
       RemotePath path,
       RelayResult result,
-      long started) {
+      long started,
+      boolean plainText) {
     Transfer delivered =
         Transfer.queued(
                 slot.id(),
@@ -325,7 +407,7 @@ final class UploadHandler {
             .delivered();
     return delivery
         .published(delivered, result.ftpMillis())
-        .map(recorded -> answer(ctx, recorded, started, false, false));
+        .map(recorded -> answer(ctx, recorded, started, plainText, false));
   }
 
   private Duration syncWait(Preferences prefer) {

@@ -23,7 +23,7 @@ public final class JvmDefaults {
    * without flags").
    */
   public static final List<String> FLAGS =
-      List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+      List.of("-Xmx128m", "-Xmn16m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
   /** Set in the relaunched JVM's environment, so that it never relaunches again. */
   static final String RELAUNCHED = "FTPGW_JVM_RELAUNCHED";

@@ -69,20 +69,30 @@ final class FtpPublisher {
     TempFileLedger.Entry recorded = ledger.record(tempPath);
     try {
       storeInFolder(ftp, folder, tempPath, request);
+      // a live body ended, so it is accepted: its receiver says how long it is and may name the
+      // path only now (a form's folder field may follow its file)
+      LiveBody live = request.live() ? liveBody(request) : null;
+      long expected = live == null ? request.bytes() : live.acceptedBytes();
+      String target =
+          live == null || live.publishAs() == null ? finalPath : join(baseDir, live.publishAs());
       long size = remoteSize(ftp, tempPath);
-      if (size != request.bytes()) {
+      if (size != expected) {
         throw new IOException(
             "the FTP server holds "
                 + size
                 + " bytes of "
                 + tempPath
                 + " after STOR, expected "
-                + request.bytes());
+                + expected);
       }
       PublishFence.confirm(request);
-      rename(ftp, tempPath, finalPath);
+      if (!target.equals(finalPath)) {
+        int targetSlash = target.lastIndexOf('/');
+        makeFolders(ftp, targetSlash < 0 ? "" : target.substring(0, targetSlash));
+      }
+      rename(ftp, tempPath, target);
       ledger.forget(recorded);
-      return finalPath;
+      return target;
     } catch (IOException | RuntimeException e) {
       if (deleteQuietly(ftp, tempPath)) {
         ledger.forget(recorded);

@@ -33,6 +33,9 @@ public final class LiveBody {
   private long total = -1;
   private Throwable failure;
 
+  /** Where the relay publishes the body when that was settled only once it was whole, or null. */
+  private String publishAs;
+
   /**
    * A reader waits for bytes: only then is a write worth a wake-up (one per body chunk otherwise).
    */
@@ -77,6 +80,28 @@ public final class LiveBody {
     written = bytes;
     total = bytes;
     notifyAll();
+  }
+
+  /**
+   * The body is whole, {@code bytes} long, and accepted, and goes to {@code remotePath} instead of
+   * the path its relay was asked for (a form names its folder after its file): readers may end.
+   */
+  public synchronized void accepted(long bytes, String remotePath) {
+    publishAs = remotePath;
+    accepted(bytes);
+  }
+
+  /** The accepted body's length, or -1 while it is not whole and accepted. */
+  public synchronized long acceptedBytes() {
+    return failure == null ? total : -1;
+  }
+
+  /**
+   * The path the accepted body goes to when its receiver settled it late ({@link #accepted(long,
+   * String)}), or null: the relay's own.
+   */
+  public synchronized String publishAs() {
+    return publishAs;
   }
 
   /** The body will never be accepted: readers fail at once. */
