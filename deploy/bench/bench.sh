@@ -536,13 +536,14 @@ done
 
 # ---------------------------------------------------------------- report
 ticks=$(getconf CLK_TCK)
-ms() { median "${wall[$1]}"; }
-mbs() { awk -v b="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", b / 1e6 / (ms / 1000)}'; }
-fps() { awk -v n="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", n / (ms / 1000)}'; }
-mib() { awk -v k="${peak[$1]}" 'BEGIN {printf "%.0f", k / 1024}'; }
+ms() { median "${wall[$1]:-}"; }
+# (a case not measured, e.g. rclone's with --no-rclone, prints 0: its row is left out)
+mbs() { awk -v b="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", ms ? b / 1e6 / (ms / 1000) : 0}'; }
+fps() { awk -v n="$2" -v ms="$(ms "$1")" 'BEGIN {printf "%.0f", ms ? n / (ms / 1000) : 0}'; }
+mib() { awk -v k="${peak[$1]:-0}" 'BEGIN {printf "%.0f", k / 1024}'; }
 # CPU seconds of the measured process per GiB ($2 bytes) or per 1000 files ($2 files)
-per_gib() { awk -v t="$(median "${cpu[$1]}")" -v hz="$ticks" -v b="$2" 'BEGIN {printf "%.2f", t / hz / (b / 2^30)}'; }
-per_k() { awk -v t="$(median "${cpu[$1]}")" -v hz="$ticks" -v n="$2" 'BEGIN {printf "%.2f", t / hz / (n / 1000)}'; }
+per_gib() { awk -v t="$(median "${cpu[$1]:-}")" -v hz="$ticks" -v b="$2" 'BEGIN {printf "%.2f", t / hz / (b / 2^30)}'; }
+per_k() { awk -v t="$(median "${cpu[$1]:-}")" -v hz="$ticks" -v n="$2" 'BEGIN {printf "%.2f", t / hz / (n / 1000)}'; }
 has() { [ -n "${wall[$1]:-}" ]; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
