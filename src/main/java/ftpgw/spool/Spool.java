@@ -56,10 +56,25 @@ public final class Spool {
   private final SecureRandom random = new SecureRandom();
   private final List<Transfer> recovered;
 
+  /**
+   * The spool folder's file system, looked up once: {@code Files.getFileStore} reads the whole
+   * mount table each time (a quarter of a small upload's reservation). Null when it cannot be told.
+   */
+  private final java.nio.file.FileStore disk;
+
   private Spool(SpoolConfig config, List<Transfer> recovered) {
     this.config = config;
     this.journal = new Journal(config.dir());
     this.recovered = recovered;
+    this.disk = fileStoreOf(config.dir());
+  }
+
+  private static java.nio.file.FileStore fileStoreOf(Path dir) {
+    try {
+      return Files.getFileStore(dir);
+    } catch (IOException e) {
+      return null; // the writes themselves will then say what is wrong with the disk
+    }
   }
 
   /**
@@ -259,7 +274,10 @@ public final class Spool {
     }
     long free;
     try {
-      free = Files.getFileStore(config.dir()).getUsableSpace();
+      if (disk == null) {
+        return;
+      }
+      free = disk.getUsableSpace(); // one statfs call
     } catch (IOException e) {
       return; // the write itself will then say what is wrong with the disk
     }
