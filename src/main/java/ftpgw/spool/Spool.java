@@ -53,7 +53,13 @@ public final class Spool {
   private final Journal journal;
   private final AtomicLong reserved = new AtomicLong();
   private final Map<String, SpoolReservation> reservations = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * A DRBG, seeded once: the platform default (NativePRNG) reads /dev/urandom under a global lock
+   * every few ids.
+   */
+  private final SecureRandom random = newRandom();
+
   private final List<Transfer> recovered;
 
   /**
@@ -373,11 +379,24 @@ public final class Spool {
         quarantine);
   }
 
+  /** 20 characters of 5 random bits each (the alphabet has 32 letters): 100 bits. */
   private String newId() {
+    byte[] bits = new byte[13];
+    random.nextBytes(bits);
     char[] id = new char[20];
     for (int i = 0; i < id.length; i++) {
-      id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+      int bit = i * 5;
+      int pair = (bits[bit / 8] & 0xff) << 8 | (bits[bit / 8 + 1] & 0xff);
+      id[i] = ID_ALPHABET[(pair >>> (11 - bit % 8)) & 31];
     }
     return new String(id);
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 }
