@@ -38,6 +38,11 @@ final class ChannelFtpClient extends FTPClient {
     super._connectAction_();
   }
 
+  /** The control connection's socket (null before connect): for tests. */
+  Socket controlSocket() {
+    return _socket_;
+  }
+
   @Override
   public void disconnect() throws IOException {
     setSocketFactory(
