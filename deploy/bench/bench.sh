@@ -30,7 +30,9 @@ usage: deploy/bench/bench.sh [--quick] [--target embedded|ftp-node|vsftpd] [--ru
   --xmx SIZE           gateway heap (default: none given, so the jar's own defaults apply: ftpgw.lifecycle.JvmDefaults)
   --no-rclone          skip the rclone cases (default: measured when rclone is installed)
   --jar PATH           the gateway jar to measure (default target/gateway-fat.jar, built when missing)
-  --only upload|read   only the upload workloads (W1-W3) or only the download one (R1); default both
+  --only upload|read|small
+                       only the upload workloads (W1-W3), only the download one (R1) or only the
+                       small-files upload W3; default upload and read
   --w1-mib N           size of W1's (and R1's) file in MiB (default 1024, --quick 256)
 Needs: java 17, curl, openssl, rclone (else its cases are skipped); mvn when target/gateway-fat.jar is missing.
 Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway, e.g. a JFR recording), BENCH_KEEP=1 (keep the
@@ -68,7 +70,7 @@ else
   w1_bytes=$((1024 * MiB)) w2_count=32 w2_bytes=$((32 * MiB)) w3_count=2000 runs=${runs:-3}
 fi
 [ -n "$w1_mib" ] && w1_bytes=$((w1_mib * MiB))
-case "$only" in all|upload|read) ;; *) echo "bench: --only is upload or read" >&2; exit 2 ;; esac
+case "$only" in all|upload|read|small) ;; *) echo "bench: --only is upload, read or small" >&2; exit 2 ;; esac
 w2_parallel=8 w3_parallel=16 w3_bytes=4096
 w3_login_count=$w3_count
 [ "$target" = vsftpd ] && w3_login_count=$((w3_count < 200 ? w3_count : 200))
@@ -131,8 +133,10 @@ src_of() { if [ "$1" = w3login ]; then echo "$work/src/w3"; else echo "$work/src
 
 make_data() {
   mkdir -p "$work/src/w1" "$work/src/w2" "$work/src/w3"
+  [ "$only" = small ] && w1_bytes=1
   random_bytes "$w1_bytes" w1 >"$work/src/w1/w1.bin"
   [ "$only" = read ] && w2_count=1 w2_bytes=1 w3_count=1 w3_login_count=1 # R1 needs W1's file only
+  [ "$only" = small ] && w2_count=1 w2_bytes=1 # W3 needs no large files
   random_bytes $((w2_count * w2_bytes)) w2 | (cd "$work/src/w2" && split -a 3 -d -b "$w2_bytes" --additional-suffix=.bin - w2-)
   random_bytes $((w3_count * w3_bytes)) w3 | (cd "$work/src/w3" && split -a 5 -d -b "$w3_bytes" --additional-suffix=.bin - w3-)
   for w in w1 w2 w3; do (cd "$work/src/$w" && ls >"$work/$w.names"); done
@@ -489,9 +493,11 @@ echo "warming up (W3 and W2 once each way, W1 3 times through the gateway and on
 if [ "$only" != read ]; then
 for url in "$gw_url" "$ftp_url" ${rc_url:-}; do
   per_connection w3 4 "$url/warm3" >/dev/null || die "the warm-up failed ($url)"
-  per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed ($url)"
+  [ "$only" = small ] || per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed ($url)"
 done
 form_per_connection w3 4 bench/form/warm3 >/dev/null || die "the warm-up failed (form)"
+fi
+if [ "$only" = upload ] || [ "$only" = all ]; then
 form_per_file w2 "$w2_parallel" bench/form/warm2 >/dev/null || die "the warm-up failed (form)"
 for url in "$gw_url" "$gw_url" "$gw_url" "$ftp_url" ${rc_url:-}; do
   per_file w1 1 "$url/warm1" >/dev/null || die "the warm-up failed ($url)"
@@ -501,7 +507,7 @@ form_per_file w1 1 bench/form/warm1 >/dev/null || die "the warm-up failed (form)
 rm -rf "$ftp_root/bench"
 fi
 read_gw_url="http://$host:$http_port/files/read/w1.bin" read_ftp_url="ftp://$host:$ftp_port/read/w1.bin"
-if [ "$only" != upload ]; then
+if [ "$only" = read ] || [ "$only" = all ]; then
   curl -sS --fail --netrc-file "$work/netrc" --ftp-create-dirs -T "$work/src/w1/w1.bin" "$read_ftp_url" \
     || die "cannot place R1's file on the FTP server"
   got=$(curl -sS --fail "$read_gw_url" | openssl dgst -sha256 -r | cut -d' ' -f1)
@@ -514,6 +520,7 @@ rc_case() { if [ "$rclone" = 1 ]; then measured=$rclone_pid run_case "$@"; measu
 measured=$gateway_pid
 for ((run = 1; run <= runs; run++)); do
   [ "$only" != read ] || continue
+  if [ "$only" != small ]; then
   run_case w1.direct w1 bench/ftp/w1 226 per_file w1 1 "$ftp_url/w1"
   run_case w1.put w1 bench/gw/w1 201 per_file w1 1 "$gw_url/w1"
   run_case w1.form w1 bench/form/w1 201 form_per_file w1 1 bench/form/w1
@@ -522,6 +529,7 @@ for ((run = 1; run <= runs; run++)); do
   run_case w2.put w2 bench/gw/w2 201 per_file w2 "$w2_parallel" "$gw_url/w2"
   run_case w2.form w2 bench/form/w2 201 form_per_file w2 "$w2_parallel" bench/form/w2
   rc_case w2.rclone w2 bench/rc/w2 201 per_file w2 "$w2_parallel" "${rc_url:-}/w2"
+  fi
   run_case w3.direct w3 bench/ftp/w3 226 per_connection w3 "$w3_parallel" "$ftp_url/w3"
   run_case w3.put w3 bench/gw/w3 201 per_connection w3 "$w3_parallel" "$gw_url/w3"
   run_case w3.form w3 bench/form/w3 201 form_per_connection w3 "$w3_parallel" bench/form/w3
@@ -529,7 +537,7 @@ for ((run = 1; run <= runs; run++)); do
 done
 # R1 after every upload case: the memory a download leaves in the JVM does not count against the uploads' peaks
 for ((run = 1; run <= runs; run++)); do
-  [ "$only" != upload ] || continue
+  [ "$only" = read ] || [ "$only" = all ] || continue
   run_read_case r1.direct "$read_ftp_url" 226
   run_read_case r1.gateway "$read_gw_url" 200
 done
@@ -548,7 +556,7 @@ has() { [ -n "${wall[$1]:-}" ]; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo
-if [ "$only" != upload ]; then
+if [ "$only" = read ] || [ "$only" = all ]; then
   r1_gw=$(mbs r1.gateway "$w1_bytes") r1_ftp=$(mbs r1.direct "$w1_bytes")
   echo "Downloads, target $target (median of $runs; MB = 10^6 bytes):"
   printf '%-42s %9s %12s %9s %9s %12s\n' "case" "wall ms" "speed" "gw/direct" "RSS MiB" "CPU"
@@ -568,6 +576,7 @@ echo "Results, target $target (median of $runs; MB = 10^6 bytes; CPU = utime + s
 printf '%-40s %9s %14s %16s %8s\n' "case" "wall ms" "speed" "proxy CPU-s" "RSS MiB"
 row() { has "$2" && printf '%-40s %9s %14s %16s %8s\n' "$1" "$(ms "$2")" "$3" "$4" "$(mib "$2")" || true; }
 for w in w1 w2; do
+  [ "$only" != small ] || continue
   total=$w1_total label="W1 1 x $((w1_bytes / MiB)) MiB"
   [ "$w" = w2 ] && total=$w2_total label="W2 $w2_count x $((w2_bytes / MiB)) MiB x$w2_parallel"
   row "$label direct curl -T ftp://" "$w.direct" "$(mbs "$w.direct" "$total") MB/s" "$(per_gib "$w.direct" "$total")/GiB*"
@@ -579,7 +588,7 @@ label="W3 $w3_count x 4 KiB, $w3_parallel kept conns"
 row "$label direct" w3.direct "$(fps w3.direct "$w3_count") files/s" "$(per_k w3.direct "$w3_count")/1000*"
 row "$label PUT" w3.put "$(fps w3.put "$w3_count") files/s" "$(per_k w3.put "$w3_count")/1000"
 row "$label form" w3.form "$(fps w3.form "$w3_count") files/s" "$(per_k w3.form "$w3_count")/1000"
-row "$label rclone" w3.rclone "$(fps w3.rclone "$w3_count") files/s" "$(per_k w3.rclone "$w3_count")/1000"
+has w3.rclone && row "$label rclone" w3.rclone "$(fps w3.rclone "$w3_count") files/s" "$(per_k w3.rclone "$w3_count")/1000"
 echo "(* direct: the gateway JVM's CPU and RSS while it is idle$([ "$target" = embedded ] && echo " or serves FTP"))"
 [ "$hwm_resettable" = 1 ] || echo "(RSS: /proc/PID/clear_refs was not writable: peaks are since the process started)"
 
@@ -587,6 +596,7 @@ check() { if awk "BEGIN {exit !($2)}"; then echo "  PASS  $1"; else echo "  FAIL
 echo
 echo "Targets (issue 15)$([ "$quick" = 1 ] && echo "; --quick sizes, indicative only")$([ "$target" = embedded ] \
   && echo "; the embedded FTP server's CPU is billed to the gateway: use --target vsftpd or ftp-node for CPU"):"
+if [ "$only" != small ]; then
 w1_put=$(mbs w1.put $w1_total) w1_form=$(mbs w1.form $w1_total)
 check "W1 PUT <= 1.2 CPU-s per GiB: $(per_gib w1.put $w1_total)" "$(per_gib w1.put $w1_total) <= 1.2"
 if has w1.rclone; then
@@ -599,7 +609,9 @@ for w in w1 w2; do
     "$w.form" "$total") vs $(per_gib "$w.put" "$total") CPU-s/GiB" \
     "$(mbs "$w.form" "$total") >= 0.9 * $(mbs "$w.put" "$total") && $(per_gib "$w.form" "$total") <= 1.1 * $(per_gib "$w.put" "$total")"
 done
+fi
 for c in w1.put w1.form w2.put w2.form w3.put w3.form; do
+  has "$c" || continue
   check "$c gateway peak RSS <= 200 MiB: $(mib $c) MiB" "${peak[$c]} <= 200 * 1024"
 done
 check "W3 PUT >= 800 files/s at <= 1 ms CPU per file: $(fps w3.put "$w3_count") files/s, $(per_k w3.put "$w3_count") ms" \

@@ -3,6 +3,7 @@ package ftpgw.relay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +58,15 @@ final class TempFileLedger {
       return null;
     }
     String name = remotePath.substring(remotePath.lastIndexOf('/') + 1);
-    Path record = Files.createDirectories(dir).resolve(name + SUFFIX);
+    Path record = dir.resolve(name + SUFFIX);
     live.add(record);
-    Files.writeString(record, remotePath, StandardCharsets.UTF_8);
+    try {
+      Files.writeString(record, remotePath, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      // the folder is made on first use (and again if someone removed it), not stat'ed per file
+      Files.createDirectories(dir);
+      Files.writeString(record, remotePath, StandardCharsets.UTF_8);
+    }
     return new Entry(record, remotePath);
   }
 

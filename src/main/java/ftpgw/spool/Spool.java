@@ -45,6 +45,13 @@ public final class Spool {
   private static final ExecutorService RECLAIM =
       Executors.newSingleThreadExecutor(daemonThreads("ftpgw-spool-reclaim"));
 
+  /**
+   * Bodies up to this size are unlinked directly: freeing their pages takes no time, so the
+   * descriptor held over the unlink and closed on the reclaiming thread ({@link #removeBody}) would
+   * only add an open, a close and a thread wake-up to every small upload.
+   */
+  private static final long SMALL_BODY = 1 << 20;
+
   static final String BODY_SUFFIX = ".body";
   static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
@@ -53,13 +60,34 @@ public final class Spool {
   private final Journal journal;
   private final AtomicLong reserved = new AtomicLong();
   private final Map<String, SpoolReservation> reservations = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * A DRBG, seeded once: the platform default (NativePRNG) reads /dev/urandom under a global lock
+   * every few ids.
+   */
+  private final SecureRandom random = newRandom();
+
   private final List<Transfer> recovered;
+
+  /**
+   * The spool folder's file system, looked up once: {@code Files.getFileStore} reads the whole
+   * mount table each time (a quarter of a small upload's reservation). Null when it cannot be told.
+   */
+  private final java.nio.file.FileStore disk;
 
   private Spool(SpoolConfig config, List<Transfer> recovered) {
     this.config = config;
     this.journal = new Journal(config.dir());
     this.recovered = recovered;
+    this.disk = fileStoreOf(config.dir());
+  }
+
+  private static java.nio.file.FileStore fileStoreOf(Path dir) {
+    try {
+      return Files.getFileStore(dir);
+    } catch (IOException e) {
+      return null; // the writes themselves will then say what is wrong with the disk
+    }
   }
 
   /**
@@ -118,14 +146,20 @@ public final class Spool {
   /** Deletes a transfer's body and journal entry and gives its room back. Blocking. */
   public void discard(String id) {
     SpoolReservation reservation = reservations.get(id);
+    long room = -1;
     if (reservation != null) {
+      room = reservation.reservedBytes();
       reservation.release();
     }
     try {
       // journal first: a crash in between leaves a body nobody accepted, which the next start
       // removes quietly
       journal.delete(id);
-      removeBody(bodyOf(id));
+      if (room >= 0 && room <= SMALL_BODY) {
+        Files.deleteIfExists(bodyOf(id)); // its few pages are freed at once
+      } else {
+        removeBody(bodyOf(id));
+      }
     } catch (IOException e) {
       log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
     }
@@ -259,7 +293,10 @@ public final class Spool {
     }
     long free;
     try {
-      free = Files.getFileStore(config.dir()).getUsableSpace();
+      if (disk == null) {
+        return;
+      }
+      free = disk.getUsableSpace(); // one statfs call
     } catch (IOException e) {
       return; // the write itself will then say what is wrong with the disk
     }
@@ -355,11 +392,24 @@ public final class Spool {
         quarantine);
   }
 
+  /** 20 characters of 5 random bits each (the alphabet has 32 letters): 100 bits. */
   private String newId() {
+    byte[] bits = new byte[13];
+    random.nextBytes(bits);
     char[] id = new char[20];
     for (int i = 0; i < id.length; i++) {
-      id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+      int bit = i * 5;
+      int pair = (bits[bit / 8] & 0xff) << 8 | (bits[bit / 8 + 1] & 0xff);
+      id[i] = ID_ALPHABET[(pair >>> (11 - bit % 8)) & 31];
     }
     return new String(id);
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 }

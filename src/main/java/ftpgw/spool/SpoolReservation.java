@@ -52,6 +52,11 @@ public final class SpoolReservation {
     }
   }
 
+  /** The room reserved so far (at least the body's length). */
+  synchronized long reservedBytes() {
+    return bytes;
+  }
+
   /** Gives the bytes back to the spool (use {@link Spool#discard} to delete the files too). */
   public synchronized void release() {
     if (!released) {
