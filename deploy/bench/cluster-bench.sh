@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the cluster hop costs: N uploads of M MiB (default 32 × 32 MiB, 8 at a time, curl -T, each answered 201 once
 # published) through an edge → relay pair (two clustered JVMs on loopback; the relay node also runs the embedded FTP
-# server) against one all-in-one JVM (HTTP, relay and embedded FTP server in one process). Prints MB/s of each and
-# the ratio. Loopback only; everything it starts is stopped on exit.
+# server) against one all-in-one JVM (HTTP, relay and embedded FTP server in one process). The pair runs twice: the
+# bodies over the edge's direct stream (the default), then in event-bus chunks (cluster.stream false). Prints MB/s of
+# each, the ratios and the load average. Loopback only; everything it starts is stopped on exit.
 #
 # Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--jar target/gateway-fat.jar]
 set -euo pipefail
@@ -62,7 +63,7 @@ start_node() { # name conf [extra args]: starts a node and waits until it is dep
   local name=$1 conf=$2; shift 2
   java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 & pids+=($!)
   local deadline=$((SECONDS + 120))
-  until grep -q "Succeeded in deploying verticle" "$work/$name.log"; do
+  until grep -q "ftpgw ready" "$work/$name.log"; do
     if [ $SECONDS -ge $deadline ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
       echo "cluster-bench: $name did not start:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
     fi
@@ -110,23 +111,30 @@ all=$(upload "${ports[0]}" all)
 verify "$work/all-ftp" all
 stop_nodes
 
-# 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does)
-cluster="\"cluster\": {\"name\": \"$name\", \"host\": \"127.0.0.1\", \"port\": $hz_port,
-  \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
-cat > "$work/relay.json" <<EOF
-{ "roles": ["relay", "ftp"], "http": {"port": ${ports[2]}}, "spool": {"dir": "$work/relay-spool"},
+# 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does), direct stream then bus chunks
+pair_run() { # TAG STREAM: prints MB/s
+  local tag=$1 stream=$2
+  cluster="\"cluster\": {\"name\": \"$name-$tag\", \"host\": \"127.0.0.1\", \"port\": $hz_port, \"stream\": $stream,
+    \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
+  cat > "$work/relay-$tag.json" <<EOF
+{ "roles": ["relay", "ftp"], "http": {"port": ${ports[2]}}, "spool": {"dir": "$work/relay-spool-$tag"},
   "ftpServer": {"port": ${ports[3]}, "root": "$work/pair-ftp", "passivePorts": "$(passive_range)"}, $cluster }
 EOF
-cat > "$work/edge.json" <<EOF
-{ "roles": ["http"], "http": {"port": ${ports[4]}}, "spool": {"dir": "$work/edge-spool"}, $cluster }
+  cat > "$work/edge-$tag.json" <<EOF
+{ "roles": ["http"], "http": {"port": ${ports[4]}}, "spool": {"dir": "$work/edge-spool-$tag"}, $cluster }
 EOF
-start_node relay "$work/relay.json" -cluster
-start_node edge "$work/edge.json" -cluster
-pair=$(upload "${ports[4]}" pair)
-verify "$work/pair-ftp" pair
-stop_nodes
+  start_node "relay-$tag" "$work/relay-$tag.json" -cluster
+  start_node "edge-$tag" "$work/edge-$tag.json" -cluster
+  upload "${ports[4]}" "$tag" > "$work/$tag.mbs"
+  verify "$work/pair-ftp" "$tag"
+  stop_nodes
+}
+pair_run stream true; pair=$(cat "$work/stream.mbs")
+pair_run bus false; bus=$(cat "$work/bus.mbs")
 
 echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)"
 echo "all-in-one      ${all} MB/s"
-echo "edge -> relay   ${pair} MB/s"
-python3 -c "print(f'ratio (edge -> relay / all-in-one): {$pair / $all:.2f}')"
+echo "edge -> relay   ${pair} MB/s   (direct body stream)"
+echo "edge -> relay   ${bus} MB/s   (event-bus chunks, cluster.stream false)"
+python3 -c "print(f'ratio (edge -> relay / all-in-one): stream {$pair / $all:.2f}, bus chunks {$bus / $all:.2f}')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
