@@ -21,6 +21,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies a remote transfer's body from the edge's direct stream ({@link BodyStreamServer}) into a
@@ -31,6 +33,7 @@ import java.util.function.LongConsumer;
  * the edge gives the transfer to another relay node.
  */
 final class StreamPuller {
+  private static final Logger log = LoggerFactory.getLogger(StreamPuller.class);
   private static final OpenOptions NEW_FILE =
       new OpenOptions()
           .setWrite(true)
@@ -243,6 +246,12 @@ final class StreamPuller {
                   + cause.getMessage()));
       return;
     }
+    log.warn(
+        "Transfer {}: the body stream from {} broke at byte {} ({}); resuming there",
+        request.transferId(),
+        request.stream(),
+        received,
+        cause.getMessage());
     vertx.setTimer(
         RESUME_DELAY_MILLIS,
         t -> {
