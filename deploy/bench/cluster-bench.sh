@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # What the cluster hop costs: N uploads of M MiB (default 32 × 32 MiB, 8 at a time, curl -T, each answered 201 once
 # published) through an edge → relay pair (two clustered JVMs on loopback; the relay node also runs the embedded FTP
-# server) against one all-in-one JVM (HTTP, relay and embedded FTP server in one process). Prints MB/s of each and
-# the ratio. Loopback only; everything it starts is stopped on exit.
+# server) against one all-in-one JVM (HTTP, relay and embedded FTP server in one process). The pair runs twice: the
+# bodies over the edge's direct stream (the default), then in event-bus chunks (cluster.stream false). Prints MB/s of
+# each, the ratios, each JVM's CPU seconds in the timed run and the load average. Loopback only; everything it
+# starts is stopped on exit.
 #
 # Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--jar target/gateway-fat.jar]
 set -euo pipefail
@@ -21,7 +23,7 @@ done
 [ -f "$jar" ] || { echo "cluster-bench: $jar is missing: mvn -B -ntp -DskipTests package" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/ftpgw-cluster-bench.XXXXXX)
-pids=()
+pids=(); names=()
 cleanup() {
   set +e
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
@@ -60,19 +62,34 @@ EOF
 java_opts=(-Xmx512m -XX:+ExitOnOutOfMemoryError)
 start_node() { # name conf [extra args]: starts a node and waits until it is deployed
   local name=$1 conf=$2; shift 2
-  java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 & pids+=($!)
+  java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 & pids+=($!); names+=("$name")
   local deadline=$((SECONDS + 120))
-  until grep -q "Succeeded in deploying verticle" "$work/$name.log"; do
+  until grep -q "ftpgw ready" "$work/$name.log"; do
     if [ $SECONDS -ge $deadline ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
       echo "cluster-bench: $name did not start:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
     fi
     sleep 0.2
   done
 }
+cpu_seconds() { # PID: user + system CPU seconds of a running process so far
+  python3 -c "import os,sys; f=open(f'/proc/{sys.argv[1]}/stat').read().rsplit(')',1)[1].split(); print(f'{(int(f[11])+int(f[12]))/os.sysconf(\"SC_CLK_TCK\"):.1f}')" "$1"
+}
+cpu_snapshot() { # FILE: "name CPU-s" of each node running now
+  local i
+  for i in "${!pids[@]}"; do echo "${names[$i]} $(cpu_seconds "${pids[$i]}")"; done > "$1"
+}
+cpu_during() { # TAG: CPU-s each node spent in the timed run (between the two snapshots)
+  python3 - "$work/$1.cpu0" "$work/$1.cpu1" <<'EOF'
+import sys
+before = dict(l.split() for l in open(sys.argv[1]))
+after = [l.split() for l in open(sys.argv[2])]
+print(" + ".join(f"{n} {float(c) - float(before[n]):.1f}" for n, c in after), "CPU-s")
+EOF
+}
 stop_nodes() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
+  pids=(); names=()
 }
 
 # upload PORT TAG: the timed run; prints MB/s
@@ -81,10 +98,12 @@ upload() {
   curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-0.bin"
   curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-1.bin"
   local started ended
+  cpu_snapshot "$work/$tag.cpu0"
   started=$(date +%s.%N)
   seq 1 "$files" | xargs -P "$parallel" -I{} \
     curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/bench/$tag-{}.bin"
   ended=$(date +%s.%N)
+  cpu_snapshot "$work/$tag.cpu1"
   python3 -c "print(f'{$files * $mib * 1048576 / ($ended - $started) / 1e6:.1f}')"
 }
 
@@ -110,23 +129,30 @@ all=$(upload "${ports[0]}" all)
 verify "$work/all-ftp" all
 stop_nodes
 
-# 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does)
-cluster="\"cluster\": {\"name\": \"$name\", \"host\": \"127.0.0.1\", \"port\": $hz_port,
-  \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
-cat > "$work/relay.json" <<EOF
-{ "roles": ["relay", "ftp"], "http": {"port": ${ports[2]}}, "spool": {"dir": "$work/relay-spool"},
+# 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does), direct stream then bus chunks
+pair_run() { # TAG STREAM: prints MB/s
+  local tag=$1 stream=$2
+  cluster="\"cluster\": {\"name\": \"$name-$tag\", \"host\": \"127.0.0.1\", \"port\": $hz_port, \"stream\": $stream,
+    \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
+  cat > "$work/relay-$tag.json" <<EOF
+{ "roles": ["relay", "ftp"], "http": {"port": ${ports[2]}}, "spool": {"dir": "$work/relay-spool-$tag"},
   "ftpServer": {"port": ${ports[3]}, "root": "$work/pair-ftp", "passivePorts": "$(passive_range)"}, $cluster }
 EOF
-cat > "$work/edge.json" <<EOF
-{ "roles": ["http"], "http": {"port": ${ports[4]}}, "spool": {"dir": "$work/edge-spool"}, $cluster }
+  cat > "$work/edge-$tag.json" <<EOF
+{ "roles": ["http"], "http": {"port": ${ports[4]}}, "spool": {"dir": "$work/edge-spool-$tag"}, $cluster }
 EOF
-start_node relay "$work/relay.json" -cluster
-start_node edge "$work/edge.json" -cluster
-pair=$(upload "${ports[4]}" pair)
-verify "$work/pair-ftp" pair
-stop_nodes
+  start_node "relay-$tag" "$work/relay-$tag.json" -cluster
+  start_node "edge-$tag" "$work/edge-$tag.json" -cluster
+  upload "${ports[4]}" "$tag" > "$work/$tag.mbs"
+  verify "$work/pair-ftp" "$tag"
+  stop_nodes
+}
+pair_run stream true; pair=$(cat "$work/stream.mbs")
+pair_run bus false; bus=$(cat "$work/bus.mbs")
 
 echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)"
-echo "all-in-one      ${all} MB/s"
-echo "edge -> relay   ${pair} MB/s"
-python3 -c "print(f'ratio (edge -> relay / all-in-one): {$pair / $all:.2f}')"
+echo "all-in-one      ${all} MB/s   $(cpu_during all)"
+echo "edge -> relay   ${pair} MB/s   (direct body stream)   $(cpu_during stream)"
+echo "edge -> relay   ${bus} MB/s   (event-bus chunks, cluster.stream false)   $(cpu_during bus)"
+python3 -c "print(f'ratio (edge -> relay / all-in-one): stream {$pair / $all:.2f}, bus chunks {$bus / $all:.2f}')"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"

@@ -18,6 +18,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +65,9 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private ClusterView cluster;
   private MessageConsumer<JsonObject> consumer;
 
+  /** Reads edges' direct body streams; one connection per transfer in progress. */
+  private HttpClient streams;
+
   /**
    * Pulls in progress, by inbound file: failing one's promise stops it (its edge left the cluster).
    */
@@ -94,6 +100,15 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     nodeId = cluster.nodeId();
     membershipTimer = vertx.setPeriodic(MEMBERSHIP_CHECK_MILLIS, t -> stopPullsFromLostEdges());
     localRelay = new RelayClient(vertx.eventBus(), relayTimeout);
+    streams =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setTcpNoDelay(true)
+                // a stream silent this long is broken: resumed, or the attempt fails
+                .setIdleTimeout((int) chunkTimeout.toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+            // the FTP budget bounds the transfers in progress, not the pool
+            new PoolOptions().setHttp1MaxSize(1024));
     return vertx
         .executeBlocking(
             () -> {
@@ -116,6 +131,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(membershipTimer);
+    streams.close();
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
@@ -143,15 +159,19 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     Pull pull = new Pull(edgeOf(request), Promise.promise());
     pulls.put(body, pull);
     PublishFence.register(body, () -> stillCurrent(request));
-    ChunkPuller.pull(
-            vertx,
-            request,
-            nodeId,
-            body,
-            chunkTimeout,
-            startRelay,
-            live::written,
-            pull.stop().future())
+    Future<Void> stop = pull.stop().future();
+    log.info(
+        "Transfer {} ({} bytes): reading its body {}",
+        request.transferId(),
+        request.bytes(),
+        request.stream() == null
+            ? "in event-bus chunks from " + request.source()
+            : "over the stream " + request.stream());
+    (request.stream() == null
+            ? ChunkPuller.pull(
+                vertx, request, nodeId, body, chunkTimeout, startRelay, live::written, stop)
+            : StreamPuller.pull(
+                vertx, streams, request, nodeId, body, startRelay, live::written, stop))
         .andThen(
             pulled -> {
               if (pulled.succeeded()) {
@@ -202,7 +222,8 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
    * its temporary file removed).
    */
   private void stopPullsFromLostEdges() {
-    if (pulls.isEmpty()) {
+    // without a cluster there are no members to lose (a test's stand-in edge is never one)
+    if (pulls.isEmpty() || !cluster.clustered()) {
       return;
     }
     List<String> members = cluster.members();

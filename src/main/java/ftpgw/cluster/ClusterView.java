@@ -39,6 +39,15 @@ public final class ClusterView {
     return manager == null ? LOCAL_NODE : manager.getNodeId();
   }
 
+  /**
+   * The address the other members reach this node on (the event bus's); loopback when not
+   * clustered.
+   */
+  public String host() {
+    String host = manager == null ? null : manager.clusterHost();
+    return host == null ? "127.0.0.1" : host;
+  }
+
   /** Ids of the members alive now, this node included. */
   public List<String> members() {
     return manager == null ? List.of(LOCAL_NODE) : manager.getNodes();

@@ -73,6 +73,10 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
   private ClusterView cluster;
   private String source;
   private long membershipTimer;
+  private BodyStreamServer streams;
+
+  /** Base URL of this edge's body stream; null: bodies cross in event-bus chunks. */
+  private String streamBase;
 
   public EdgeRelayVerticle(ClusterConfig config, Duration relayTimeout) {
     this.config = config;
@@ -96,18 +100,59 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     var bus = vertx.eventBus();
     return Future.all(
             bus.<JsonObject>localConsumer(Addresses.RELAY_FILE, this::relay).completion(),
-            bus.<JsonObject>consumer(source, this::serveChunk).completion())
+            bus.<JsonObject>consumer(source, this::serveChunk).completion(),
+            listenForStreams())
         .onSuccess(
             v ->
                 log.info(
-                    "Edge: transfers go to relay nodes in chunks of {} (source {})",
-                    ftpgw.ops.ByteCount.readable(config.chunkBytes()),
+                    "Edge: transfers go to relay nodes {} (source {})",
+                    streamBase == null
+                        ? "in chunks of " + ftpgw.ops.ByteCount.readable(config.chunkBytes())
+                        : "over the body stream " + streamBase,
                     source));
+  }
+
+  /** The direct body stream, on the address the cluster reaches this node on. */
+  private Future<?> listenForStreams() {
+    if (!config.stream()) {
+      return Future.succeededFuture();
+    }
+    String host = config.host() != null ? config.host() : cluster.host();
+    streams = new BodyStreamServer(vertx, new StreamAttempts());
+    return streams
+        .listen(host, config.streamPort())
+        .onSuccess(
+            port ->
+                streamBase =
+                    "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+  }
+
+  /** The offers as the body stream sees them. */
+  private final class StreamAttempts implements BodyStreamServer.Attempts {
+    @Override
+    public BodyStreamServer.Attempt current(String transferId) {
+      Offer offer = offers.get(transferId);
+      return offer == null
+          ? null
+          : new BodyStreamServer.Attempt(
+              transferId, offer.lease, offer.request.spoolFile(), offer.request.bytes());
+    }
+
+    @Override
+    public void readBy(BodyStreamServer.Attempt attempt, String relayNode) {
+      Offer offer = offers.get(attempt.transferId());
+      if (offer != null && offer.lease.equals(attempt.lease())) {
+        pulledBy(offer, relayNode);
+      }
+    }
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(membershipTimer);
+    if (streams != null) {
+      streams.close();
+    }
     List.copyOf(offers.values())
         .forEach(
             offer ->
@@ -147,7 +192,8 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
             request.sha256(),
             source,
             config.chunkBytes(),
-            config.chunkWindow());
+            config.chunkWindow(),
+            streamBase);
     vertx
         .eventBus()
         .<JsonObject>request(
@@ -170,6 +216,9 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
             result -> {
               vertx.cancelTimer(offer.startTimer);
               offers.remove(request.transferId(), offer);
+              if (streams != null) {
+                streams.cut(offer.lease);
+              }
               if (offer.file != null) {
                 offer.file.onSuccess(AsyncFile::close);
               }
@@ -233,15 +282,7 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
               + " bytes");
       return;
     }
-    if (offer.relayNode == null) {
-      offer.relayNode = chunk.relayNode();
-      vertx.cancelTimer(offer.startTimer);
-      log.info(
-          "Transfer {} ({} bytes) is pulled by relay node {}",
-          chunk.transferId(),
-          bytes,
-          chunk.relayNode());
-    }
+    pulledBy(offer, chunk.relayNode());
     if (offer.file == null) {
       offer.file = vertx.fileSystem().open(offer.request.spoolFile(), READ_ONLY);
     }
@@ -271,6 +312,19 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
                         + chunk.transferId()
                         + ": "
                         + e.getMessage()));
+  }
+
+  /** The first read of an attempt: its relay node started, the fail-over now watches it. */
+  private void pulledBy(Offer offer, String relayNode) {
+    if (offer.relayNode == null) {
+      offer.relayNode = relayNode;
+      vertx.cancelTimer(offer.startTimer);
+      log.info(
+          "Transfer {} ({} bytes) is pulled by relay node {}",
+          offer.request.transferId(),
+          offer.request.bytes(),
+          relayNode);
+    }
   }
 
   /**

@@ -24,6 +24,10 @@ import java.util.List;
  *     transfer)
  * @param relayStartTimeout an edge gives a transfer to another relay node when none starts pulling
  *     it by then
+ * @param stream an edge's bodies cross to relay nodes over a direct HTTP stream (the event bus
+ *     carries only the control messages); false: in event-bus chunks
+ * @param streamPort port of the edge's body stream, on the cluster address; 0: any free one (it is
+ *     announced in each request)
  */
 public record ClusterConfig(
     String name,
@@ -33,12 +37,14 @@ public record ClusterConfig(
     int ftpConnections,
     int chunkBytes,
     int chunkWindow,
-    Duration relayStartTimeout) {
+    Duration relayStartTimeout,
+    boolean stream,
+    int streamPort) {
   /**
    * {@code ftpConnections} here is only a placeholder: its default is the node's relay.connections.
    */
   public static final ClusterConfig DEFAULTS =
-      new ClusterConfig(null, null, 0, List.of(), 8, 1 << 20, 4, Duration.ofSeconds(30));
+      new ClusterConfig(null, null, 0, List.of(), 8, 1 << 20, 4, Duration.ofSeconds(30), true, 0);
 
   public ClusterConfig {
     members = List.copyOf(members);
@@ -53,6 +59,9 @@ public record ClusterConfig(
         chunkWindow >= 1 && chunkWindow <= 64,
         "cluster.chunkWindow must be 1..64, got " + chunkWindow);
     require(relayStartTimeout.toMillis() > 0, "cluster.relayStartTimeoutMs must be > 0");
+    require(
+        streamPort >= 0 && streamPort <= 65_535,
+        "cluster.streamPort must be 0..65535, got " + streamPort);
   }
 
   /**
@@ -68,7 +77,9 @@ public record ClusterConfig(
         json.integer("ftpConnections", defaultFtpConnections),
         json.integer("chunkBytes", DEFAULTS.chunkBytes),
         json.integer("chunkWindow", DEFAULTS.chunkWindow),
-        json.millis("relayStartTimeoutMs", DEFAULTS.relayStartTimeout));
+        json.millis("relayStartTimeoutMs", DEFAULTS.relayStartTimeout),
+        json.bool("stream", DEFAULTS.stream),
+        json.integer("streamPort", DEFAULTS.streamPort));
   }
 
   private static List<String> members(ConfigReader json) {

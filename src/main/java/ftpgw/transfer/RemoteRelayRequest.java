@@ -11,7 +11,10 @@ import io.vertx.core.json.JsonObject;
  *     progress, so a relay the edge gave up on cannot go on reading
  * @param source the edge's chunk address ({@link Addresses#chunkSource})
  * @param chunkBytes size of every chunk but the last
- * @param window chunks the relay may ask for ahead of the one it is writing
+ * @param window chunks the relay may ask for ahead of the one it is writing (with a stream: its
+ *     memory, {@code window × chunkBytes})
+ * @param stream base URL of the edge's direct body stream ({@code http://host:port}); null: pull
+ *     the chunks over the event bus
  */
 public record RemoteRelayRequest(
     String transferId,
@@ -21,7 +24,21 @@ public record RemoteRelayRequest(
     String sha256,
     String source,
     int chunkBytes,
-    int window) {
+    int window,
+    String stream) {
+
+  /** A request whose body crosses in event-bus chunks. */
+  public RemoteRelayRequest(
+      String transferId,
+      String lease,
+      String remotePath,
+      long bytes,
+      String sha256,
+      String source,
+      int chunkBytes,
+      int window) {
+    this(transferId, lease, remotePath, bytes, sha256, source, chunkBytes, window, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -32,7 +49,8 @@ public record RemoteRelayRequest(
         .put("sha256", sha256)
         .put("source", source)
         .put("chunkBytes", chunkBytes)
-        .put("window", window);
+        .put("window", window)
+        .put("stream", stream);
   }
 
   public static RemoteRelayRequest fromJson(JsonObject json) {
@@ -44,6 +62,7 @@ public record RemoteRelayRequest(
         json.getString("sha256"),
         json.getString("source"),
         json.getInteger("chunkBytes"),
-        json.getInteger("window"));
+        json.getInteger("window"),
+        json.getString("stream"));
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The gateway in a JVM of its own, started the way an operator starts it, for tests where crashes
@@ -38,18 +39,28 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess startClustered(JsonObject config, Path confFile, Path hazelcastXml)
       throws IOException {
+    return startClustered(config, confFile, hazelcastXml, List.of());
+  }
+
+  /** As {@link #startClustered(JsonObject, Path, Path)}, with more JVM options (a heap limit). */
+  public static GatewayProcess startClustered(
+      JsonObject config, Path confFile, Path hazelcastXml, List<String> jvmOptions)
+      throws IOException {
     // what the fat jar's manifest grants under `java -jar`; without it Hazelcast prints a warning
     // on Java 17
     return start(
         config,
         confFile,
-        List.of(
-            "-Dvertx.hazelcast.config=" + hazelcastXml,
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.management/sun.management=ALL-UNNAMED",
-            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"),
+        Stream.concat(
+                Stream.of(
+                    "-Dvertx.hazelcast.config=" + hazelcastXml,
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.management/sun.management=ALL-UNNAMED",
+                    "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"),
+                jvmOptions.stream())
+            .toList(),
         List.of("-cluster"));
   }
 

@@ -1,0 +1,61 @@
+package ftpgw.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * What the edge's body stream and the relay node reading it agree on: the path, the headers and the
+ * proof that the reader is the relay node the attempt was given to. The proof is an HMAC-SHA256,
+ * keyed with the attempt's lease (random, sent only over the clustered event bus), of the transfer,
+ * the reading node and the first byte asked for: only a cluster member that was handed the attempt
+ * can make it, and the lease itself never crosses the stream.
+ */
+final class BodyStreams {
+  private BodyStreams() {}
+
+  /** Path of a transfer's body on the edge's stream server. */
+  static final String PATH_PREFIX = "/cluster/bodies/";
+
+  /** The reading relay node's cluster id. */
+  static final String RELAY_HEADER = "X-Ftpgw-Relay-Node";
+
+  /** Authorization scheme of the proof. */
+  static final String SCHEME = "Ftpgw-Lease ";
+
+  static String path(String transferId) {
+    return PATH_PREFIX + transferId;
+  }
+
+  /** {@code Authorization} value for reading {@code transferId} from byte {@code offset} on. */
+  static String authorization(String lease, String transferId, String relayNode, long offset) {
+    return SCHEME + proof(lease, transferId, relayNode, offset);
+  }
+
+  /** Whether {@code authorization} is the proof of this lease (constant time). */
+  static boolean verify(
+      String authorization, String lease, String transferId, String relayNode, long offset) {
+    if (authorization == null || !authorization.startsWith(SCHEME) || relayNode == null) {
+      return false;
+    }
+    byte[] given = authorization.substring(SCHEME.length()).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected =
+        proof(lease, transferId, relayNode, offset).getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(given, expected);
+  }
+
+  private static String proof(String lease, String transferId, String relayNode, long offset) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(lease.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      String message = "ftpgw-body\n" + transferId + "\n" + relayNode + "\n" + offset;
+      return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("the JVM has no HmacSHA256", e);
+    }
+  }
+}
