@@ -1,6 +1,7 @@
 package ftpgw.spool;
 
 import ftpgw.config.SpoolConfig;
+import ftpgw.transfer.BodyPart;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
@@ -46,6 +47,7 @@ public final class Spool {
       Executors.newSingleThreadExecutor(daemonThreads("ftpgw-spool-reclaim"));
 
   static final String BODY_SUFFIX = ".body";
+  static final String PART_SUFFIX = ".part";
   static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
@@ -129,6 +131,29 @@ public final class Spool {
     } catch (IOException e) {
       log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
     }
+  }
+
+  /**
+   * Deletes a transfer's body, or each of its parts, and journal entry and gives its room back.
+   * Blocking.
+   */
+  public void discard(Transfer transfer) {
+    discard(transfer.id());
+    for (BodyPart part : transfer.parts()) {
+      try {
+        removeBody(Path.of(part.file()));
+      } catch (IOException e) {
+        log.warn("Could not remove spool part {}: {}", part.file(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Where part {@code index} of transfer {@code id}'s body is spooled when it is kept as several
+   * files ({@code <id>.<index>.part}): start-up keeps it while the transfer is journalled.
+   */
+  public Path partFile(String id, int index) {
+    return config.dir().resolve(id + "." + index + PART_SUFFIX).toAbsolutePath();
   }
 
   /**
@@ -289,6 +314,11 @@ public final class Spool {
             name.endsWith(BODY_SUFFIX)
                 && !reservations.containsKey(
                     name.substring(0, name.length() - BODY_SUFFIX.length()));
+        // a part of a body kept as several files: <id>.<index>.part
+        orphanBody |=
+            name.endsWith(PART_SUFFIX)
+                && name.indexOf('.') > 0
+                && !reservations.containsKey(name.substring(0, name.indexOf('.')));
         if (orphanBody) {
           // a synchronous upload whose client was never answered 201/202 (its connection broke off,
           // or the gateway
@@ -318,7 +348,13 @@ public final class Spool {
     if (transfer.state().isFinal()) {
       Files.deleteIfExists(entry);
       Files.deleteIfExists(body);
+      for (BodyPart part : transfer.parts()) {
+        Files.deleteIfExists(Path.of(part.file()));
+      }
       return java.util.Optional.empty();
+    }
+    if (!transfer.parts().isEmpty()) {
+      return recoverParts(dir, entry, transfer);
     }
     if (!Files.isRegularFile(body) || Files.size(body) != transfer.bytes()) {
       quarantine(
@@ -343,6 +379,51 @@ public final class Spool {
             body.toAbsolutePath().toString(),
             true,
             transfer.owner()));
+  }
+
+  /**
+   * A body kept as several files is whole when every part is there with its length and they add up;
+   * else the entry is quarantined and its parts removed.
+   */
+  private static java.util.Optional<Transfer> recoverParts(Path dir, Path entry, Transfer transfer)
+      throws IOException {
+    for (BodyPart part : transfer.parts()) {
+      Path file = Path.of(part.file());
+      boolean whole =
+          file.getParent() != null
+              && file.getParent().equals(dir.toAbsolutePath())
+              && Files.isRegularFile(file)
+              && Files.size(file) == part.bytes();
+      if (!whole || PartedBody.length(transfer.parts()) != transfer.bytes()) {
+        quarantine(
+            dir,
+            entry,
+            "its part " + file.getFileName() + " is missing or not " + part.bytes() + " bytes");
+        for (BodyPart other : transfer.parts()) {
+          Path otherFile = Path.of(other.file());
+          if (dir.toAbsolutePath().equals(otherFile.getParent())) {
+            Files.deleteIfExists(otherFile);
+          }
+        }
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(
+        new Transfer(
+                transfer.id(),
+                transfer.path(),
+                TransferState.QUEUED,
+                transfer.bytes(),
+                transfer.sha256(),
+                transfer.attempts(),
+                transfer.lastError(),
+                transfer.error(),
+                transfer.createdAt(),
+                transfer.updatedAt(),
+                transfer.spoolFile(),
+                true,
+                transfer.owner())
+            .withParts(transfer.parts()));
   }
 
   private static void quarantine(Path dir, Path entry, String why) throws IOException {
