@@ -29,8 +29,8 @@ import org.apache.ftpserver.ftplet.User;
  * past the end leaves a hole up to k, as vsftpd's seek does. The bytes go through a {@link
  * ChannelOutputStream}, which FtpServer writes to directly.
  */
-final class NoTruncateFileSystem extends NativeFileSystemFactory {
-  NoTruncateFileSystem() {
+public final class NoTruncateFileSystem extends NativeFileSystemFactory {
+  public NoTruncateFileSystem() {
     setCreateHome(true);
   }
 

@@ -270,6 +270,9 @@ public final class VsftpdServer implements AutoCloseable {
         "userlist_enable=NO",
         "xferlog_enable=YES",
         "log_ftp_protocol=YES",
+        // the gateway writes the parts of a tus concatenation into one file at once (REST + STOR):
+        // with vsftpd's default lock each STOR waits for the one before it to end
+        "lock_upload_files=NO",
         "vsftpd_log_file=" + log(),
         "ftpd_banner=ftpgw test vsftpd",
         tlsConfig(),
