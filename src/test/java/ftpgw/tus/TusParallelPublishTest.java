@@ -9,6 +9,7 @@ import ftpgw.testing.Http;
 import ftpgw.testing.ObservedFtpServer;
 import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
+import ftpgw.testing.VsftpdServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -55,6 +56,70 @@ class TusParallelPublishTest {
       assertThat(TestFiles.filesUnder(ftp.root())).containsExactly("parallel/joined.bin");
       assertThat(TusProtocolTest.strayFiles(gateway)).isEmpty();
     }
+  }
+
+  @Test
+  void fourPartsOverlapOnVsftpd(Vertx vertx) throws Exception {
+    try (VsftpdServer vsftpd = VsftpdServer.startThrottled(512 * KiB)) {
+      GatewayUnderTest gateway =
+          GatewayUnderTest.start(
+              vertx,
+              dir.resolve("gw"),
+              new JsonObject()
+                  .put("ftpServer", new JsonObject().put("enabled", false))
+                  .put(
+                      "relay",
+                      new JsonObject()
+                          .put(
+                              "target",
+                              new JsonObject()
+                                  .put("host", vsftpd.host())
+                                  .put("port", vsftpd.port())
+                                  .put("user", vsftpd.user())
+                                  .put("password", vsftpd.password()))));
+      Path file = TestFiles.random(dir, "whole.bin", 4L * 256 * KiB + 3);
+      publishInFourParts(gateway, file, "vsftpd/joined.bin");
+
+      List<String> log = Files.readAllLines(vsftpd.log());
+      assertThat(overlappingStors(log))
+          .as("vsftpd's log shows the parts' STORs in progress at once")
+          .isGreaterThanOrEqualTo(2);
+      assertThat(TestFiles.sha256(vsftpd.root().resolve("vsftpd/joined.bin")))
+          .isEqualTo(TestFiles.sha256(file));
+      assertThat(vsftpd.temporaryFiles()).isEmpty();
+      assertThat(TusProtocolTest.strayFiles(gateway)).isEmpty();
+    }
+  }
+
+  /**
+   * The most STORs of a temporary file between their 150 and their final reply at once, from
+   * vsftpd's protocol log ({@code [pid N] ... FTP command/response}; a session is a process).
+   */
+  static int overlappingStors(List<String> log) {
+    java.util.Set<String> asked = new java.util.HashSet<>();
+    java.util.Set<String> receiving = new java.util.HashSet<>();
+    int most = 0;
+    for (String line : log) {
+      int at = line.indexOf("[pid ");
+      if (at < 0) {
+        continue;
+      }
+      String pid = line.substring(at, line.indexOf(']', at));
+      if (line.contains("FTP command:") && line.contains("\"STOR ")) {
+        if (line.contains(".ftpgw-") && !line.contains("probe")) {
+          asked.add(pid);
+        }
+      } else if (line.contains("FTP response:") && asked.contains(pid)) {
+        if (line.contains("\"150 ")) {
+          receiving.add(pid);
+          most = Math.max(most, receiving.size());
+        } else {
+          asked.remove(pid);
+          receiving.remove(pid);
+        }
+      }
+    }
+    return most;
   }
 
   @Test
