@@ -75,7 +75,7 @@ final class OffsetWrites {
     long start = 0;
     for (BodyPart part : parts) {
       long end = start + part.bytes();
-      if (end > seed) {
+      if (end > seed && end > start) {
         ranges.add(new Range(Math.max(start, seed), end));
       }
       start = end;
