@@ -160,14 +160,7 @@ final class FtpPublisher {
     if (known != null) {
       return known;
     }
-    String probePath = join(folder, ".ftpgw-probe" + tempName("").substring(".ftpgw-".length()));
-    TempFileLedger.Entry recorded = ledger.record(probePath);
-    boolean can;
-    try {
-      can = OffsetWrites.probe(ftp, probePath);
-    } finally {
-      ledger.forget(recorded);
-    }
+    boolean can = OffsetWrites.probeIn(ftp, folder, ledger);
     offsetWrites = can;
     log.info(
         "The FTP server {} write at offsets: multi-part bodies go {}",

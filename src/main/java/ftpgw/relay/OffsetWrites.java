@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.net.ftp.FTP;
@@ -199,6 +200,19 @@ final class OffsetWrites {
       throw FtpPublisher.afterBrokenTransfer(ftp, command, e);
     } finally {
       ftp.setRestartOffset(0);
+    }
+  }
+
+  /** {@link #probe} with a file of its own in {@code folder}, recorded in the ledger meanwhile. */
+  static boolean probeIn(FTPClient ftp, String folder, TempFileLedger ledger) throws IOException {
+    String name =
+        ".ftpgw-probe." + Integer.toHexString(ThreadLocalRandom.current().nextInt()) + ".part";
+    String probePath = folder.isEmpty() ? name : folder + "/" + name;
+    TempFileLedger.Entry recorded = ledger.record(probePath);
+    try {
+      return probe(ftp, probePath);
+    } finally {
+      ledger.forget(recorded);
     }
   }
 

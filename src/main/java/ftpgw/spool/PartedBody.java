@@ -1,6 +1,8 @@
 package ftpgw.spool;
 
 import ftpgw.transfer.BodyPart;
+import ftpgw.transfer.Transfer;
+import ftpgw.transfer.TransferState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -16,6 +18,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * A body spooled as several files read as the one file they make in order (a tus final
@@ -129,5 +132,49 @@ public final class PartedBody {
         channel.force(false);
       }
     }
+  }
+
+  /**
+   * A body kept as several files is whole when every part is there with its length and they add up;
+   * else the entry is quarantined and its parts removed.
+   */
+  static Optional<Transfer> recover(Path dir, Path entry, Transfer transfer) throws IOException {
+    for (BodyPart part : transfer.parts()) {
+      Path file = Path.of(part.file());
+      boolean whole =
+          file.getParent() != null
+              && file.getParent().equals(dir.toAbsolutePath())
+              && Files.isRegularFile(file)
+              && Files.size(file) == part.bytes();
+      if (!whole || PartedBody.length(transfer.parts()) != transfer.bytes()) {
+        Spool.quarantine(
+            dir,
+            entry,
+            "its part " + file.getFileName() + " is missing or not " + part.bytes() + " bytes");
+        for (BodyPart other : transfer.parts()) {
+          Path otherFile = Path.of(other.file());
+          if (dir.toAbsolutePath().equals(otherFile.getParent())) {
+            Files.deleteIfExists(otherFile);
+          }
+        }
+        return Optional.empty();
+      }
+    }
+    return Optional.of(
+        new Transfer(
+                transfer.id(),
+                transfer.path(),
+                TransferState.QUEUED,
+                transfer.bytes(),
+                transfer.sha256(),
+                transfer.attempts(),
+                transfer.lastError(),
+                transfer.error(),
+                transfer.createdAt(),
+                transfer.updatedAt(),
+                transfer.spoolFile(),
+                true,
+                transfer.owner())
+            .withParts(transfer.parts()));
   }
 }

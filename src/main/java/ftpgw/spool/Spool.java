@@ -354,7 +354,7 @@ public final class Spool {
       return java.util.Optional.empty();
     }
     if (!transfer.parts().isEmpty()) {
-      return recoverParts(dir, entry, transfer);
+      return PartedBody.recover(dir, entry, transfer);
     }
     if (!Files.isRegularFile(body) || Files.size(body) != transfer.bytes()) {
       quarantine(
@@ -381,52 +381,7 @@ public final class Spool {
             transfer.owner()));
   }
 
-  /**
-   * A body kept as several files is whole when every part is there with its length and they add up;
-   * else the entry is quarantined and its parts removed.
-   */
-  private static java.util.Optional<Transfer> recoverParts(Path dir, Path entry, Transfer transfer)
-      throws IOException {
-    for (BodyPart part : transfer.parts()) {
-      Path file = Path.of(part.file());
-      boolean whole =
-          file.getParent() != null
-              && file.getParent().equals(dir.toAbsolutePath())
-              && Files.isRegularFile(file)
-              && Files.size(file) == part.bytes();
-      if (!whole || PartedBody.length(transfer.parts()) != transfer.bytes()) {
-        quarantine(
-            dir,
-            entry,
-            "its part " + file.getFileName() + " is missing or not " + part.bytes() + " bytes");
-        for (BodyPart other : transfer.parts()) {
-          Path otherFile = Path.of(other.file());
-          if (dir.toAbsolutePath().equals(otherFile.getParent())) {
-            Files.deleteIfExists(otherFile);
-          }
-        }
-        return java.util.Optional.empty();
-      }
-    }
-    return java.util.Optional.of(
-        new Transfer(
-                transfer.id(),
-                transfer.path(),
-                TransferState.QUEUED,
-                transfer.bytes(),
-                transfer.sha256(),
-                transfer.attempts(),
-                transfer.lastError(),
-                transfer.error(),
-                transfer.createdAt(),
-                transfer.updatedAt(),
-                transfer.spoolFile(),
-                true,
-                transfer.owner())
-            .withParts(transfer.parts()));
-  }
-
-  private static void quarantine(Path dir, Path entry, String why) throws IOException {
+  static void quarantine(Path dir, Path entry, String why) throws IOException {
     Path quarantine = PrivateFiles.folder(dir.resolve(QUARANTINE));
     Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     log.error(
