@@ -137,10 +137,13 @@ public final class FtpConnectionPool implements AutoCloseable {
   /**
    * Borrows a connection only if one is idle or may be opened now; null instead of waiting (a
    * transfer that already holds one asks for more without waiting: two such transfers waiting for
-   * each other's connections would wait forever).
+   * each other's connections would wait forever). Under a shared budget (cluster.ftpConnections,
+   * passthrough logins) only an idle session is taken: opening one may wait for another process's
+   * permit.
    */
   public Lease tryLease() {
-    if (pool.getNumActive() >= pool.getMaxTotal()) {
+    if (pool.getNumActive() >= pool.getMaxTotal()
+        || (budget != ConnectionBudget.UNLIMITED && pool.getNumIdle() == 0)) {
       return null;
     }
     try {

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder,
- * SIZE to check that every byte arrived, then RNFR/RNTO to the final name. Readers never see a
- * partial file; on failure the temporary file is removed. Thread-safe: one publisher serves every
- * pooled connection to its server.
+ * Publishes one spooled file (or a body spooled in parts, see {@link OffsetWrites}) atomically:
+ * STOR under a hidden temporary name in the target folder, SIZE to check that every byte arrived,
+ * then RNFR/RNTO to the final name. Readers never see a partial file; on failure the temporary file
+ * is removed. Thread-safe: one publisher serves every pooled connection to its server.
  */
 final class FtpPublisher {
   private static final Logger log = LoggerFactory.getLogger(FtpPublisher.class);

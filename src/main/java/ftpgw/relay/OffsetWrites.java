@@ -221,13 +221,14 @@ final class OffsetWrites {
    * STOR 8 bytes to {@code probePath}, REST 4 + STOR 2 bytes; SIZE must stay 8 and RETR must read
    * back the 2 bytes in place with the rest untouched. The probe file is deleted. Stock Apache
    * FtpServer cuts the file at the REST offset (SIZE 6) and fails; so does a server without REST
-   * for STOR. A refusal is an answer (false); a broken connection is not (it throws).
+   * for STOR. A refused REST + STOR is an answer (false); a refused first STOR or a broken
+   * connection is not (it throws).
    */
   static boolean probe(FTPClient ftp, String probePath) throws IOException {
     try {
       if (!ftp.storeFile(probePath, new java.io.ByteArrayInputStream(PROBE))) {
-        log.info("Offset writes probe: STOR refused ({})", ftp.getReplyString().trim());
-        return false;
+        // no verdict on offsets: the upload's own STOR would be refused too (say, a missing folder)
+        throw FtpReplyException.refused(ftp, "STOR " + probePath);
       }
       ftp.setRestartOffset(4);
       boolean patched;
