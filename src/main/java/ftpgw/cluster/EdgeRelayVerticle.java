@@ -2,6 +2,7 @@ package ftpgw.cluster;
 
 import ftpgw.config.ClusterConfig;
 import ftpgw.lifecycle.Stage;
+import ftpgw.spool.PartedBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
@@ -193,7 +194,9 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
             source,
             config.chunkBytes(),
             config.chunkWindow(),
-            streamBase);
+            // the stream sends one spool file; a body kept as several (a tus final) crosses in
+            // event-bus chunks
+            request.parts().isEmpty() ? streamBase : null);
     vertx
         .eventBus()
         .<JsonObject>request(
@@ -283,14 +286,25 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
       return;
     }
     pulledBy(offer, chunk.relayNode());
-    if (offer.file == null) {
-      offer.file = vertx.fileSystem().open(offer.request.spoolFile(), READ_ONLY);
+    Future<Buffer> read;
+    if (!offer.request.parts().isEmpty()) {
+      // a body kept as several files (a tus final concatenation): the relay node pulls the whole,
+      // and publishes it in one STOR
+      read =
+          vertx.executeBlocking(
+              () ->
+                  Buffer.buffer(
+                      PartedBody.read(offer.request.parts(), chunk.offset(), chunk.length())),
+              false);
+    } else {
+      if (offer.file == null) {
+        offer.file = vertx.fileSystem().open(offer.request.spoolFile(), READ_ONLY);
+      }
+      read =
+          offer.file.compose(
+              file -> file.read(Buffer.buffer(chunk.length()), 0, chunk.offset(), chunk.length()));
     }
-    offer
-        .file
-        .compose(
-            file -> file.read(Buffer.buffer(chunk.length()), 0, chunk.offset(), chunk.length()))
-        .onSuccess(
+    read.onSuccess(
             buffer -> {
               if (buffer.length() == chunk.length()) {
                 message.reply(buffer);

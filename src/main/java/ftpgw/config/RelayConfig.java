@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param idleTimeout a pooled connection idle this long is closed (keep it below the server's idle
  *     timeout)
  * @param relayTimeout longest a client waits for one relay, queueing included
+ * @param offsetWrites {@code relay.offsetWrites}: "auto" (true) writes a body in several parts (a
+ *     tus final concatenation) in parallel when a probe shows the server can write at offsets;
+ *     "off" (false) always sends it in one STOR
  */
 public record RelayConfig(
     FtpTarget target,
@@ -23,7 +26,8 @@ public record RelayConfig(
     Duration replyTimeout,
     Duration dataTimeout,
     Duration idleTimeout,
-    Duration relayTimeout) {
+    Duration relayTimeout,
+    boolean offsetWrites) {
   public static final RelayConfig DEFAULTS =
       new RelayConfig(
           null,
@@ -32,7 +36,8 @@ public record RelayConfig(
           Duration.ofSeconds(30),
           Duration.ofSeconds(60),
           Duration.ofSeconds(60),
-          Duration.ofHours(1));
+          Duration.ofHours(1),
+          true);
 
   public RelayConfig {
     require(
@@ -53,7 +58,8 @@ public record RelayConfig(
         replyTimeout,
         dataTimeout,
         idleTimeout,
-        relayTimeout);
+        relayTimeout,
+        offsetWrites);
   }
 
   /**
@@ -67,7 +73,15 @@ public record RelayConfig(
         json.millis("replyTimeoutMs", DEFAULTS.replyTimeout),
         json.millis("dataTimeoutMs", DEFAULTS.dataTimeout),
         json.millis("idleTimeoutMs", DEFAULTS.idleTimeout),
-        json.millis("relayTimeoutMs", DEFAULTS.relayTimeout));
+        json.millis("relayTimeoutMs", DEFAULTS.relayTimeout),
+        offsetWrites(json.string("offsetWrites", DEFAULTS.offsetWrites ? "auto" : "off")));
+  }
+
+  private static boolean offsetWrites(String value) {
+    require(
+        "auto".equals(value) || "off".equals(value),
+        "relay.offsetWrites must be \"auto\" or \"off\", got \"" + value + "\"");
+    return "auto".equals(value);
   }
 
   private static boolean positive(Duration d) {

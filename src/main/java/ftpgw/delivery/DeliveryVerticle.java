@@ -251,7 +251,8 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
                 transfer.bytes(),
                 transfer.sha256(),
                 false,
-                transfer.ftpUser()))
+                transfer.ftpUser(),
+                transfer.parts()))
         .onComplete(
             result -> {
               inFlight--;
@@ -323,7 +324,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     metrics.finished(transfer);
     active.remove(transfer.id());
     store.put(transfer);
-    onDisk(tracked, () -> spool.discard(transfer.id()));
+    onDisk(tracked, () -> spool.discard(transfer));
     // answered once the body is gone: a client told 201 finds nothing of its upload left in the
     // spool
     List<Message<JsonObject>> waiters = List.copyOf(tracked.waiters);

@@ -135,6 +135,27 @@ public final class FtpConnectionPool implements AutoCloseable {
   }
 
   /**
+   * Borrows a connection only if one is idle or may be opened now; null instead of waiting (a
+   * transfer that already holds one asks for more without waiting: two such transfers waiting for
+   * each other's connections would wait forever). Under a shared budget (cluster.ftpConnections,
+   * passthrough logins) only an idle session is taken: opening one may wait for another process's
+   * permit.
+   */
+  public Lease tryLease() {
+    if (pool.getNumActive() >= pool.getMaxTotal()
+        || (budget != ConnectionBudget.UNLIMITED && pool.getNumIdle() == 0)) {
+      return null;
+    }
+    try {
+      FTPClient ftp = pool.borrowObject(Duration.ZERO);
+      factory.takeFresh(ftp);
+      return new Lease(ftp);
+    } catch (Exception e) {
+      return null; // none free (or it could not be opened): the transfer goes on with what it has
+    }
+  }
+
+  /**
    * Whether the session that answered {@code refusal} still stands. vsftpd reports a dying session
    * with a 500 (its "OOPS" replies) and closes it: that reply says nothing about the file. A
    * permanent refusal costs one NOOP to tell.

@@ -1,6 +1,7 @@
 package ftpgw.relay;
 
 import ftpgw.spool.LiveBody;
+import ftpgw.spool.PartedBody;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RelayRequest;
 import java.io.IOException;
@@ -15,14 +16,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
 import org.apache.commons.net.io.CopyStreamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Publishes one spooled file atomically: STOR under a hidden temporary name in the target folder,
- * SIZE to check that every byte arrived, then RNFR/RNTO to the final name. Readers never see a
- * partial file; on failure the temporary file is removed. Thread-safe: one publisher serves every
- * pooled connection to its server.
+ * Publishes one spooled file (or a body spooled in parts, see {@link OffsetWrites}) atomically:
+ * STOR under a hidden temporary name in the target folder, SIZE to check that every byte arrived,
+ * then RNFR/RNTO to the final name. Readers never see a partial file; on failure the temporary file
+ * is removed. Thread-safe: one publisher serves every pooled connection to its server.
  */
 final class FtpPublisher {
+  private static final Logger log = LoggerFactory.getLogger(FtpPublisher.class);
+
   /**
    * Folders remembered as existing; past this many the memory is dropped and rebuilt as files
    * arrive.
@@ -55,8 +60,25 @@ final class FtpPublisher {
     this.ledger = ledger;
   }
 
+  /**
+   * Whether the server writes at offsets as {@link OffsetWrites} needs: null until probed (once, by
+   * the first multi-part body).
+   */
+  private volatile Boolean offsetWrites;
+
   /** Returns the path the file now has on the server, relative to the login's home. */
   String publish(FTPClient ftp, RelayRequest request) throws IOException {
+    return publish(ftp, request, null);
+  }
+
+  /**
+   * As {@link #publish(FTPClient, RelayRequest)}; a body in several parts is written in parallel
+   * over connections borrowed from {@code pool} when the server can write at offsets (probed once
+   * per publisher, that is per pool), else in one STOR that streams the parts in order.
+   *
+   * @param pool where the parallel writes borrow connections; null: always one STOR
+   */
+  String publish(FTPClient ftp, RelayRequest request, FtpConnectionPool pool) throws IOException {
     String finalPath = join(baseDir, request.remotePath());
     int slash = finalPath.lastIndexOf('/');
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
@@ -68,7 +90,7 @@ final class FtpPublisher {
 
     TempFileLedger.Entry recorded = ledger.record(tempPath);
     try {
-      storeInFolder(ftp, folder, tempPath, request);
+      storeInFolder(ftp, folder, tempPath, request, pool);
       // a live body ended, so it is accepted: its receiver says how long it is and may name the
       // path only now (a form's folder field may follow its file)
       LiveBody live = request.live() ? liveBody(request) : null;
@@ -103,21 +125,22 @@ final class FtpPublisher {
     }
   }
 
-  private void storeInFolder(FTPClient ftp, String folder, String tempPath, RelayRequest request)
+  private void storeInFolder(
+      FTPClient ftp, String folder, String tempPath, RelayRequest request, FtpConnectionPool pool)
       throws IOException {
     boolean known = knownFolders.contains(folder);
     if (!known) {
       makeFolders(ftp, folder);
     }
     try {
-      store(ftp, tempPath, request);
+      write(ftp, folder, tempPath, request, pool);
     } catch (FtpReplyException e) {
       if (!known || !FTPReply.isNegativePermanent(e.replyCode())) {
         throw e;
       }
       knownFolders.remove(folder);
       makeFolders(ftp, folder);
-      store(ftp, tempPath, request);
+      write(ftp, folder, tempPath, request, pool);
     }
     if (!known && !folder.isEmpty()) {
       if (knownFolders.size() >= MAX_KNOWN_FOLDERS) {
@@ -125,6 +148,35 @@ final class FtpPublisher {
       }
       knownFolders.add(folder);
     }
+  }
+
+  private void write(
+      FTPClient ftp, String folder, String tempPath, RelayRequest request, FtpConnectionPool pool)
+      throws IOException {
+    if (request.parts().size() > 1 && pool != null && writesAtOffsets(ftp, folder)) {
+      OffsetWrites.write(ftp, pool, tempPath, request);
+    } else {
+      store(ftp, tempPath, request);
+    }
+  }
+
+  /**
+   * Probes the server once ({@link OffsetWrites#probe}), in the folder a file is about to land in
+   * (it exists by then). A refused probe STOR is thrown like the STOR it stands for (a missing
+   * folder is created and the STOR tried again); a broken connection decides nothing.
+   */
+  private boolean writesAtOffsets(FTPClient ftp, String folder) throws IOException {
+    Boolean known = offsetWrites;
+    if (known != null) {
+      return known;
+    }
+    boolean can = OffsetWrites.probeIn(ftp, folder, ledger);
+    offsetWrites = can;
+    log.info(
+        "The FTP server {} write at offsets: multi-part bodies go {}",
+        can ? "can" : "cannot",
+        can ? "in parallel (REST + STOR)" : "in one STOR each");
+    return can;
   }
 
   private static void store(FTPClient ftp, String tempPath, RelayRequest request)
@@ -148,6 +200,9 @@ final class FtpPublisher {
    * sendfile(2).
    */
   private static ChannelFtpClient.Body bodyOf(RelayRequest request) throws IOException {
+    if (!request.parts().isEmpty()) {
+      return (out, sent) -> PartedBody.send(request.parts(), 0, request.bytes(), out, sent);
+    }
     if (!request.live()) {
       Path file = Path.of(request.spoolFile());
       return (out, sent) -> Spool.sendBody(file, out, sent);
@@ -157,6 +212,9 @@ final class FtpPublisher {
 
   /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */
   private static InputStream openBody(RelayRequest request) throws IOException {
+    if (!request.parts().isEmpty()) {
+      return PartedBody.open(request.parts());
+    }
     return request.live()
         ? liveBody(request).newInputStream()
         : Files.newInputStream(Path.of(request.spoolFile()));
@@ -176,8 +234,7 @@ final class FtpPublisher {
    * that the refusal is reported as one and the connection stays in step. A data timeout stays a
    * timeout (504, not 502), without waiting for a reply that may never come.
    */
-  private static IOException afterBrokenTransfer(
-      FTPClient ftp, String command, CopyStreamException e) {
+  static IOException afterBrokenTransfer(FTPClient ftp, String command, CopyStreamException e) {
     IOException cause = e.getIOException();
     String message =
         command + " broke off after " + e.getTotalBytesTransferred() + " bytes: " + cause;

@@ -209,7 +209,8 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
     long started = System.nanoTime();
     String published;
     if (request.ftpUser() == null) {
-      published = pool.withConnection(ftp -> publisher.publish(ftp, request));
+      FtpConnectionPool parallel = config.offsetWrites() ? pool : null;
+      published = pool.withConnection(ftp -> publisher.publish(ftp, request, parallel));
     } else {
       PassthroughPools.Login login =
           clientLogins == null ? null : clientLogins.of(request.ftpUser());
@@ -219,7 +220,9 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
             530,
             "this relay does not log in as clients (auth mode is not passthrough)");
       }
-      published = login.pool().withConnection(ftp -> login.publisher().publish(ftp, request));
+      FtpConnectionPool parallel = config.offsetWrites() ? login.pool() : null;
+      published =
+          login.pool().withConnection(ftp -> login.publisher().publish(ftp, request, parallel));
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     log.debug(

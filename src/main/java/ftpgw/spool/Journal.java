@@ -28,9 +28,16 @@ public final class Journal {
     this.dir = dir;
   }
 
-  /** Makes the transfer survive a crash: its body is forced to disk, then its entry is written. */
+  /**
+   * Makes the transfer survive a crash: its body (or each of its parts) is forced to disk, then its
+   * entry is written.
+   */
   public void persist(Transfer transfer) throws IOException {
-    force(Path.of(transfer.spoolFile()), false);
+    if (transfer.parts().isEmpty()) {
+      force(Path.of(transfer.spoolFile()), false);
+    } else {
+      PartedBody.force(transfer.parts());
+    }
     write(transfer);
   }
 

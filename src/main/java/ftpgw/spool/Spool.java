@@ -1,6 +1,7 @@
 package ftpgw.spool;
 
 import ftpgw.config.SpoolConfig;
+import ftpgw.transfer.BodyPart;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.Transfer;
 import ftpgw.transfer.TransferState;
@@ -53,6 +54,7 @@ public final class Spool {
   private static final long SMALL_BODY = 1 << 20;
 
   static final String BODY_SUFFIX = ".body";
+  static final String PART_SUFFIX = ".part";
   static final String QUARANTINE = "quarantine";
   private static final char[] ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
@@ -163,6 +165,29 @@ public final class Spool {
     } catch (IOException e) {
       log.warn("Could not remove spool files of transfer {}: {}", id, e.getMessage());
     }
+  }
+
+  /**
+   * Deletes a transfer's body, or each of its parts, and journal entry and gives its room back.
+   * Blocking.
+   */
+  public void discard(Transfer transfer) {
+    discard(transfer.id());
+    for (BodyPart part : transfer.parts()) {
+      try {
+        removeBody(Path.of(part.file()));
+      } catch (IOException e) {
+        log.warn("Could not remove spool part {}: {}", part.file(), e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Where part {@code index} of transfer {@code id}'s body is spooled when it is kept as several
+   * files ({@code <id>.<index>.part}): start-up keeps it while the transfer is journalled.
+   */
+  public Path partFile(String id, int index) {
+    return config.dir().resolve(id + "." + index + PART_SUFFIX).toAbsolutePath();
   }
 
   /**
@@ -326,6 +351,11 @@ public final class Spool {
             name.endsWith(BODY_SUFFIX)
                 && !reservations.containsKey(
                     name.substring(0, name.length() - BODY_SUFFIX.length()));
+        // a part of a body kept as several files: <id>.<index>.part
+        orphanBody |=
+            name.endsWith(PART_SUFFIX)
+                && name.indexOf('.') > 0
+                && !reservations.containsKey(name.substring(0, name.indexOf('.')));
         if (orphanBody) {
           // a synchronous upload whose client was never answered 201/202 (its connection broke off,
           // or the gateway
@@ -355,7 +385,13 @@ public final class Spool {
     if (transfer.state().isFinal()) {
       Files.deleteIfExists(entry);
       Files.deleteIfExists(body);
+      for (BodyPart part : transfer.parts()) {
+        Files.deleteIfExists(Path.of(part.file()));
+      }
       return java.util.Optional.empty();
+    }
+    if (!transfer.parts().isEmpty()) {
+      return PartedBody.recover(dir, entry, transfer);
     }
     if (!Files.isRegularFile(body) || Files.size(body) != transfer.bytes()) {
       quarantine(
@@ -382,7 +418,7 @@ public final class Spool {
             transfer.owner()));
   }
 
-  private static void quarantine(Path dir, Path entry, String why) throws IOException {
+  static void quarantine(Path dir, Path entry, String why) throws IOException {
     Path quarantine = PrivateFiles.folder(dir.resolve(QUARANTINE));
     Files.move(entry, quarantine.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     log.error(

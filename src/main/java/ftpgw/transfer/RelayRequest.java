@@ -1,6 +1,7 @@
 package ftpgw.transfer;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Asks the relay to publish a spooled file.
@@ -15,6 +16,8 @@ import io.vertx.core.json.JsonObject;
  *     JVM only)
  * @param ftpUser publish with this client's own FTP login (auth mode passthrough, same JVM only);
  *     null: the relay's configured login
+ * @param parts the body as several spooled files, in order (same JVM or edge only); empty: the body
+ *     is {@code spoolFile}
  */
 public record RelayRequest(
     String transferId,
@@ -23,7 +26,23 @@ public record RelayRequest(
     long bytes,
     String sha256,
     boolean live,
-    String ftpUser) {
+    String ftpUser,
+    List<BodyPart> parts) {
+
+  public RelayRequest {
+    parts = parts == null ? List.of() : List.copyOf(parts);
+  }
+
+  public RelayRequest(
+      String transferId,
+      String spoolFile,
+      String remotePath,
+      long bytes,
+      String sha256,
+      boolean live,
+      String ftpUser) {
+    this(transferId, spoolFile, remotePath, bytes, sha256, live, ftpUser, List.of());
+  }
 
   /** A body spooled whole, published with the relay's own login. */
   public RelayRequest(
@@ -32,14 +51,16 @@ public record RelayRequest(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("transferId", transferId)
-        .put("spoolFile", spoolFile)
-        .put("remotePath", remotePath)
-        .put("bytes", bytes)
-        .put("sha256", sha256)
-        .put("live", live)
-        .put("ftpUser", ftpUser);
+    JsonObject json =
+        new JsonObject()
+            .put("transferId", transferId)
+            .put("spoolFile", spoolFile)
+            .put("remotePath", remotePath)
+            .put("bytes", bytes)
+            .put("sha256", sha256)
+            .put("live", live)
+            .put("ftpUser", ftpUser);
+    return parts.isEmpty() ? json : json.put("parts", BodyPart.toJson(parts));
   }
 
   public static RelayRequest fromJson(JsonObject json) {
@@ -50,6 +71,7 @@ public record RelayRequest(
         json.getLong("bytes"),
         json.getString("sha256"),
         json.getBoolean("live", false),
-        json.getString("ftpUser"));
+        json.getString("ftpUser"),
+        BodyPart.listFromJson(json.getJsonArray("parts")));
   }
 }

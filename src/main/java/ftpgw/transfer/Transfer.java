@@ -2,6 +2,7 @@ package ftpgw.transfer;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One upload and its fate: what every part of the gateway (HTTP, delivery, journal, status API)
@@ -12,6 +13,8 @@ import java.time.Instant;
  * @param durable whether its journal entry is on disk (it then survives a restart)
  * @param owner the authenticated client that uploaded it; null when the gateway has no
  *     authentication
+ * @param parts the body as several spooled files, in order (a tus final concatenation); empty: the
+ *     body is {@code spoolFile}
  */
 public record Transfer(
     String id,
@@ -26,7 +29,39 @@ public record Transfer(
     Instant updatedAt,
     String spoolFile,
     boolean durable,
-    Owner owner) {
+    Owner owner,
+    List<BodyPart> parts) {
+
+  public Transfer {
+    parts = parts == null ? List.of() : List.copyOf(parts);
+  }
+
+  /** A transfer whose body is one spooled file. */
+  public Transfer(
+      String id,
+      String path,
+      TransferState state,
+      long bytes,
+      String sha256,
+      int attempts,
+      String lastError,
+      String error,
+      Instant createdAt,
+      Instant updatedAt,
+      String spoolFile,
+      boolean durable,
+      Owner owner) {
+    this(
+        id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
+        durable, owner, List.of());
+  }
+
+  /** Its body as {@code newParts}, in order, instead of one file. */
+  public Transfer withParts(List<BodyPart> newParts) {
+    return new Transfer(
+        id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
+        durable, owner, newParts);
+  }
 
   /**
    * A transfer whose body is still arriving ({@code path} may be null: a form names it at its end).
@@ -101,7 +136,8 @@ public record Transfer(
         Instant.now(),
         spoolFile,
         durable,
-        owner);
+        owner,
+        parts);
   }
 
   /** Counts a failed attempt and keeps its reason; the state stays as given. */
@@ -119,7 +155,8 @@ public record Transfer(
         Instant.now(),
         spoolFile,
         durable,
-        owner);
+        owner,
+        parts);
   }
 
   public Transfer delivered() {
@@ -136,7 +173,8 @@ public record Transfer(
         Instant.now(),
         spoolFile,
         durable,
-        owner);
+        owner,
+        parts);
   }
 
   public Transfer cancelled() {
@@ -153,13 +191,14 @@ public record Transfer(
         Instant.now(),
         spoolFile,
         durable,
-        owner);
+        owner,
+        parts);
   }
 
   public Transfer madeDurable() {
     return new Transfer(
         id, path, state, bytes, sha256, attempts, lastError, error, createdAt, updatedAt, spoolFile,
-        true, owner);
+        true, owner, parts);
   }
 
   /** The failure a client is answered with when this transfer failed. */
@@ -170,12 +209,14 @@ public record Transfer(
 
   /** Everything, for the journal and the event bus. */
   public JsonObject toJson() {
-    return toApiJson()
-        .put("lastError", lastError)
-        .put("error", error)
-        .put("spoolFile", spoolFile)
-        .put("durable", durable)
-        .put("owner", owner == null ? null : owner.toJson());
+    JsonObject json =
+        toApiJson()
+            .put("lastError", lastError)
+            .put("error", error)
+            .put("spoolFile", spoolFile)
+            .put("durable", durable)
+            .put("owner", owner == null ? null : owner.toJson());
+    return parts.isEmpty() ? json : json.put("parts", BodyPart.toJson(parts));
   }
 
   /**
@@ -218,6 +259,7 @@ public record Transfer(
         Instant.parse(json.getString("updatedAt")),
         json.getString("spoolFile"),
         json.getBoolean("durable", false),
-        Owner.fromJson(json.getJsonObject("owner")));
+        Owner.fromJson(json.getJsonObject("owner")),
+        BodyPart.listFromJson(json.getJsonArray("parts")));
   }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,8 +94,8 @@ final class TusCreation {
   /**
    * "The Client MUST NOT include the Upload-Length header in the final upload creation"; "the
    * Server MUST respond with the 201 Created status" once the final upload's body is the partials'
-   * bodies in order: assembled here, from the partials' spooled bytes, then handed over as one
-   * file.
+   * bodies in order: handed over as one transfer whose body is the partials' spooled files, which
+   * the relay publishes as one file ({@link Handover#journalFinal}).
    */
   private void createFinal(
       RoutingContext ctx,
@@ -147,16 +146,16 @@ final class TusCreation {
     Preferences prefer = Preferences.of(ctx.request());
     Duration wait = prefer.respondAsync() ? null : prefer.syncWait(tus.syncTimeout());
     tus.vertx()
-        .executeBlocking(() -> assemble(upload, room, parts), false)
+        .executeBlocking(() -> tus.handover().journalFinal(upload, room, parts), false)
         .onFailure(e -> parts.forEach(p -> p.busy.set(false)))
         .compose(
-            entry ->
+            journalled ->
                 tus.handover()
-                    .handOver(entry, wait)
+                    .submit(journalled.transfer(), wait)
                     .map(
                         transfer -> {
                           ctx.put(Transfer.class.getName(), transfer);
-                          return entry.upload;
+                          return journalled.entry().upload;
                         }))
         .onSuccess(
             done -> {
@@ -171,29 +170,6 @@ final class TusCreation {
               ctx.response().putHeader("Ftpgw-Transfer-State", transfer.state().apiName()).end();
             })
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * Blocking: the final upload's body from its parts, its state, and the parts removed (their room
-   * given back).
-   */
-  private TusStore.Entry assemble(
-      TusUpload upload, SpoolReservation room, List<TusStore.Entry> parts) throws Exception {
-    TusStore.Entry entry;
-    try {
-      entry = tus.store().create(upload, room);
-    } catch (Exception e) {
-      room.release();
-      throw e;
-    }
-    List<Path> bodies = parts.stream().map(p -> tus.store().body(p.upload.id())).toList();
-    String sha256 = Handover.assemble(bodies, tus.store().body(upload.id()));
-    tus.store().commit(entry, upload.withOffset(upload.length(), upload.expiresAt()));
-    entry.wholeSha256 = sha256; // after a restart it is computed again from the file
-    for (TusStore.Entry part : parts) {
-      tus.store().remove(part);
-    }
-    return entry;
   }
 
   /**

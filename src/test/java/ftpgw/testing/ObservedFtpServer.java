@@ -45,6 +45,9 @@ public final class ObservedFtpServer implements AutoCloseable {
   private final Map<String, AtomicInteger> renamesTo = new ConcurrentHashMap<>();
   private final List<Consumer<String>> uploadListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger secureUploads = new AtomicInteger();
+  private final AtomicInteger uploading = new AtomicInteger();
+  private final AtomicInteger maxUploading = new AtomicInteger();
+  private org.apache.ftpserver.ftplet.FileSystemFactory fileSystem;
   private TestCertificate tls;
   private FtpServer server;
   private Listener listener;
@@ -56,6 +59,22 @@ public final class ObservedFtpServer implements AutoCloseable {
   public static ObservedFtpServer start(Path dir, int maxLogins, long bytesPerSecond)
       throws Exception {
     ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
+    observed.startServer(dir, maxLogins, bytesPerSecond);
+    return observed;
+  }
+
+  /**
+   * As {@link #start(Path, int, long)}, with {@code fileSystem} instead of FtpServer's stock one
+   * (whose {@code REST k} + STOR cuts the file at k).
+   */
+  public static ObservedFtpServer start(
+      Path dir,
+      int maxLogins,
+      long bytesPerSecond,
+      org.apache.ftpserver.ftplet.FileSystemFactory fileSystem)
+      throws Exception {
+    ObservedFtpServer observed = new ObservedFtpServer(dir.resolve("ftp-root"));
+    observed.fileSystem = fileSystem;
     observed.startServer(dir, maxLogins, bytesPerSecond);
     return observed;
   }
@@ -127,6 +146,9 @@ public final class ObservedFtpServer implements AutoCloseable {
     factory.addListener("default", listener);
     factory.setConnectionConfig(connections.createConnectionConfig());
     factory.setUserManager(userFactory.createUserManager());
+    if (fileSystem != null) {
+      factory.setFileSystem(fileSystem);
+    }
     factory.setFtplets(new java.util.HashMap<>(Map.of("observer", new Observer())));
     server = factory.createServer();
     server.start();
@@ -159,6 +181,11 @@ public final class ObservedFtpServer implements AutoCloseable {
     events.add(java.time.LocalTime.now() + " " + session.getClientAddress().getPort() + " " + what);
   }
 
+  /** The most STORs (and APPEs) that were receiving bytes at the same time, over any sessions. */
+  public int maxConcurrentUploads() {
+    return maxUploading.get();
+  }
+
   /** Logins the server refused (421: too many users). */
   public int refusedLogins() {
     return refusedLogins.get();
@@ -183,12 +210,18 @@ public final class ObservedFtpServer implements AutoCloseable {
   /** Logged-in sessions are counted from a successful PASS to the session's end. */
   private final class Observer extends DefaultFtplet {
     private static final String COUNTED = "observed.counted";
+    private static final String UPLOADING = "observed.uploading";
 
     @Override
     public FtpletResult afterCommand(
         FtpSession session, FtpRequest request, org.apache.ftpserver.ftplet.FtpReply reply)
         throws FtpException, IOException {
       String command = request.getCommand();
+      if (session.getAttribute(UPLOADING) != null
+          && ("STOR".equals(command) || "APPE".equals(command))) {
+        session.removeAttribute(UPLOADING);
+        uploading.decrementAndGet();
+      }
       if (reply.getCode() == 421 && ("USER".equals(command) || "PASS".equals(command))) {
         refusedLogins.incrementAndGet();
         event(session, "refused at " + command + " with " + sessions.get() + " counted");
@@ -233,6 +266,8 @@ public final class ObservedFtpServer implements AutoCloseable {
 
     @Override
     public FtpletResult onUploadStart(FtpSession session, FtpRequest request) {
+      session.setAttribute(UPLOADING, Boolean.TRUE);
+      maxUploading.accumulateAndGet(uploading.incrementAndGet(), Math::max);
       uploadListeners.forEach(listener -> listener.accept(request.getArgument()));
       return FtpletResult.DEFAULT;
     }

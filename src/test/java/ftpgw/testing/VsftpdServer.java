@@ -71,7 +71,21 @@ public final class VsftpdServer implements AutoCloseable {
     return start(TestCertificate.create(certs, "127.0.0.1", "IP:127.0.0.1"));
   }
 
+  /**
+   * A plain-FTP vsftpd whose sessions each receive at most {@code bytesPerSecond} (vsftpd's {@code
+   * local_max_rate}): uploads last long enough for a test to see them overlap in the log.
+   */
+  public static VsftpdServer startThrottled(long bytesPerSecond)
+      throws IOException, InterruptedException {
+    return start(null, bytesPerSecond);
+  }
+
   private static VsftpdServer start(TestCertificate tls) throws IOException, InterruptedException {
+    return start(tls, 0);
+  }
+
+  private static VsftpdServer start(TestCertificate tls, long maxRate)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(
           "vsftpd is not installed ("
@@ -82,6 +96,7 @@ public final class VsftpdServer implements AutoCloseable {
     VsftpdAccount account = VsftpdAccount.ensure();
     Path dir = Files.createTempDirectory("ftpgw-vsftpd-");
     VsftpdServer server = new VsftpdServer(dir, account, tls);
+    server.maxRate = maxRate;
     try {
       server.prepareFolders();
       server.launch();
@@ -91,6 +106,9 @@ public final class VsftpdServer implements AutoCloseable {
       throw e;
     }
   }
+
+  /** local_max_rate: bytes per second per session, 0 for no limit. */
+  private long maxRate;
 
   public String host() {
     return HOST;
@@ -270,6 +288,10 @@ public final class VsftpdServer implements AutoCloseable {
         "userlist_enable=NO",
         "xferlog_enable=YES",
         "log_ftp_protocol=YES",
+        // the gateway writes the parts of a tus concatenation into one file at once (REST + STOR):
+        // with vsftpd's default lock each STOR waits for the one before it to end
+        "lock_upload_files=NO",
+        maxRate > 0 ? "local_max_rate=" + maxRate : "",
         "vsftpd_log_file=" + log(),
         "ftpd_banner=ftpgw test vsftpd",
         tlsConfig(),

@@ -116,7 +116,7 @@ class TusConcatenationToVsftpdTest {
     assertThat(TusProtocolTest.strayFiles(gateway)).isEmpty();
   }
 
-  private static URL sendPartial(int port, byte[] part) throws Exception {
+  static URL sendPartial(int port, byte[] part) throws Exception {
     TusClient client = new TusClient();
     client.setUploadCreationURL(new URL("http://127.0.0.1:" + port + "/tus/"));
     client.setHeaders(Map.of("Upload-Concat", "partial"));
