@@ -8,6 +8,7 @@ import ftpgw.spool.PrivateFiles;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
 import ftpgw.transfer.Failure;
+import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemoteRelayRequest;
@@ -75,8 +76,11 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
 
   private long membershipTimer = -1;
 
-  /** A pull in progress from one edge. */
-  private record Pull(String edgeNode, Promise<Void> stop) {}
+  /**
+   * A pull in progress from one edge, or its body being published: until the relay is over, the
+   * edge must be there to confirm the attempt.
+   */
+  private record Pull(String edgeNode, Promise<Void> stop, LiveBody live) {}
 
   /**
    * @param inbound folder for bodies being received (emptied at start: what a crash left is
@@ -156,7 +160,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
           relayStarted.set(true);
           localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
         };
-    Pull pull = new Pull(edgeOf(request), Promise.promise());
+    Pull pull = new Pull(edgeOf(request), Promise.promise(), live);
     pulls.put(body, pull);
     PublishFence.register(body, () -> stillCurrent(request));
     Future<Void> stop = pull.stop().future();
@@ -229,12 +233,15 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     List<String> members = cluster.members();
     for (Pull pull : List.copyOf(pulls.values())) {
       if (!members.contains(pull.edgeNode())) {
-        pull.stop()
-            .tryFail(
-                Failure.RELAY_UNAVAILABLE.exception(
-                    "edge node "
-                        + pull.edgeNode()
-                        + " left the cluster; the transfer is retried from its spool when it is back"));
+        GatewayException lost =
+            Failure.RELAY_UNAVAILABLE.exception(
+                "edge node "
+                    + pull.edgeNode()
+                    + " left the cluster; the transfer is retried from its spool when it is back");
+        pull.stop().tryFail(lost);
+        // a body already received whole (the stream is faster than the FTP server) is not
+        // published either: its attempt can no longer be confirmed
+        pull.live().abandon(lost);
       }
     }
   }

@@ -26,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveBody {
   private static final Map<Path, LiveBody> OPEN = new ConcurrentHashMap<>();
 
+  /** The most {@link #sendTo} hands to sendfile(2) before it looks for an abandon again. */
+  private static final long SEND_SLICE = 1 << 20;
+
   private final String id;
   private final Path file;
   private final Duration stallLimit;
@@ -112,6 +115,17 @@ public final class LiveBody {
     }
   }
 
+  /**
+   * The body must not be published after all, even if it was accepted (the edge that sent it left
+   * the cluster, so this attempt can never be confirmed): readers fail within one slice.
+   */
+  public synchronized void abandon(Throwable reason) {
+    if (failure == null) {
+      failure = reason;
+      notifyAll();
+    }
+  }
+
   /** No reader may find it any more (one still reading keeps going). */
   public void release() {
     OPEN.remove(file.toAbsolutePath(), this);
@@ -132,8 +146,10 @@ public final class LiveBody {
       for (long readable = awaitBeyond(position);
           readable > position;
           readable = awaitBeyond(position)) {
-        Spool.transfer(in, position, readable, out, sent);
-        position = readable;
+        // in slices, so that an abandoned body stops within one
+        long to = Math.min(readable, position + SEND_SLICE);
+        Spool.transfer(in, position, to, out, sent);
+        position = to;
       }
     }
   }
