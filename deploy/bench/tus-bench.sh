@@ -80,8 +80,9 @@ patch() {
     src="$work/chunk.$RANDOM"
     dd if="$3" of="$src" bs=1M iflag=skip_bytes,count_bytes skip="$4" count="$5" status=none
   fi
-  curl -sS -o /dev/null -w '%{size_upload}' -X PATCH "${TUS[@]}" -H "Upload-Offset: $2" \
-    -H 'Content-Type: application/offset+octet-stream' --data-binary @"$src" "$1"
+  # -T streams the file (--data-binary would read all of it into memory first)
+  curl -sS -o /dev/null -w '%{size_upload}' -X PATCH "${TUS[@]}" -H "Upload-Offset: $2" -H 'Expect:' \
+    -H 'Content-Type: application/offset+octet-stream' -T "$src" "$1"
 }
 landed() { sha256sum "$work/ftp/tus-bench/$1" | cut -d' ' -f1; }
 now() { date +%s.%N; }

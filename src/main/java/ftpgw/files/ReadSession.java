@@ -51,7 +51,10 @@ final class ReadSession {
   private boolean atEnd;
   private Throwable failure;
   private Message<JsonObject> waiting;
-  private boolean aborted;
+
+  /** Set on the verticle's context, read by the FTP thread before it allocates a chunk. */
+  private volatile boolean aborted;
+
   long idleTimer = -1;
   boolean done;
 
@@ -144,6 +147,9 @@ final class ReadSession {
    * for) has been sent.
    */
   private Buffer read() throws IOException {
+    if (aborted) {
+      return Buffer.buffer(); // the session ended while this read waited for a thread
+    }
     if (remaining <= 0) {
       finish(false);
       return Buffer.buffer();

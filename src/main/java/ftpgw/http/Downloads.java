@@ -168,7 +168,13 @@ final class Downloads {
                       sent[0] += chunk.length();
                       write(response, chunk);
                       if (response.writeQueueFull()) {
-                        response.drainHandler(d -> pump[0].run());
+                        // once: the handler stays set and would pull again at every later drain,
+                        // while a pull is already on its way
+                        response.drainHandler(
+                            d -> {
+                              response.drainHandler(null);
+                              pump[0].run();
+                            });
                       } else {
                         pump[0].run();
                       }

@@ -73,6 +73,19 @@ class DownloadThroughGatewayTest {
   }
 
   @Test
+  void aClientSlowerThanTheRelayGetsEveryByteOnce() throws Exception {
+    // the response's write queue fills and drains again and again: each chunk is written once
+    Path file = onServer("slow/whole.bin", 24 * MiB + 7);
+    Path got = dir.resolve("slow.bin");
+
+    Curl curl =
+        Curl.run("--limit-rate", "12M", "-o", got.toString(), gateway.url("/files/slow/whole.bin"));
+
+    assertThat(curl.exitCode()).as(curl.output()).isZero();
+    assertThat(TestFiles.sha256(got)).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
   void contentTypeComesFromTheExtension() throws Exception {
     Files.createDirectories(gateway.ftpRoot().resolve("docs"));
     Files.writeString(gateway.ftpRoot().resolve("docs/readme.txt"), "hello\n");
