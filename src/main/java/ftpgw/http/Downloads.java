@@ -5,6 +5,7 @@ import ftpgw.files.RemoteEntry;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RemotePath;
 import ftpgw.vertx.VertxInternals;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -17,6 +18,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code GET}/{@code HEAD /files/{path}}: a file streamed from the FTP server (RETR, from the REST
@@ -129,56 +132,70 @@ final class Downloads {
   private static void stream(RoutingContext ctx, FilesClient.Download download, long bytes) {
     HttpServerResponse response = ctx.response();
     boolean[] over = {false};
+    // the next chunk is asked for while this one is written, so the client's connection does not
+    // wait for a round trip to the relay: one chunk at most waits here. Exactly one party takes
+    // each pulled chunk: the pump while it is registered on it, else the close handler.
+    List<Future<Buffer>> ahead = new ArrayList<>(List.of(download.next()));
+    boolean[] pumping = {false};
     response.closeHandler(
         v -> {
           if (!over[0]) {
             over[0] = true;
             download.cancel();
+            if (!pumping[0]) {
+              ahead.get(0).onSuccess(VertxInternals::giveBack);
+            }
           }
         });
     long[] sent = {0};
     Runnable[] pump = new Runnable[1];
     pump[0] =
-        () ->
-            download
-                .next()
-                .onComplete(
-                    result -> {
-                      if (result.succeeded() && over[0]) {
-                        VertxInternals.giveBack(result.result());
+        () -> {
+          if (over[0]) {
+            return; // the close handler took the chunk on its way
+          }
+          pumping[0] = true;
+          ahead
+              .get(0)
+              .onComplete(
+                  result -> {
+                    pumping[0] = false;
+                    if (result.succeeded() && over[0]) {
+                      VertxInternals.giveBack(result.result());
+                    }
+                    if (over[0]) {
+                      return;
+                    }
+                    if (result.failed()) {
+                      over[0] = true;
+                      // after the headers: the connection is closed, the client sees a short body
+                      ctx.fail(result.cause());
+                      return;
+                    }
+                    Buffer chunk = result.result();
+                    if (chunk.length() == 0 || sent[0] + chunk.length() >= bytes) {
+                      over[0] = true;
+                      if (chunk.length() > 0) {
+                        write(response, chunk);
                       }
-                      if (over[0]) {
-                        return;
-                      }
-                      if (result.failed()) {
-                        over[0] = true;
-                        // after the headers: the connection is closed, the client sees a short body
-                        ctx.fail(result.cause());
-                        return;
-                      }
-                      Buffer chunk = result.result();
-                      if (chunk.length() == 0 || sent[0] + chunk.length() >= bytes) {
-                        over[0] = true;
-                        if (chunk.length() > 0) {
-                          write(response, chunk);
-                        }
-                        response.end();
-                        return;
-                      }
-                      sent[0] += chunk.length();
-                      write(response, chunk);
-                      if (response.writeQueueFull()) {
-                        // once: the handler stays set and would pull again at every later drain,
-                        // while a pull is already on its way
-                        response.drainHandler(
-                            d -> {
-                              response.drainHandler(null);
-                              pump[0].run();
-                            });
-                      } else {
-                        pump[0].run();
-                      }
-                    });
+                      response.end();
+                      return;
+                    }
+                    sent[0] += chunk.length();
+                    ahead.set(0, download.next());
+                    write(response, chunk);
+                    if (response.writeQueueFull()) {
+                      // once: the handler stays set and would pump again at every later drain
+                      response.drainHandler(
+                          d -> {
+                            response.drainHandler(null);
+                            pump[0].run();
+                          });
+                    } else {
+                      pump[0].run();
+                    }
+                  });
+        };
     pump[0].run();
   }
 
