@@ -7,14 +7,13 @@ import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
 import ftpgw.testing.ObservedFtpServer;
 import ftpgw.testing.SseClient;
+import ftpgw.testing.TestClusterXml;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +30,7 @@ class ClusterEventsTest {
 
   @Test
   void anUploadToTheEdgeIsSeenOnTheRelayNodesEventStream() throws Exception {
-    Path hazelcast = writeHazelcastXml();
+    Path hazelcast = TestClusterXml.write(dir, 2);
     ObservedFtpServer ftp = ObservedFtpServer.start(dir, 2, 100_000_000);
     JsonObject relayConfig = relayNode(ftp);
     try (GatewayProcess relay =
@@ -111,33 +110,5 @@ class ClusterEventsTest {
         .put("http", new JsonObject().put("port", FreePorts.one()))
         .put("spool", new JsonObject().put("dir", dir.resolve(name).resolve("spool").toString()))
         .put("cluster", new JsonObject().put("ftpConnections", 2).put("relayStartTimeoutMs", 5000));
-  }
-
-  private Path writeHazelcastXml() throws Exception {
-    int first = Integer.parseInt(FreePorts.range(2).split("-")[0]);
-    Path xml = dir.resolve("cluster.xml");
-    Files.writeString(
-        xml,
-        """
-        <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-          <cluster-name>ftpgw-events-test-%s</cluster-name>
-          <properties>
-            <property name="hazelcast.logging.type">slf4j</property>
-            <property name="hazelcast.phone.home.enabled">false</property>
-            <property name="hazelcast.socket.bind.any">false</property>
-            <property name="hazelcast.wait.seconds.before.join">0</property>
-          </properties>
-          <network>
-            <port auto-increment="true" port-count="2">%d</port>
-            <join>
-              <auto-detection enabled="false"/><multicast enabled="false"/>
-              <tcp-ip enabled="true"><member-list><member>127.0.0.1:%d</member><member>127.0.0.1:%d</member></member-list></tcp-ip>
-            </join>
-            <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
-          </network>
-        </hazelcast>
-        """
-            .formatted(UUID.randomUUID(), first, first, first + 1));
-    return xml;
   }
 }

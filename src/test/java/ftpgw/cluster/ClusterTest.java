@@ -7,6 +7,7 @@ import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
 import ftpgw.testing.ObservedFtpServer;
 import ftpgw.testing.Poll;
+import ftpgw.testing.TestClusterXml;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,7 +66,7 @@ class ClusterTest {
   void startTheCluster(@TempDir Path dir) throws Exception {
     this.dir = dir;
     ftp = ObservedFtpServer.start(dir, FTP_BUDGET, FTP_BYTES_PER_SECOND);
-    Path hazelcast = writeHazelcastXml();
+    Path hazelcast = TestClusterXml.write(dir, 3);
     hazelcastXml = hazelcast;
     configs.put("relay-a", relayNode("relay-a"));
     configs.put("relay-b", relayNode("relay-b"));
@@ -340,40 +340,5 @@ class ClusterTest {
         .put(
             "cluster",
             new JsonObject().put("ftpConnections", FTP_BUDGET).put("relayStartTimeoutMs", 5000));
-  }
-
-  /** A cluster of our own: a name no other run uses, on ports free now, loopback only. */
-  private Path writeHazelcastXml() throws Exception {
-    int first = Integer.parseInt(FreePorts.range(3).split("-")[0]);
-    StringBuilder members = new StringBuilder();
-    for (int port = first; port < first + 3; port++) {
-      members.append("<member>127.0.0.1:").append(port).append("</member>");
-    }
-    Path xml = dir.resolve("cluster.xml");
-    Files.writeString(
-        xml,
-        """
-        <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-          <cluster-name>ftpgw-test-%s</cluster-name>
-          <properties>
-            <property name="hazelcast.logging.type">slf4j</property>
-            <property name="hazelcast.phone.home.enabled">false</property>
-            <property name="hazelcast.socket.bind.any">false</property>
-            <property name="hazelcast.wait.seconds.before.join">0</property>
-            <property name="hazelcast.max.no.heartbeat.seconds">10</property>
-            <property name="hazelcast.heartbeat.interval.seconds">1</property>
-          </properties>
-          <network>
-            <port auto-increment="true" port-count="3">%d</port>
-            <join>
-              <auto-detection enabled="false"/><multicast enabled="false"/>
-              <tcp-ip enabled="true"><member-list>%s</member-list></tcp-ip>
-            </join>
-            <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
-          </network>
-        </hazelcast>
-        """
-            .formatted(UUID.randomUUID(), first, members));
-    return xml;
   }
 }
