@@ -95,7 +95,8 @@ class BodyStreamTest {
         edge().put("/files/stream/guarded.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
-    awaitTemporaryFileOf(id); // the attempt is in progress: its stream is open to its relay
+    ftp.awaitTemporaryFileOf(
+        id, Duration.ofSeconds(30)); // the attempt is in progress: its stream is open to its relay
 
     HttpResponse<byte[]> anonymous = read(id);
     assertRefused(anonymous, 401, "UNAUTHORIZED");
@@ -131,7 +132,7 @@ class BodyStreamTest {
         edge().put("/files/stream/killed.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
-    awaitTemporaryFileOf(id);
+    ftp.awaitTemporaryFileOf(id, Duration.ofSeconds(30));
     String victim = relayPulling(id, null);
     nodes.remove(victim).kill();
 
@@ -181,7 +182,7 @@ class BodyStreamTest {
 
   /** No temporary file on the FTP server, no body left in the edge's spool. */
   private void assertNothingStray() throws Exception {
-    awaitNoTemporaryFile();
+    ftp.awaitNoTemporaryFile(Duration.ofSeconds(30));
     Path spool = dir.resolve("edge").resolve("spool");
     for (int i = 0; i < 100 && !TestFiles.filesUnder(spool).isEmpty(); i++) {
       Thread.sleep(50);
@@ -247,26 +248,6 @@ class BodyStreamTest {
       Thread.sleep(50);
     }
     throw new AssertionError("the edge never said which relay reads " + id + " (not " + not + ")");
-  }
-
-  private void awaitTemporaryFileOf(String id) throws InterruptedException {
-    for (int i = 0;
-        i < 1200 && temporaryFiles().stream().noneMatch(f -> f.contains(".ftpgw-" + id));
-        i++) {
-      Thread.sleep(25);
-    }
-    assertThat(temporaryFiles()).anyMatch(f -> f.contains(".ftpgw-" + id));
-  }
-
-  private void awaitNoTemporaryFile() throws InterruptedException {
-    for (int i = 0; i < 600 && !temporaryFiles().isEmpty(); i++) {
-      Thread.sleep(50);
-    }
-    assertThat(temporaryFiles()).isEmpty();
-  }
-
-  private List<String> temporaryFiles() {
-    return TestFiles.filesUnder(ftp.root()).stream().filter(f -> f.contains(".ftpgw-")).toList();
   }
 
   private Http edge() {

@@ -104,7 +104,7 @@ class ClusterFailoverRaceTest {
         edge().put("/files/race/paused.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
-    awaitTemporaryFileOf(id);
+    ftp.awaitTemporaryFileOf(id, Duration.ofSeconds(30));
     String paused = relayPulling(id, null);
     nodes.get(paused).signal("STOP");
     try {
@@ -124,7 +124,7 @@ class ClusterFailoverRaceTest {
     assertThat(done.getString("state")).as(done.encode()).isEqualTo("delivered");
     assertThat(TestFiles.sha256(ftp.root().resolve("race/paused.bin")))
         .isEqualTo(TestFiles.sha256(file));
-    awaitNoTemporaryFile();
+    ftp.awaitNoTemporaryFile(Duration.ofSeconds(20));
     assertThat(TestFiles.filesUnder(ftp.root())).containsExactly("race/paused.bin");
     assertThat(ftp.renamesTo("race/paused.bin"))
         .as("published once: the resumed attempt never renames")
@@ -141,7 +141,7 @@ class ClusterFailoverRaceTest {
         edge().put("/files/race/edge.bin", file, "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     String id = new JsonObject(accepted.body()).getString("id");
-    awaitTemporaryFileOf(id);
+    ftp.awaitTemporaryFileOf(id, Duration.ofSeconds(30));
     String relay = relayPulling(id, null);
     LocalTime killed = LocalTime.now();
     nodes.remove("edge").kill();
@@ -167,7 +167,7 @@ class ClusterFailoverRaceTest {
     assertThat(done.getString("state")).as(done.encode()).isEqualTo("delivered");
     assertThat(TestFiles.sha256(ftp.root().resolve("race/edge.bin")))
         .isEqualTo(TestFiles.sha256(file));
-    awaitNoTemporaryFile();
+    ftp.awaitNoTemporaryFile(Duration.ofSeconds(20));
     assertThat(ftp.renamesTo("race/edge.bin")).isEqualTo(1);
     assertThat(nodes.get(relay).output()).noneMatch(l -> l.contains("Promise already completed"));
     for (String name : nodes.keySet()) {
@@ -258,27 +258,6 @@ class ClusterFailoverRaceTest {
       Thread.sleep(20);
     }
     throw new AssertionError(node + " never logged \"" + text + "\"");
-  }
-
-  /** Until a STOR of {@code id} is writing its temporary file. */
-  private void awaitTemporaryFileOf(String id) throws InterruptedException {
-    for (int i = 0;
-        i < 600 && temporaryFiles().stream().noneMatch(f -> f.contains(".ftpgw-" + id));
-        i++) {
-      Thread.sleep(50);
-    }
-    assertThat(temporaryFiles()).anyMatch(f -> f.contains(".ftpgw-" + id));
-  }
-
-  private void awaitNoTemporaryFile() throws InterruptedException {
-    for (int i = 0; i < 400 && !temporaryFiles().isEmpty(); i++) {
-      Thread.sleep(50);
-    }
-    assertThat(temporaryFiles()).isEmpty();
-  }
-
-  private List<String> temporaryFiles() {
-    return TestFiles.filesUnder(ftp.root()).stream().filter(f -> f.contains(".ftpgw-")).toList();
   }
 
   private Http edge() {

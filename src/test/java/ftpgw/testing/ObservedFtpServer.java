@@ -3,6 +3,7 @@ package ftpgw.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,6 +161,25 @@ public final class ObservedFtpServer implements AutoCloseable {
 
   public Path root() {
     return root;
+  }
+
+  /** The gateway's temporary files (".ftpgw-…") under the root, as paths relative to it. */
+  public List<String> temporaryFiles() {
+    return TestFiles.filesUnder(root).stream().filter(f -> f.contains(".ftpgw-")).toList();
+  }
+
+  /** Waits until a STOR of transfer {@code id} is writing its temporary file. */
+  public void awaitTemporaryFileOf(String id, Duration within) throws InterruptedException {
+    Poll.until(
+        "a temporary file of transfer " + id,
+        within,
+        this::temporaryFiles,
+        files -> files.stream().anyMatch(f -> f.contains(".ftpgw-" + id)));
+  }
+
+  /** Waits until no temporary file is left. */
+  public void awaitNoTemporaryFile(Duration within) throws InterruptedException {
+    Poll.until("no temporary file left", within, this::temporaryFiles, List::isEmpty);
   }
 
   /** Uploads whose control and data connections were both encrypted (TLS servers only). */
