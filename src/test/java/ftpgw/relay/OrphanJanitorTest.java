@@ -6,13 +6,16 @@ import ftpgw.config.FtpServerConfig;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
+import ftpgw.testing.Poll;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.ftpserver.usermanager.SaltedPasswordEncryptor;
 import org.junit.jupiter.api.Test;
@@ -74,7 +77,13 @@ class OrphanJanitorTest {
               + 4 * TestFiles.MiB
               + "\r\n\r\n");
       client.send(new byte[2 * (int) TestFiles.MiB]);
-      awaitTemporaryFiles(ftpRoot, true);
+      // killed once the STOR has written some of those bytes (the file appears before its first
+      // write)
+      Poll.until(
+          "a temporary file with bytes in it",
+          Duration.ofSeconds(30),
+          () -> temporaryFiles(ftpRoot).stream().mapToLong(f -> sizeOf(ftpRoot.resolve(f))).sum(),
+          bytes -> bytes > 0);
       gateway.kill();
     }
     List<String> left = temporaryFiles(ftpRoot);
@@ -88,6 +97,14 @@ class OrphanJanitorTest {
     }
     assertThat(TestFiles.filesUnder(ftpRoot)).isEmpty();
     assertThat(TestFiles.filesUnder(dir.resolve("spool"))).as("no body, no record").isEmpty();
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException gone) {
+      return 0;
+    }
   }
 
   private static List<String> temporaryFiles(Path ftpRoot) {
