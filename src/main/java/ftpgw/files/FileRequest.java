@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
  * @param offset READ: the first byte sent (REST)
  * @param length READ: how many bytes at most (-1: to the end)
  * @param ftpUser the client's own FTP login (auth mode passthrough); null: the relay's
+ * @param node READ: the node asking; a relay on that same node hands it the data connection itself
+ *     (see {@link LocalRead}); null for every other operation
  */
 public record FileRequest(
     Op op,
@@ -21,7 +23,8 @@ public record FileRequest(
     boolean overwrite,
     long offset,
     long length,
-    String ftpUser) {
+    String ftpUser,
+    String node) {
 
   /** The operations on the FTP tree. */
   public enum Op {
@@ -35,7 +38,7 @@ public record FileRequest(
   }
 
   public static FileRequest of(Op op, String path, String ftpUser) {
-    return new FileRequest(op, path, null, false, 0, -1, ftpUser);
+    return new FileRequest(op, path, null, false, 0, -1, ftpUser, null);
   }
 
   public JsonObject toJson() {
@@ -46,7 +49,8 @@ public record FileRequest(
         .put("overwrite", overwrite)
         .put("offset", offset)
         .put("length", length)
-        .put("ftpUser", ftpUser);
+        .put("ftpUser", ftpUser)
+        .put("node", node);
   }
 
   public static FileRequest fromJson(JsonObject json) {
@@ -57,6 +61,7 @@ public record FileRequest(
         json.getBoolean("overwrite", false),
         json.getLong("offset", 0L),
         json.getLong("length", -1L),
-        json.getString("ftpUser"));
+        json.getString("ftpUser"),
+        json.getString("node"));
   }
 }

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay node's side of reads and changes: answers {@link Addresses#FILES} (cluster-wide, so an
- * edge without FTP access reaches it) on the relay's pooled connections, and serves downloads in
- * chunks at {@link Addresses#fileChunks} as the HTTP side pulls them: up to {@link
- * ReadSession#AHEAD} chunks are read ahead, never more, so a download holds a few MiB here whatever
- * the file's size. A session nobody pulls from for {@code relay.dataTimeoutMs} (its client or its
- * node went away) is ended and its connection closed.
+ * edge without FTP access reaches it) on the relay's pooled connections. A download asked for on
+ * this node gets the RETR's data connection itself ({@link LocalRead}); one from another node (or
+ * over FTPS) is served in chunks at {@link Addresses#fileChunks} as the HTTP side pulls them: up to
+ * {@link ReadSession#AHEAD} chunks are read ahead, never more, so a download holds a few MiB here
+ * whatever the file's size. A session nobody pulls from for {@code relay.dataTimeoutMs} (its client
+ * or its node went away) is ended and its connection closed. Either way the session ends with
+ * {@link ChunkPull.Action}: FINISH checks the 226 and reuses the connection, CANCEL closes it.
  */
 public final class FilesVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FilesVerticle.class);
@@ -45,6 +48,7 @@ public final class FilesVerticle extends VerticleBase {
   private final FtpFiles files = new FtpFiles();
   private final Map<String, ReadSession> sessions = new HashMap<>();
   private WorkerExecutor ftpThreads;
+  private String nodeId;
   private String chunksAddress;
   private MessageConsumer<JsonObject> requests;
   private MessageConsumer<JsonObject> pulls;
@@ -60,7 +64,9 @@ public final class FilesVerticle extends VerticleBase {
     // connection holds one
     ftpThreads = vertx.createSharedWorkerExecutor("ftp-files", config.connections() + 2);
     ChunkCodec.registerOn(vertx.eventBus());
-    chunksAddress = Addresses.fileChunks(ClusterView.of(vertx).nodeId());
+    nodeId = ClusterView.of(vertx).nodeId();
+    chunksAddress = Addresses.fileChunks(nodeId);
+    LocalRead.registerOn(vertx.eventBus());
     requests = vertx.eventBus().consumer(Addresses.FILES, this::handle);
     pulls = vertx.eventBus().consumer(chunksAddress, this::pull);
     return Future.all(requests.completion(), pulls.completion());
@@ -81,6 +87,22 @@ public final class FilesVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> message) {
     FileRequest request = FileRequest.fromJson(message.body());
+    if (request.op() == FileRequest.Op.READ) {
+      openRead(request)
+          .onSuccess(
+              session -> {
+                sessions.put(session.id, session);
+                if (nodeId.equals(request.node()) && session.in instanceof SocketChannel data) {
+                  message.reply(new LocalRead(session.id, chunksAddress, data), LocalRead.REPLY);
+                } else {
+                  session.start();
+                  message.reply(
+                      new JsonObject().put("session", session.id).put("address", chunksAddress));
+                }
+              })
+          .onFailure(error -> failed(message, request, error));
+      return;
+    }
     Future<JsonObject> answer =
         switch (request.op()) {
           case STAT ->
@@ -151,18 +173,17 @@ public final class FilesVerticle extends VerticleBase {
                                       remote(request.path()),
                                       remote(request.target()),
                                       request.overwrite())));
-          case READ -> openRead(request);
+          case READ -> throw new IllegalStateException("READ is answered above");
         };
-    answer
-        .onSuccess(message::reply)
-        .onFailure(
-            error -> {
-              Failure failure = classify(error);
-              if (failure == Failure.INTERNAL) {
-                log.warn("{} {} failed", request.op(), request.path(), error);
-              }
-              message.fail(failure.busCode(), error.getMessage());
-            });
+    answer.onSuccess(message::reply).onFailure(error -> failed(message, request, error));
+  }
+
+  private static void failed(Message<JsonObject> message, FileRequest request, Throwable error) {
+    Failure failure = classify(error);
+    if (failure == Failure.INTERNAL) {
+      log.warn("{} {} failed", request.op(), request.path(), error);
+    }
+    message.fail(failure.busCode(), error.getMessage());
   }
 
   private Future<JsonObject> blocking(FileRequest request, FtpFileWork work) {
@@ -170,8 +191,11 @@ public final class FilesVerticle extends VerticleBase {
         () -> relay.poolFor(request.ftpUser()).withConnection(work::run), false);
   }
 
-  /** REST + RETR on a connection kept for the session; replies where to pull the chunks from. */
-  private Future<JsonObject> openRead(FileRequest request) {
+  /**
+   * REST + RETR on a connection kept for the session. The HTTP side on this node gets the data
+   * connection itself; one on another node pulls chunks read ahead here.
+   */
+  private Future<ReadSession> openRead(FileRequest request) {
     String path = remote(request.path());
     Callable<ReadSession> open =
         () -> {
@@ -201,14 +225,7 @@ public final class FilesVerticle extends VerticleBase {
             throw e;
           }
         };
-    return ftpThreads
-        .executeBlocking(open, false)
-        .map(
-            session -> {
-              sessions.put(session.id, session);
-              session.start();
-              return new JsonObject().put("session", session.id).put("address", chunksAddress);
-            });
+    return ftpThreads.executeBlocking(open, false);
   }
 
   private void pull(Message<JsonObject> message) {
@@ -220,13 +237,26 @@ public final class FilesVerticle extends VerticleBase {
           "download " + pull.session() + " is over (ended or timed out)");
       return;
     }
-    if (pull.cancel()) {
-      sessions.remove(session.id);
-      session.abort();
-      message.reply(Buffer.buffer());
-      return;
+    switch (pull.action()) {
+      case NEXT -> session.next(message);
+      case CANCEL -> {
+        sessions.remove(session.id);
+        session.abort();
+        message.reply(Buffer.buffer());
+      }
+      case FINISH -> {
+        sessions.remove(session.id);
+        session
+            .complete()
+            .onSuccess(done -> message.reply(Buffer.buffer()))
+            .onFailure(
+                error -> {
+                  log.warn(
+                      "Download {}: the FTP server did not confirm the RETR", session.id, error);
+                  message.fail(classify(error).busCode(), error.getMessage());
+                });
+      }
     }
-    session.next(message);
   }
 
   private String remote(String path) {

@@ -6,6 +6,7 @@ import ftpgw.transfer.Failure;
 import ftpgw.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -81,6 +82,21 @@ final class ReadSession {
   void start() {
     armIdleTimer();
     fill();
+  }
+
+  /**
+   * A data connection handed over to the HTTP side on this node (see {@link LocalRead}; such a
+   * session is never {@link #start}ed: nothing is read here and no idle timer runs, as the HTTP
+   * side always ends it) was read to the file's end: closes it, checks the server's verdict (226)
+   * and gives the connection back to the pool.
+   */
+  Future<Void> complete() {
+    return ftpThreads.executeBlocking(
+        () -> {
+          finish(true);
+          return null;
+        },
+        false);
   }
 
   /** Starts the next read unless one runs, the file is over, or {@link #AHEAD} chunks wait. */

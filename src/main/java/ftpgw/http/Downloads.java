@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -32,10 +33,16 @@ final class Downloads {
 
   private final FilesClient files;
   private final Listings listings;
+  private final Duration stall;
 
-  Downloads(FilesClient files, Listings listings) {
+  /**
+   * @param stall how long the FTP server may send nothing to a download whose client could take
+   *     more
+   */
+  Downloads(FilesClient files, Listings listings, Duration stall) {
     this.files = files;
     this.listings = listings;
+    this.stall = stall;
   }
 
   void get(RoutingContext ctx) {
@@ -117,6 +124,8 @@ final class Downloads {
             download -> {
               if (ctx.response().closed()) { // the client left while the RETR was set up
                 download.cancel();
+              } else if (download.dataConnection() != null) {
+                DirectDownload.stream(ctx, download, bytes, from + bytes == size, stall);
               } else {
                 stream(ctx, download, bytes);
               }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -21,10 +22,13 @@ final class FileTree {
   private final WebDav webDav;
   private final LockRoutes lockRoutes;
 
-  FileTree(Vertx vertx, FilesClient files) {
+  /**
+   * @param stall how long an FTP server may send nothing to a download whose client could take more
+   */
+  FileTree(Vertx vertx, FilesClient files, Duration stall) {
     this.locks = new DavLocks(vertx, files);
     DeadProps props = new DeadProps(vertx);
-    this.downloads = new Downloads(files, new Listings(files));
+    this.downloads = new Downloads(files, new Listings(files), stall);
     this.changes = new FileRoutes(files, locks, props);
     this.webDav = new WebDav(files, locks, props);
     this.lockRoutes = new LockRoutes(files, locks);

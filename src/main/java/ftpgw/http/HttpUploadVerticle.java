@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.auth.Authenticator;
+import ftpgw.cluster.ClusterView;
 import ftpgw.config.AuthMode;
 import ftpgw.config.DeliveryConfig;
 import ftpgw.config.GatewayConfig;
@@ -108,8 +109,9 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
             deliveryConfig.syncTimeout(),
             AuthRoutes::caller);
 
-    FilesClient files = new FilesClient(vertx.eventBus(), FILES_TIMEOUT);
-    FileTree tree = new FileTree(vertx, files);
+    FilesClient files =
+        new FilesClient(vertx.eventBus(), FILES_TIMEOUT, ClusterView.of(vertx).nodeId());
+    FileTree tree = new FileTree(vertx, files, FILES_TIMEOUT);
     LiveRoutes events = new LiveRoutes(vertx, live, auth);
     Router router =
         GatewayRouter.create(

@@ -4,9 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
@@ -14,9 +17,11 @@ import io.vertx.core.net.impl.VertxHandler;
 /**
  * Every Vert.x internal the gateway relies on, and nothing else: the Netty channel under an HTTP
  * connection (for the body tap), Netty buffers lent as Vert.x buffers without a copy (tapped
- * uploads, downloads read into direct memory) and the Netty bytes behind a Vert.x buffer (the
- * spool's writes). Internal APIs may move in any Vert.x release; {@code VertxInternalsTest} then
- * fails naming the class that moved, instead of the gateway silently falling back to slower paths.
+ * uploads, downloads read into direct memory), the Netty bytes behind a Vert.x buffer (the spool's
+ * writes) and the Netty event loop of a context (a download's FTP data connection read where its
+ * HTTP response is written). Internal APIs may move in any Vert.x release; {@code
+ * VertxInternalsTest} then fails naming the class that moved, instead of the gateway silently
+ * falling back to slower paths.
  */
 public final class VertxInternals {
   private VertxInternals() {}
@@ -33,6 +38,16 @@ public final class VertxInternals {
   public static String vertxHandlerName(ChannelPipeline pipeline) {
     ChannelHandlerContext vertx = pipeline.context(VertxHandler.class);
     return vertx == null ? null : vertx.name();
+  }
+
+  /**
+   * The Netty event loop {@code context} runs on, or null (a worker context has none of its own): a
+   * channel registered there calls its handlers on the context's thread.
+   */
+  public static EventLoop eventLoop(Context context) {
+    return context instanceof ContextInternal internal && context.isEventLoopContext()
+        ? internal.nettyEventLoop()
+        : null;
   }
 
   /**

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,6 +85,51 @@ class DownloadThroughGatewayTest {
 
     assertThat(curl.exitCode()).as(curl.output()).isZero();
     assertThat(TestFiles.sha256(got)).isEqualTo(TestFiles.sha256(file));
+  }
+
+  @Test
+  void aRelayOnThisNodeHandsTheDataConnectionOverSoNoChunkCrossesTheEventBus(Vertx vertx)
+      throws Exception {
+    Path file = onServer("direct/f.bin", 12 * MiB + 5);
+    List<String> pulls = new CopyOnWriteArrayList<>();
+    vertx
+        .eventBus()
+        .addOutboundInterceptor(
+            delivery -> {
+              if (delivery.message().body() instanceof JsonObject json
+                  && json.containsKey("action")) {
+                pulls.add(json.getString("action"));
+              }
+              delivery.next();
+            });
+
+    Curl whole =
+        Curl.run("-o", dir.resolve("whole").toString(), gateway.url("/files/direct/f.bin"));
+    assertThat(whole.exitCode()).as(whole.output()).isZero();
+    assertThat(TestFiles.sha256(dir.resolve("whole"))).isEqualTo(TestFiles.sha256(file));
+    Poll.until(
+        "the whole file's RETR confirmed", Duration.ofSeconds(10), () -> pulls, p -> !p.isEmpty());
+    assertThat(pulls)
+        .as("no chunk pulled; the RETR read to its end is finished")
+        .containsExactly("FINISH");
+    awaitConnectionsInUse(0);
+
+    pulls.clear();
+    Curl middle =
+        Curl.run(
+            "-o",
+            dir.resolve("mid").toString(),
+            "-r",
+            "100-199",
+            gateway.url("/files/direct/f.bin"));
+    assertThat(middle.exitCode()).as(middle.output()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("mid")))
+        .isEqualTo(Arrays.copyOfRange(Files.readAllBytes(file), 100, 200));
+    Poll.until("the range's RETR ended", Duration.ofSeconds(10), () -> pulls, p -> !p.isEmpty());
+    assertThat(pulls)
+        .as("a range before the file's end cuts the RETR off")
+        .containsExactly("CANCEL");
+    awaitConnectionsInUse(0);
   }
 
   @Test

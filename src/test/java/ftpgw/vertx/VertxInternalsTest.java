@@ -5,14 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,5 +125,42 @@ class VertxInternalsTest {
     Buffer heap = Buffer.buffer("made by Vert.x");
     VertxInternals.giveBack(heap);
     assertThat(heap.toString()).isEqualTo("made by Vert.x");
+  }
+
+  @Test
+  void aChannelRegisteredOnAContextsEventLoopRunsOnTheContextsThread() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    CompletableFuture<Thread> contextThread = new CompletableFuture<>();
+    context.runOnContext(v -> contextThread.complete(Thread.currentThread()));
+    EventLoop loop = VertxInternals.eventLoop(context);
+    assertThat(loop)
+        .as("io.vertx.core.internal.ContextInternal.nettyEventLoop() of an event-loop context")
+        .isNotNull();
+
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress("127.0.0.1", 0));
+      SocketChannel client = SocketChannel.open(server.getLocalAddress());
+      CompletableFuture<Thread> readOn = new CompletableFuture<>();
+      NioSocketChannel adopted = new NioSocketChannel(client);
+      adopted
+          .pipeline()
+          .addLast(
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                  ((ByteBuf) msg).release();
+                  readOn.complete(Thread.currentThread());
+                }
+              });
+      loop.register(adopted).sync();
+      try (SocketChannel peer = server.accept()) {
+        peer.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertThat(readOn.get(10, TimeUnit.SECONDS))
+            .as("a Netty NIO channel on Vert.x's event loop reads on the context's thread")
+            .isSameAs(contextThread.get(10, TimeUnit.SECONDS));
+      } finally {
+        adopted.close().sync();
+      }
+    }
   }
 }

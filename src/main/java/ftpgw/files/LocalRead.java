@@ -1,0 +1,64 @@
+package ftpgw.files;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A relay's answer to a READ from its own node: the RETR's data connection itself, which the HTTP
+ * side reads on its own event loop straight into the client's connection, so that the bytes cross
+ * no thread and no event bus. The session stays with the relay for the control connection: the HTTP
+ * side ends it with {@link ChunkPull.Action#FINISH} (read to the file's end) or {@link
+ * ChunkPull.Action#CANCEL}. Only ever delivered within one JVM: its codec refuses the wire.
+ *
+ * @param session the session id on the relay
+ * @param address where the session's {@link ChunkPull}s go
+ * @param dataConnection the RETR's data connection, connected and blocking; the reader owns it
+ */
+public record LocalRead(String session, String address, SocketChannel dataConnection) {
+
+  static final String CODEC = "ftpgw.local-read";
+
+  /** Reply options that pick the local-only codec. */
+  static final DeliveryOptions REPLY = new DeliveryOptions().setCodecName(CODEC);
+
+  /** Registers the codec on {@code bus} unless it already is (one per Vert.x instance). */
+  static void registerOn(EventBus bus) {
+    synchronized (LocalRead.class) {
+      try {
+        bus.registerCodec(new Codec());
+      } catch (IllegalStateException alreadyRegistered) {
+        // another verticle of this Vert.x instance registered it first
+      }
+    }
+  }
+
+  private static final class Codec implements MessageCodec<LocalRead, LocalRead> {
+    @Override
+    public void encodeToWire(Buffer wire, LocalRead read) {
+      throw new IllegalStateException("a data connection cannot be sent to another node");
+    }
+
+    @Override
+    public LocalRead decodeFromWire(int pos, Buffer wire) {
+      throw new IllegalStateException("a data connection cannot come from another node");
+    }
+
+    @Override
+    public LocalRead transform(LocalRead read) {
+      return read;
+    }
+
+    @Override
+    public String name() {
+      return CODEC;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+}
