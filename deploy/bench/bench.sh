@@ -7,7 +7,8 @@
 #   W1  one 1 GiB file
 #   W2  32 x 32 MiB files, 8 at a time
 #   W3  2000 x 4 KiB files, 16 at a time
-#   R1  W1's file read back: GET /files through the gateway against curl's own RETR from the same server
+#   R1  W1's file read back: GET /files through the gateway against curl's own RETR from the same server, rclone's
+#       GET and the cheapest possible hop (deploy/bench/plain-hop.py: RETR spliced to the client, nothing else)
 # Every landed file is compared by SHA-256 with its source, so a broken transfer can never report a speed.
 # MB = 10^6 bytes.
 set -euo pipefail
@@ -88,7 +89,7 @@ command -v rclone >/dev/null || rclone=0
 
 work=$(mktemp -d /tmp/ftpgw-bench.XXXXXX)
 chmod 711 "$work" # vsftpd enters its jail below as the FTP user
-gateway_pid="" launcher_pid="" vsftpd_pid="" ftp_node_pid="" rclone_pid=""
+gateway_pid="" launcher_pid="" vsftpd_pid="" ftp_node_pid="" rclone_pid="" hop_pid=""
 stop() {
   if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
     # vsftpd forks a process per session: stop those too
@@ -101,6 +102,7 @@ cleanup() {
   stop "$launcher_pid"
   stop "$gateway_pid"
   stop "$rclone_pid"
+  stop "$hop_pid"
   stop "$vsftpd_pid"
   stop "$ftp_node_pid"
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
@@ -327,6 +329,21 @@ start_rclone() {
   rc_url="http://$host:$rclone_port/bench/rc"
 }
 
+# R1's floor: the plain hop (deploy/bench/plain-hop.py) in front of the same target and account.
+start_hop() {
+  (umask 077 && echo "$ftp_password" >"$work/ftp.password")
+  hop_port=$(free_port)
+  python3 "$(dirname "$0")/plain-hop.py" "$hop_port" "$host" "$ftp_port" "$ftp_login" "$work/ftp.password" \
+    >"$work/hop.log" 2>&1 &
+  hop_pid=$!
+  local deadline=$((SECONDS + 15))
+  until (exec 3<>"/dev/tcp/$host/$hop_port") 2>/dev/null; do
+    kill -0 "$hop_pid" 2>/dev/null || die "the plain hop exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "the plain hop did not listen within 15 s"
+    sleep 0.1
+  done
+}
+
 # WebDAV needs a PUT's folders to exist: MKCOL each level of URL $1 under rclone's root (405 when one exists).
 rc_mkdirs() {
   local path=${1#"http://$host:$rclone_port"} dir=""
@@ -481,6 +498,12 @@ make_data
 start_gateway
 echo "gateway pid $gateway_pid on $host:$http_port, FTP target ($target) $host:$ftp_port; gateway conf:"
 sed 's/^/  /' "$work/gateway.json"
+read_gw_url="http://$host:$http_port/files/read/w1.bin" read_ftp_url="ftp://$host:$ftp_port/read/w1.bin"
+# R1's file goes on the FTP server before rclone starts: rclone caches the folders it has listed (5 min)
+if [ "$only" = read ] || [ "$only" = all ]; then
+  curl -sS --fail --netrc-file "$work/netrc" --ftp-create-dirs -T "$work/src/w1/w1.bin" "$read_ftp_url" \
+    || die "cannot place R1's file on the FTP server"
+fi
 if [ "$rclone" = 1 ]; then
   start_rclone
   echo "rclone serve webdav pid $rclone_pid on $host:$rclone_port ($(rclone version | head -n 1))"
@@ -506,13 +529,17 @@ done
 form_per_file w1 1 bench/form/warm1 >/dev/null || die "the warm-up failed (form)"
 rm -rf "$ftp_root/bench"
 fi
-read_gw_url="http://$host:$http_port/files/read/w1.bin" read_ftp_url="ftp://$host:$ftp_port/read/w1.bin"
 if [ "$only" = read ] || [ "$only" = all ]; then
-  curl -sS --fail --netrc-file "$work/netrc" --ftp-create-dirs -T "$work/src/w1/w1.bin" "$read_ftp_url" \
-    || die "cannot place R1's file on the FTP server"
   got=$(curl -sS --fail "$read_gw_url" | openssl dgst -sha256 -r | cut -d' ' -f1)
   [ "$got" = "$(cut -d' ' -f1 "$work/w1.sums")" ] || die "R1: the file read through the gateway differs"
-  for url in "$read_gw_url" "$read_gw_url" "$read_ftp_url"; do read_once "$url" >/dev/null; done
+  start_hop
+  read_hop_url="http://$host:$hop_port/read/w1.bin" read_rc_url=""
+  [ "$rclone" = 1 ] && read_rc_url="http://$host:$rclone_port/read/w1.bin"
+  for url in "$read_hop_url" ${read_rc_url:-}; do
+    got=$(curl -sS --fail "$url" | openssl dgst -sha256 -r | cut -d' ' -f1) || die "R1: $url failed"
+    [ "$got" = "$(cut -d' ' -f1 "$work/w1.sums")" ] || die "R1: the file read through $url differs"
+  done
+  for url in "$read_gw_url" "$read_gw_url" "$read_ftp_url" "$read_hop_url"; do read_once "$url" >/dev/null; done
 fi
 sync
 
@@ -540,6 +567,9 @@ for ((run = 1; run <= runs; run++)); do
   [ "$only" = read ] || [ "$only" = all ] || continue
   run_read_case r1.direct "$read_ftp_url" 226
   run_read_case r1.gateway "$read_gw_url" 200
+  measured=$hop_pid run_read_case r1.hop "$read_hop_url" 200
+  [ -z "$read_rc_url" ] || measured=$rclone_pid run_read_case r1.rclone "$read_rc_url" 200
+  measured=$gateway_pid
 done
 
 # ---------------------------------------------------------------- report
@@ -559,11 +589,20 @@ echo
 if [ "$only" = read ] || [ "$only" = all ]; then
   r1_gw=$(mbs r1.gateway "$w1_bytes") r1_ftp=$(mbs r1.direct "$w1_bytes")
   echo "Downloads, target $target (median of $runs; MB = 10^6 bytes):"
-  printf '%-42s %9s %12s %9s %9s %12s\n' "case" "wall ms" "speed" "gw/direct" "RSS MiB" "CPU"
+  printf '%-42s %9s %12s %9s %9s %12s\n' "case" "wall ms" "speed" "/direct" "RSS MiB" "CPU"
   printf '%-42s %9s %12s %9s %9s %12s\n' "R1 direct   curl ftp:// RETR" "$(ms r1.direct)" "$r1_ftp MB/s" "" \
     "–" "–"
   printf '%-42s %9s %12s %9s %9s %12s\n' "R1 gateway  curl GET /files" "$(ms r1.gateway)" "$r1_gw MB/s" \
     "$(ratio "$r1_gw" "$r1_ftp")" "$(mib r1.gateway)" "$(per_gib r1.gateway "$w1_bytes")/GiB"
+  r1_hop=$(mbs r1.hop "$w1_bytes")
+  printf '%-42s %9s %12s %9s %9s %12s\n' "R1 plain hop  RETR spliced to curl" "$(ms r1.hop)" "$r1_hop MB/s" \
+    "$(ratio "$r1_hop" "$r1_ftp")" "$(mib r1.hop)" "$(per_gib r1.hop "$w1_bytes")/GiB"
+  if has r1.rclone; then
+    printf '%-42s %9s %12s %9s %9s %12s\n' "R1 rclone   curl GET (serve webdav)" "$(ms r1.rclone)" \
+      "$(mbs r1.rclone "$w1_bytes") MB/s" "$(ratio "$(mbs r1.rclone "$w1_bytes")" "$r1_ftp")" "$(mib r1.rclone)" \
+      "$(per_gib r1.rclone "$w1_bytes")/GiB"
+  fi
+  echo "  gateway / plain hop: $(ratio "$r1_gw" "$r1_hop")"
   awk "BEGIN {exit !($r1_gw >= 0.8 * $r1_ftp)}" && echo "  PASS  R1 gateway >= 0.8x direct RETR" \
     || echo "  FAIL  R1 gateway >= 0.8x direct RETR: $r1_gw vs $r1_ftp MB/s"
 fi
