@@ -102,6 +102,12 @@ class JvmDefaultsTest {
               Files.readString(Path.of("/proc", Long.toString(gateway.pid()), "cmdline"))
                   .split("\0"));
       assertThat(arguments).containsAll(JvmDefaults.FLAGS).contains("ftpgw.GatewayLauncher");
+      List<String> gatewayEnvironment =
+          List.of(
+              Files.readString(Path.of("/proc", Long.toString(gateway.pid()), "environ"))
+                  .split("\0"));
+      JvmDefaults.ENVIRONMENT.forEach(
+          (key, value) -> assertThat(gatewayEnvironment).contains(key + "=" + value));
       assertThat(new Http(port).get("/transfers").statusCode()).isEqualTo(200);
 
       launcher
