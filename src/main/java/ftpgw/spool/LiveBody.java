@@ -26,8 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveBody {
   private static final Map<Path, LiveBody> OPEN = new ConcurrentHashMap<>();
 
-  /** The most {@link #sendTo} hands to sendfile(2) before it looks for an abandon again. */
+  /**
+   * The most {@link #sendTo} hands to sendfile(2) before it looks for an abandon again, and what it
+   * waits to have before it sends: one call (and one wake-up) per slice rather than per chunk the
+   * receiver writes.
+   */
   private static final long SEND_SLICE = 1 << 20;
+
+  /** How long {@link #sendTo} holds bytes it has, short of a slice, for more to come. */
+  private static final long GATHER_NANOS = 2_000_000;
 
   private final String id;
   private final Path file;
@@ -40,9 +47,10 @@ public final class LiveBody {
   private String publishAs;
 
   /**
-   * A reader waits for bytes: only then is a write worth a wake-up (one per body chunk otherwise).
+   * A waiting reader wants to be woken once this many bytes are written, 0 when none waits: only
+   * then is a write worth a wake-up (one per body chunk otherwise).
    */
-  private boolean readerWaiting;
+  private long wakeAt;
 
   private LiveBody(String id, Path file, Duration stallLimit) {
     this.id = id;
@@ -71,8 +79,8 @@ public final class LiveBody {
   public synchronized void written(long bytes) {
     if (bytes > written) {
       written = bytes;
-      if (readerWaiting) {
-        readerWaiting = false;
+      if (wakeAt > 0 && written >= wakeAt) {
+        wakeAt = 0;
         notifyAll();
       }
     }
@@ -143,9 +151,9 @@ public final class LiveBody {
   public void sendTo(WritableByteChannel out, long[] sent) throws IOException {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = 0;
-      for (long readable = awaitBeyond(position);
+      for (long readable = awaitBeyond(position, SEND_SLICE);
           readable > position;
-          readable = awaitBeyond(position)) {
+          readable = awaitBeyond(position, SEND_SLICE)) {
         // in slices, so that an abandoned body stops within one
         long to = Math.min(readable, position + SEND_SLICE);
         Spool.transfer(in, position, to, out, sent);
@@ -155,20 +163,40 @@ public final class LiveBody {
   }
 
   /**
-   * Blocks until bytes beyond {@code position} are written; returns the bytes written, {@code
-   * position} at the end.
+   * Blocks until bytes beyond {@code position} are written, and until {@code gather} bytes beyond
+   * it are, or the body is whole, or the first of them have waited {@link #GATHER_NANOS}; returns
+   * the bytes written, {@code position} at the end. Fails when no byte comes for the stall limit.
    */
-  private synchronized long awaitBeyond(long position) throws IOException {
-    long deadline = System.nanoTime() + stallLimit.toNanos();
-    while (failure == null && total < 0 && written <= position) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new SocketTimeoutException(
-            "no new byte of upload " + id + " for " + stallLimit.toSeconds() + " s");
+  private synchronized long awaitBeyond(long position, long gather) throws IOException {
+    long now = System.nanoTime();
+    long stallDeadline = now + stallLimit.toNanos();
+    long gatherDeadline = written > position ? now + GATHER_NANOS : Long.MAX_VALUE;
+    long seen = written;
+    while (failure == null && total < 0 && written - position < gather) {
+      now = System.nanoTime();
+      if (written > seen) {
+        seen = written;
+        stallDeadline = now + stallLimit.toNanos();
+      }
+      long until;
+      if (written > position) {
+        if (gatherDeadline == Long.MAX_VALUE) {
+          gatherDeadline = now + GATHER_NANOS;
+        } else if (now - gatherDeadline >= 0) {
+          break;
+        }
+        until = gatherDeadline;
+        wakeWhen(position + gather);
+      } else {
+        if (now - stallDeadline >= 0) {
+          throw new SocketTimeoutException(
+              "no new byte of upload " + id + " for " + stallLimit.toSeconds() + " s");
+        }
+        until = stallDeadline;
+        wakeWhen(position + 1);
       }
       try {
-        readerWaiting = true;
-        wait(Math.max(1, left / 1_000_000));
+        wait(Math.max(1, (until - now) / 1_000_000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for upload " + id, e);
@@ -178,6 +206,14 @@ public final class LiveBody {
       throw new BodyNotAccepted(id, failure);
     }
     return written;
+  }
+
+  /**
+   * Asks {@link #written} for a wake-up at {@code bytes}, or earlier for another reader (the writer
+   * clears it once reached; a reader that left early costs one spare wake-up).
+   */
+  private void wakeWhen(long bytes) {
+    wakeAt = wakeAt == 0 ? bytes : Math.min(wakeAt, bytes);
   }
 
   /** Positional reads of the spool file, never past what the receiver reported written. */
@@ -194,7 +230,7 @@ public final class LiveBody {
       if (length == 0) {
         return 0;
       }
-      long readable = awaitBeyond(position);
+      long readable = awaitBeyond(position, 1);
       if (readable <= position) {
         return -1;
       }
