@@ -7,6 +7,8 @@
 #   W1  one 1 GiB file
 #   W2  32 x 32 MiB files, 8 at a time
 #   W3  2000 x 4 KiB files, 16 at a time
+#   W1's floor: deploy/bench/w1-floor.py, the least an upload with a SHA-256 and a spool file costs (one process, no
+#       checks), through the same FTP target
 #   R1  W1's file read back: GET /files through the gateway against curl's own RETR from the same server, rclone's
 #       GET and the cheapest possible hop (deploy/bench/plain-hop.py: RETR spliced to the client, nothing else)
 # Every landed file is compared by SHA-256 with its source, so a broken transfer can never report a speed.
@@ -89,7 +91,7 @@ command -v rclone >/dev/null || rclone=0
 
 work=$(mktemp -d /tmp/ftpgw-bench.XXXXXX)
 chmod 711 "$work" # vsftpd enters its jail below as the FTP user
-gateway_pid="" launcher_pid="" vsftpd_pid="" ftp_node_pid="" rclone_pid="" hop_pid=""
+gateway_pid="" launcher_pid="" vsftpd_pid="" ftp_node_pid="" rclone_pid="" hop_pid="" floor_pid=""
 stop() {
   if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
     # vsftpd forks a process per session: stop those too
@@ -103,6 +105,7 @@ cleanup() {
   stop "$gateway_pid"
   stop "$rclone_pid"
   stop "$hop_pid"
+  stop "$floor_pid"
   stop "$vsftpd_pid"
   stop "$ftp_node_pid"
   [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
@@ -329,6 +332,23 @@ start_rclone() {
   rc_url="http://$host:$rclone_port/bench/rc"
 }
 
+# W1's floor (deploy/bench/w1-floor.py) in front of the same target and account, with a spool folder of its own.
+start_floor() {
+  (umask 077 && echo "$ftp_password" >"$work/ftp.password")
+  mkdir -p "$work/floor-spool"
+  floor_port=$(free_port)
+  python3 "$(dirname "$0")/w1-floor.py" "$floor_port" "$host" "$ftp_port" "$ftp_login" "$work/ftp.password" \
+    "$work/floor-spool" >"$work/floor.log" 2>&1 &
+  floor_pid=$!
+  local deadline=$((SECONDS + 15))
+  until (exec 3<>"/dev/tcp/$host/$floor_port") 2>/dev/null; do
+    kill -0 "$floor_pid" 2>/dev/null || die "the W1 floor exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "the W1 floor did not listen within 15 s"
+    sleep 0.1
+  done
+  floor_url="http://$host:$floor_port"
+}
+
 # R1's floor: the plain hop (deploy/bench/plain-hop.py) in front of the same target and account.
 start_hop() {
   (umask 077 && echo "$ftp_password" >"$work/ftp.password")
@@ -522,7 +542,8 @@ form_per_connection w3 4 bench/form/warm3 >/dev/null || die "the warm-up failed 
 fi
 if [ "$only" = upload ] || [ "$only" = all ]; then
 form_per_file w2 "$w2_parallel" bench/form/warm2 >/dev/null || die "the warm-up failed (form)"
-for url in "$gw_url" "$gw_url" "$gw_url" "$ftp_url" ${rc_url:-}; do
+start_floor
+for url in "$gw_url" "$gw_url" "$gw_url" "$ftp_url" ${rc_url:-} "$floor_url/bench/floor"; do
   per_file w1 1 "$url/warm1" >/dev/null || die "the warm-up failed ($url)"
   rm -rf "$ftp_root/bench"
 done
@@ -552,6 +573,8 @@ for ((run = 1; run <= runs; run++)); do
   run_case w1.put w1 bench/gw/w1 201 per_file w1 1 "$gw_url/w1"
   run_case w1.form w1 bench/form/w1 201 form_per_file w1 1 bench/form/w1
   rc_case w1.rclone w1 bench/rc/w1 201 per_file w1 1 "${rc_url:-}/w1"
+  measured=$floor_pid run_case w1.floor w1 bench/floor/w1 201 per_file w1 1 "$floor_url/bench/floor/w1"
+  measured=$gateway_pid
   run_case w2.direct w2 bench/ftp/w2 226 per_file w2 "$w2_parallel" "$ftp_url/w2"
   run_case w2.put w2 bench/gw/w2 201 per_file w2 "$w2_parallel" "$gw_url/w2"
   run_case w2.form w2 bench/form/w2 201 form_per_file w2 "$w2_parallel" bench/form/w2
@@ -622,6 +645,7 @@ for w in w1 w2; do
   row "$label gateway PUT /files" "$w.put" "$(mbs "$w.put" "$total") MB/s" "$(per_gib "$w.put" "$total")/GiB"
   row "$label gateway POST /upload" "$w.form" "$(mbs "$w.form" "$total") MB/s" "$(per_gib "$w.form" "$total")/GiB"
   row "$label rclone serve webdav" "$w.rclone" "$(mbs "$w.rclone" "$total") MB/s" "$(per_gib "$w.rclone" "$total")/GiB"
+  row "$label floor (w1-floor.py)" "$w.floor" "$(mbs "$w.floor" "$total") MB/s" "$(per_gib "$w.floor" "$total")/GiB"
 done
 label="W3 $w3_count x 4 KiB, $w3_parallel kept conns"
 row "$label direct" w3.direct "$(fps w3.direct "$w3_count") files/s" "$(per_k w3.direct "$w3_count")/1000*"
@@ -638,6 +662,8 @@ echo "Targets (issue 15)$([ "$quick" = 1 ] && echo "; --quick sizes, indicative 
 if [ "$only" != small ]; then
 w1_put=$(mbs w1.put $w1_total) w1_form=$(mbs w1.form $w1_total)
 check "W1 PUT <= 1.2 CPU-s per GiB: $(per_gib w1.put $w1_total)" "$(per_gib w1.put $w1_total) <= 1.2"
+has w1.floor && echo "        (W1's floor, SHA-256 and a spool file at their cheapest: $(per_gib w1.floor $w1_total) CPU-s per GiB;" \
+  "gateway / floor $(ratio "$(per_gib w1.put $w1_total)" "$(per_gib w1.floor $w1_total)")×)"
 if has w1.rclone; then
   check "W1 PUT >= rclone: $w1_put vs $(mbs w1.rclone $w1_total) MB/s" "$w1_put >= $(mbs w1.rclone $w1_total)"
 fi
