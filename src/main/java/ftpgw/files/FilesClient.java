@@ -1,6 +1,7 @@
 package ftpgw.files;
 
 import ftpgw.transfer.Addresses;
+import ftpgw.transfer.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -95,13 +96,17 @@ public final class FilesClient {
         new FileRequest(FileRequest.Op.READ, path, null, false, offset, length, ftpUser, node);
     return bus.request(Addresses.FILES, request.toJson(), options)
         .map(
-            reply ->
-                reply.body() instanceof LocalRead local
-                    ? new Download(local.session(), local.address(), local.dataConnection())
-                    : new Download(
-                        ((JsonObject) reply.body()).getString("session"),
-                        ((JsonObject) reply.body()).getString("address"),
-                        null));
+            reply -> {
+              if (reply.body() instanceof LocalRead local) {
+                if (!local.take()) {
+                  throw Failure.FTP_TIMEOUT.exception(
+                      "the download's FTP connection was given up before it could be read");
+                }
+                return new Download(local.session(), local.address(), local.dataConnection());
+              }
+              JsonObject json = (JsonObject) reply.body();
+              return new Download(json.getString("session"), json.getString("address"), null);
+            });
   }
 
   public Future<Void> delete(String path, String ftpUser) {

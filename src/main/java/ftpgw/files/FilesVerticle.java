@@ -93,7 +93,17 @@ public final class FilesVerticle extends VerticleBase {
               session -> {
                 sessions.put(session.id, session);
                 if (nodeId.equals(request.node()) && session.in instanceof SocketChannel data) {
-                  message.reply(new LocalRead(session.id, chunksAddress, data), LocalRead.REPLY);
+                  LocalRead handOver = new LocalRead(session.id, chunksAddress, data);
+                  message.reply(handOver, LocalRead.REPLY);
+                  // the reply is lost when its requester gave up meanwhile: then nobody ends the
+                  // session, so it is taken back
+                  vertx.setTimer(
+                      config.dataTimeout().toMillis(),
+                      t -> {
+                        if (handOver.revoke() && sessions.remove(session.id) != null) {
+                          session.abort();
+                        }
+                      });
                 } else {
                   session.start();
                   message.reply(

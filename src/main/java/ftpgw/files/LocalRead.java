@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A relay's answer to a READ from its own node: the RETR's data connection itself, which the HTTP
@@ -13,11 +14,52 @@ import java.nio.channels.SocketChannel;
  * side ends it with {@link ChunkPull.Action#FINISH} (read to the file's end) or {@link
  * ChunkPull.Action#CANCEL}. Only ever delivered within one JVM: its codec refuses the wire.
  *
- * @param session the session id on the relay
- * @param address where the session's {@link ChunkPull}s go
- * @param dataConnection the RETR's data connection, connected and blocking; the reader owns it
+ * <p>A reply can be lost (its requester timed out meanwhile), and the relay cannot tell: so the
+ * HTTP side {@link #take}s the hand-over, and a relay that finds it not taken after its idle time
+ * {@link #revoke}s it and closes the session; whichever comes first wins.
  */
-public record LocalRead(String session, String address, SocketChannel dataConnection) {
+public final class LocalRead {
+  private static final int OFFERED = 0;
+  private static final int TAKEN = 1;
+  private static final int REVOKED = 2;
+
+  private final String session;
+  private final String address;
+  private final SocketChannel dataConnection;
+  private final AtomicInteger state = new AtomicInteger(OFFERED);
+
+  /**
+   * @param session the session id on the relay
+   * @param address where the session's {@link ChunkPull}s go
+   * @param dataConnection the RETR's data connection, connected and blocking; the reader owns it
+   */
+  LocalRead(String session, String address, SocketChannel dataConnection) {
+    this.session = session;
+    this.address = address;
+    this.dataConnection = dataConnection;
+  }
+
+  public String session() {
+    return session;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public SocketChannel dataConnection() {
+    return dataConnection;
+  }
+
+  /** The HTTP side takes the hand-over; false when the relay revoked it already. */
+  boolean take() {
+    return state.compareAndSet(OFFERED, TAKEN);
+  }
+
+  /** The relay takes the hand-over back; false when the HTTP side took it. */
+  boolean revoke() {
+    return state.compareAndSet(OFFERED, REVOKED);
+  }
 
   static final String CODEC = "ftpgw.local-read";
 
