@@ -23,7 +23,14 @@ public final class JvmDefaults {
    * without flags").
    */
   public static final List<String> FLAGS =
-      List.of("-Xms32m", "-Xmx128m", "-Xmn16m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+      List.of(
+          "-Xms32m",
+          "-Xmx128m",
+          "-Xmn16m",
+          "-XX:+UseSerialGC",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=30",
+          "-XX:+ExitOnOutOfMemoryError");
 
   /**
    * Set in the relaunched JVM's environment unless the user set it: glibc gives each thread that
