@@ -8,7 +8,9 @@ import com.hazelcast.config.NetworkConfig;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
+import ftpgw.testing.Poll;
 import ftpgw.testing.TestFiles;
+import ftpgw.transfer.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +104,44 @@ class EdgeReadsThroughRelayTest {
     HttpResponse<String> missing = http.get("/files/data/none.bin");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
+  void aClusteredRelayNodeServesItsOwnClientsThroughTheDataConnectionItHandsOver()
+      throws Exception {
+    // the same node: the relay's reply carries the data connection, which must never be encoded for
+    // the clustered bus
+    Path file = TestFiles.random(dir, "own.bin", 6 * MiB + 3);
+    Files.createDirectories(relay.ftpRoot().resolve("own"));
+    Files.copy(file, relay.ftpRoot().resolve("own/own.bin"));
+    // a clustered bus shows its interceptors no decoded bodies: count what goes to the session
+    List<String> pulls = new CopyOnWriteArrayList<>();
+    String session = Addresses.fileChunks(ClusterView.of(nodes.get(0)).nodeId());
+    nodes
+        .get(0)
+        .eventBus()
+        .addOutboundInterceptor(
+            delivery -> {
+              if (delivery.message().address().equals(session)) {
+                pulls.add(delivery.message().address());
+              }
+              delivery.next();
+            });
+
+    Path got = dir.resolve("own-got.bin");
+    HttpResponse<Path> whole =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(relay.url("/files/own/own.bin"))).build(),
+            HttpResponse.BodyHandlers.ofFile(got));
+
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(TestFiles.sha256(got)).isEqualTo(TestFiles.sha256(file));
+    Poll.until("the RETR confirmed", Duration.ofSeconds(10), () -> pulls, p -> !p.isEmpty());
+    Thread.sleep(500); // a chunk pulled late would show by now
+    assertThat(pulls)
+        .as(
+            "one message to the session (its FINISH), no chunk pulled: the connection was handed over")
+        .hasSize(1);
   }
 
   @Test
