@@ -332,36 +332,35 @@ start_rclone() {
   rc_url="http://$host:$rclone_port/bench/rc"
 }
 
-# W1's floor (deploy/bench/w1-floor.py) in front of the same target and account, with a spool folder of its own.
-start_floor() {
+# Starts deploy/bench/$1 (a Python floor: w1-floor.py or plain-hop.py) on a free port, in front of the same target
+# and account, with the extra arguments $2...; sets floor_script_pid and floor_script_port once it listens.
+start_floor_script() {
+  local script=$1
+  shift
   (umask 077 && echo "$ftp_password" >"$work/ftp.password")
-  mkdir -p "$work/floor-spool"
-  floor_port=$(free_port)
-  python3 "$(dirname "$0")/w1-floor.py" "$floor_port" "$host" "$ftp_port" "$ftp_login" "$work/ftp.password" \
-    "$work/floor-spool" >"$work/floor.log" 2>&1 &
-  floor_pid=$!
+  floor_script_port=$(free_port)
+  python3 "$(dirname "$0")/$script" "$floor_script_port" "$host" "$ftp_port" "$ftp_login" "$work/ftp.password" "$@" \
+    >"$work/${script%.py}.log" 2>&1 &
+  floor_script_pid=$!
   local deadline=$((SECONDS + 15))
-  until (exec 3<>"/dev/tcp/$host/$floor_port") 2>/dev/null; do
-    kill -0 "$floor_pid" 2>/dev/null || die "the W1 floor exited during start-up"
-    [ $SECONDS -lt $deadline ] || die "the W1 floor did not listen within 15 s"
+  until (exec 3<>"/dev/tcp/$host/$floor_script_port") 2>/dev/null; do
+    kill -0 "$floor_script_pid" 2>/dev/null || die "$script exited during start-up"
+    [ $SECONDS -lt $deadline ] || die "$script did not listen within 15 s"
     sleep 0.1
   done
-  floor_url="http://$host:$floor_port"
 }
 
-# R1's floor: the plain hop (deploy/bench/plain-hop.py) in front of the same target and account.
+# W1's floor, with a spool folder of its own.
+start_floor() {
+  mkdir -p "$work/floor-spool"
+  start_floor_script w1-floor.py "$work/floor-spool"
+  floor_pid=$floor_script_pid floor_url="http://$host:$floor_script_port"
+}
+
+# R1's floor: the plain hop.
 start_hop() {
-  (umask 077 && echo "$ftp_password" >"$work/ftp.password")
-  hop_port=$(free_port)
-  python3 "$(dirname "$0")/plain-hop.py" "$hop_port" "$host" "$ftp_port" "$ftp_login" "$work/ftp.password" \
-    >"$work/hop.log" 2>&1 &
-  hop_pid=$!
-  local deadline=$((SECONDS + 15))
-  until (exec 3<>"/dev/tcp/$host/$hop_port") 2>/dev/null; do
-    kill -0 "$hop_pid" 2>/dev/null || die "the plain hop exited during start-up"
-    [ $SECONDS -lt $deadline ] || die "the plain hop did not listen within 15 s"
-    sleep 0.1
-  done
+  start_floor_script plain-hop.py
+  hop_pid=$floor_script_pid hop_port=$floor_script_port
 }
 
 # WebDAV needs a PUT's folders to exist: MKCOL each level of URL $1 under rclone's root (405 when one exists).

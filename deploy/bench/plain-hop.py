@@ -12,34 +12,19 @@ import socket
 import sys
 import threading
 
+from ftp_control import Ftp
+
 F_SETPIPE_SZ = 1031
 STEP = 1 << 20
-
-
-def ftp(control, line):
-    control.sendall(line.encode() + b"\r\n")
-    reply = b""
-    while True:  # a reply ends with a line "NNN text" (a multi-line one starts "NNN-")
-        reply += control.recv(4096)
-        lines = reply.decode(errors="replace").split("\r\n")
-        done = [l for l in lines[:-1] if len(l) > 3 and l[:3].isdigit() and l[3] == " "]
-        if done:
-            return done[-1]
 
 
 def serve(client, ftp_host, ftp_port, user, password):
     request = client.recv(65536).decode(errors="replace")
     path = request.split(" ")[1]
-    control = socket.create_connection((ftp_host, ftp_port))
-    control.recv(4096)  # 220
-    ftp(control, "USER " + user)
-    ftp(control, "PASS " + password)
-    ftp(control, "TYPE I")
-    size = int(ftp(control, "SIZE " + path).split()[1])
-    pasv = ftp(control, "PASV")
-    numbers = pasv[pasv.index("(") + 1 : pasv.index(")")].split(",")
-    data = socket.create_connection((".".join(numbers[:4]), int(numbers[4]) * 256 + int(numbers[5])))
-    control.sendall(("RETR " + path + "\r\n").encode())
+    control = Ftp(ftp_host, ftp_port, user, password)
+    size = int(control.send("SIZE " + path).split()[1])
+    data = control.passive()
+    control.send("RETR " + path)  # 150; the 226 is never read: the connection is closed at the end
     client.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % size)
     pipe_out, pipe_in = os.pipe()
     fcntl.fcntl(pipe_in, F_SETPIPE_SZ, STEP)
@@ -49,7 +34,7 @@ def serve(client, ftp_host, ftp_port, user, password):
             break
         while moved:
             moved -= os.splice(pipe_out, client.fileno(), moved)
-    for closable in (data, control, client):
+    for closable in (data, control.sock, client):
         closable.close()
     os.close(pipe_in)
     os.close(pipe_out)

@@ -12,33 +12,9 @@ import os
 import socket
 import sys
 
+from ftp_control import Ftp
+
 PIECE = 1 << 20
-
-
-class Ftp:
-    """One control connection: each command waits for its final reply (its code's "NNN " line)."""
-
-    def __init__(self, host, port):
-        self.sock = socket.create_connection((host, port))
-        self.buffer = b""
-        self.reply()  # 220
-
-    def reply(self):
-        while True:
-            if b"\r\n" in self.buffer:
-                line, self.buffer = self.buffer.split(b"\r\n", 1)
-                text = line.decode(errors="replace")
-                if len(text) > 3 and text[:3].isdigit() and text[3] == " ":
-                    return text
-                continue
-            more = self.sock.recv(4096)
-            if not more:
-                raise IOError("the FTP server closed the control connection")
-            self.buffer += more
-
-    def send(self, line):
-        self.sock.sendall(line.encode() + b"\r\n")
-        return self.reply()
 
 
 def head(client):
@@ -84,19 +60,13 @@ def upload(client, ftp_at, spool_dir):
 
 
 def store(ftp_at, spool, path, length):
-    host, port, user, password = ftp_at
-    control = Ftp(host, port)
-    control.send("USER " + user)
-    control.send("PASS " + password)
-    control.send("TYPE I")
+    control = Ftp(*ftp_at)
     folder, name = path.rsplit("/", 1)
     walked = ""
     for part in folder.strip("/").split("/"):
         walked += "/" + part
         control.send("MKD " + walked)  # 550 when it exists
-    pasv = control.send("PASV")
-    numbers = pasv[pasv.index("(") + 1 : pasv.index(")")].split(",")
-    data = socket.create_connection((".".join(numbers[:4]), int(numbers[4]) * 256 + int(numbers[5])))
+    data = control.passive()
     temporary = folder + "/.floor-" + name + ".part"
     control.send("STOR " + temporary)  # 150
     fd = os.open(spool, os.O_RDONLY)
@@ -110,8 +80,7 @@ def store(ftp_at, spool, path, length):
     control.send("RNFR " + temporary)
     if not control.send("RNTO " + path).startswith("250"):
         raise IOError("the FTP server did not rename the upload")
-    control.send("QUIT")
-    control.sock.close()
+    control.close()
 
 
 def main():
