@@ -21,13 +21,7 @@ final class ChunkCodec implements MessageCodec<Buffer, Buffer> {
 
   /** Registers the codec on {@code bus} unless it already is (one per Vert.x instance). */
   static void registerOn(EventBus bus) {
-    synchronized (ChunkCodec.class) {
-      try {
-        bus.registerCodec(new ChunkCodec());
-      } catch (IllegalStateException alreadyRegistered) {
-        // another verticle of this Vert.x instance registered it first
-      }
-    }
+    BusCodecs.registerOnce(bus, new ChunkCodec());
   }
 
   @Override

@@ -68,13 +68,7 @@ public final class LocalRead {
 
   /** Registers the codec on {@code bus} unless it already is (one per Vert.x instance). */
   static void registerOn(EventBus bus) {
-    synchronized (LocalRead.class) {
-      try {
-        bus.registerCodec(new Codec());
-      } catch (IllegalStateException alreadyRegistered) {
-        // another verticle of this Vert.x instance registered it first
-      }
-    }
+    BusCodecs.registerOnce(bus, new Codec());
   }
 
   private static final class Codec implements MessageCodec<LocalRead, LocalRead> {
