@@ -305,7 +305,7 @@ public final class GatewayVerticle extends VerticleBase {
         new OpsHttpVerticle(
             config.http(),
             ops,
-            config.delivery().retention(),
+            config.delivery(),
             config.spool().retryAfterSeconds(),
             auth,
             config.live());
@@ -327,8 +327,7 @@ public final class GatewayVerticle extends VerticleBase {
             config.bridges().tcp() == null
                 ? Future.succeededFuture()
                 : deployStage(
-                    new TcpBridgeVerticle(
-                        config.bridges().tcp(), auth, config.delivery().retention()),
+                    new TcpBridgeVerticle(config.bridges().tcp(), auth, config.delivery()),
                     new DeploymentOptions()));
   }
 

@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param maxBackoff longest wait between attempts
  * @param maxAge a transfer not delivered this long after it was accepted fails
  * @param retention finished transfers stay visible at {@code /transfers} this long
+ * @param retainedTransfers at most this many finished transfers stay visible per node (the oldest
+ *     go first): their status is the gateway's memory that grows with the number of uploads, about
+ *     2 KiB each
  * @param shutdownGrace on shutdown, relays in progress get this long to finish; the rest stays
  *     journalled
  * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes (or a form
@@ -30,6 +33,7 @@ public record DeliveryConfig(
     Duration maxBackoff,
     Duration maxAge,
     Duration retention,
+    int retainedTransfers,
     Duration shutdownGrace,
     long cutThroughBytes) {
   public static final DeliveryConfig DEFAULTS =
@@ -40,6 +44,7 @@ public record DeliveryConfig(
           Duration.ofMinutes(1),
           Duration.ofHours(24),
           Duration.ofHours(24),
+          10_000,
           Duration.ofSeconds(30),
           1L << 20);
 
@@ -52,6 +57,9 @@ public record DeliveryConfig(
         "delivery.maxBackoffMs must be >= delivery.initialBackoffMs");
     require(maxAge.toMillis() > 0, "delivery.maxAgeMs must be > 0");
     require(retention.toMillis() > 0, "delivery.retentionMs must be > 0");
+    require(
+        retainedTransfers >= 1,
+        "delivery.retainedTransfers must be >= 1, got " + retainedTransfers);
     require(!shutdownGrace.isNegative(), "delivery.shutdownGraceMs must be >= 0");
     require(cutThroughBytes >= 0, "delivery.cutThroughBytes must be >= 0, got " + cutThroughBytes);
   }
@@ -64,7 +72,15 @@ public record DeliveryConfig(
   /** The same, never cutting through (an edge node hands whole bodies to relay nodes). */
   public DeliveryConfig withoutCutThrough() {
     return new DeliveryConfig(
-        syncTimeout, maxAttempts, initialBackoff, maxBackoff, maxAge, retention, shutdownGrace, 0);
+        syncTimeout,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        maxAge,
+        retention,
+        retainedTransfers,
+        shutdownGrace,
+        0);
   }
 
   static DeliveryConfig fromJson(ConfigReader json) {
@@ -75,6 +91,7 @@ public record DeliveryConfig(
         json.millis("maxBackoffMs", DEFAULTS.maxBackoff),
         json.millis("maxAgeMs", DEFAULTS.maxAge),
         json.millis("retentionMs", DEFAULTS.retention),
+        json.integer("retainedTransfers", DEFAULTS.retainedTransfers),
         json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace),
         json.number("cutThroughBytes", DEFAULTS.cutThroughBytes));
   }

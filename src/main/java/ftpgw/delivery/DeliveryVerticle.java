@@ -91,7 +91,7 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     retries = new RetryPolicy(config);
     metrics = new DeliveryMetrics(registry, ready::size, () -> inFlight);
     relay = new RelayClient(vertx.eventBus(), relayTimeout);
-    store = new TransferStatusStore(vertx, config.retention());
+    store = new TransferStatusStore(vertx, config);
     var bus = vertx.eventBus();
     return Future.all(
             bus.<JsonObject>localConsumer(Addresses.DELIVERY_SUBMIT, this::submit).completion(),

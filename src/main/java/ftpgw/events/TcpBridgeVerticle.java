@@ -2,13 +2,13 @@ package ftpgw.events;
 
 import ftpgw.auth.Authenticator;
 import ftpgw.config.BridgesConfig.TcpBridgeConfig;
+import ftpgw.config.DeliveryConfig;
 import ftpgw.delivery.TransferStatusStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,18 +22,18 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   private final TcpBridgeConfig config;
   private final Authenticator auth;
-  private final Duration retention;
+  private final DeliveryConfig delivery;
   private TcpEventBusBridge bridge;
 
-  public TcpBridgeVerticle(TcpBridgeConfig config, Authenticator auth, Duration retention) {
+  public TcpBridgeVerticle(TcpBridgeConfig config, Authenticator auth, DeliveryConfig delivery) {
     this.config = config;
     this.auth = auth;
-    this.retention = retention;
+    this.delivery = delivery;
   }
 
   @Override
   public Future<?> start() {
-    BridgeAccess access = new BridgeAccess(vertx, auth, new TransferStatusStore(vertx, retention));
+    BridgeAccess access = new BridgeAccess(vertx, auth, new TransferStatusStore(vertx, delivery));
     NetServerOptions options = new NetServerOptions();
     if (config.tls()) {
       options

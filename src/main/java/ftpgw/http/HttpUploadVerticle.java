@@ -83,7 +83,7 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   public Future<?> start() {
     TapMeters.bind(ops.registry());
     DeliveryClient delivery = new DeliveryClient(vertx.eventBus());
-    TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig.retention());
+    TransferStatusStore status = new TransferStatusStore(vertx, deliveryConfig);
     UploadHandler uploads =
         new UploadHandler(
             vertx,

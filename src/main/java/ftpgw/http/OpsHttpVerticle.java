@@ -1,6 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.auth.Authenticator;
+import ftpgw.config.DeliveryConfig;
 import ftpgw.config.HttpConfig;
 import ftpgw.config.LiveConfig;
 import ftpgw.delivery.DeliveryClient;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,7 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
 
   private final HttpConfig config;
   private final OpsRoutes ops;
-  private final Duration retention;
+  private final DeliveryConfig delivery;
   private final int retryAfterSeconds;
   private final Authenticator auth;
   private final LiveConfig live;
@@ -35,23 +35,23 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
   public OpsHttpVerticle(
       HttpConfig config,
       OpsRoutes ops,
-      Duration retention,
+      DeliveryConfig delivery,
       int retryAfterSeconds,
       Authenticator auth) {
-    this(config, ops, retention, retryAfterSeconds, auth, LiveConfig.DEFAULTS);
+    this(config, ops, delivery, retryAfterSeconds, auth, LiveConfig.DEFAULTS);
   }
 
   public OpsHttpVerticle(
       HttpConfig config,
       OpsRoutes ops,
-      Duration retention,
+      DeliveryConfig delivery,
       int retryAfterSeconds,
       Authenticator auth,
       LiveConfig live) {
     this.live = live;
     this.config = config;
     this.ops = ops;
-    this.retention = retention;
+    this.delivery = delivery;
     this.retryAfterSeconds = retryAfterSeconds;
     this.auth = auth;
   }
@@ -63,7 +63,7 @@ public final class OpsHttpVerticle extends VerticleBase implements Stage {
 
   @Override
   public Future<?> start() {
-    TransferStatusStore status = new TransferStatusStore(vertx, retention);
+    TransferStatusStore status = new TransferStatusStore(vertx, delivery);
     TransferRoutes transfers = new TransferRoutes(status, new DeliveryClient(vertx.eventBus()));
     LiveRoutes events = new LiveRoutes(vertx, live, auth);
     FailureResponder failures = new FailureResponder(retryAfterSeconds);
