@@ -37,13 +37,15 @@ usage: deploy/bench/bench.sh [--quick] [--target embedded|ftp-node|vsftpd] [--ru
                        only the upload workloads (W1-W3), only the download one (R1) or only the
                        small-files upload W3; default upload and read
   --w1-mib N           size of W1's (and R1's) file in MiB (default 1024, --quick 256)
+  --w3-warmup N        N more W3 rounds through the gateway (PUT and form, 16 connections) before the timed runs, to
+                       measure a gateway whose JIT has settled (default 0: the W3 warm-up is one round of 4 clients)
 Needs: java 17, curl, openssl, rclone (else its cases are skipped); mvn when target/gateway-fat.jar is missing.
 Environment: BENCH_JAVA_OPTS (extra JVM options for the gateway, e.g. a JFR recording), BENCH_KEEP=1 (keep the
 temporary folder with the data, the logs and confs).
 EOF
 }
 
-quick=0 runs="" connections="" instances="" xmx="" target=embedded jar=target/gateway-fat.jar only=all w1_mib="" rclone=1
+quick=0 runs="" connections="" instances="" xmx="" target=embedded jar=target/gateway-fat.jar only=all w1_mib="" rclone=1 w3_warmup=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
     --jar) jar="$2"; shift ;;
     --only) only="$2"; shift ;;
     --w1-mib) w1_mib="$2"; shift ;;
+    --w3-warmup) w3_warmup="$2"; shift ;;
     --no-rclone) rclone=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -536,13 +539,17 @@ fi
 # a warm-up of the small- and the large-file paths, so that JIT compilation is not billed to the first runs. W1 goes
 # through the gateway 3 times: its CPU time per GiB kept falling over the first 3-4 large uploads (C2 and G1's sizing
 # of a 128 MiB heap under ~300 MB/s of allocation), from 5.6 to 3.7 s.
-echo "warming up (W3 and W2 once each way, W1 3 times through the gateway and once each other way)"
+echo "warming up (W3 and W2 once each way, W1 3 times through the gateway and once each other way$([ "$w3_warmup" = 0 ] || echo ", W3 $w3_warmup more times through the gateway"))"
 if [ "$only" != read ]; then
 for url in "$gw_url" "$ftp_url" ${rc_url:-}; do
   per_connection w3 4 "$url/warm3" >/dev/null || die "the warm-up failed ($url)"
   [ "$only" = small ] || per_file w2 "$w2_parallel" "$url/warm2" >/dev/null || die "the warm-up failed ($url)"
 done
 form_per_connection w3 4 bench/form/warm3 >/dev/null || die "the warm-up failed (form)"
+for ((i = 0; i < w3_warmup; i++)); do
+  per_connection w3 "$w3_parallel" "$gw_url/warm3" >/dev/null || die "the warm-up failed ($gw_url)"
+  form_per_connection w3 "$w3_parallel" bench/form/warm3 >/dev/null || die "the warm-up failed (form)"
+done
 fi
 if [ "$only" = upload ] || [ "$only" = all ]; then
 form_per_file w2 "$w2_parallel" bench/form/warm2 >/dev/null || die "the warm-up failed (form)"

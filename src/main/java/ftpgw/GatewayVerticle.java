@@ -270,7 +270,7 @@ public final class GatewayVerticle extends VerticleBase {
     // only a node that relays itself can follow a body still arriving; an edge hands whole bodies
     // on
     DeliveryConfig delivery =
-        config.has(Role.RELAY) ? config.delivery() : config.delivery().withoutCutThrough();
+        config.has(Role.RELAY) ? config.delivery() : config.delivery().withEveryBodySpooled();
     http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live(), tus);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;

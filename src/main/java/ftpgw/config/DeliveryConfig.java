@@ -25,6 +25,10 @@ import java.time.Duration;
  * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes (or a form
  *     whose file would be that long were it the last part) starts its FTP upload while the body
  *     still arrives, on a node that relays itself; 0 turns this off
+ * @param smallBodyBytes a synchronous {@code PUT} declaring at most this many bytes is received in
+ *     memory and published straight from there, on a node that relays itself: no spool file unless
+ *     that first attempt fails (then it is spooled and delivered as any other upload); 0 turns this
+ *     off
  */
 public record DeliveryConfig(
     Duration syncTimeout,
@@ -35,7 +39,13 @@ public record DeliveryConfig(
     Duration retention,
     int retainedTransfers,
     Duration shutdownGrace,
-    long cutThroughBytes) {
+    long cutThroughBytes,
+    int smallBodyBytes) {
+  /**
+   * The largest {@code smallBodyBytes}: such bodies are held on the heap, a few hundred at once.
+   */
+  public static final int MAX_SMALL_BODY = 1 << 20;
+
   public static final DeliveryConfig DEFAULTS =
       new DeliveryConfig(
           Duration.ofMinutes(5),
@@ -46,7 +56,8 @@ public record DeliveryConfig(
           Duration.ofHours(24),
           10_000,
           Duration.ofSeconds(30),
-          1L << 20);
+          1L << 20,
+          64 << 10);
 
   public DeliveryConfig {
     require(syncTimeout.toMillis() > 0, "delivery.syncTimeoutMs must be > 0");
@@ -62,6 +73,14 @@ public record DeliveryConfig(
         "delivery.retainedTransfers must be >= 1, got " + retainedTransfers);
     require(!shutdownGrace.isNegative(), "delivery.shutdownGraceMs must be >= 0");
     require(cutThroughBytes >= 0, "delivery.cutThroughBytes must be >= 0, got " + cutThroughBytes);
+    require(
+        smallBodyBytes >= 0 && smallBodyBytes <= MAX_SMALL_BODY,
+        "delivery.smallBodyBytes must be in [0, " + MAX_SMALL_BODY + "], got " + smallBodyBytes);
+  }
+
+  /** Whether an upload of {@code bytes} (declared up front) may be kept in memory, not spooled. */
+  public boolean keepsInMemory(long bytes) {
+    return smallBodyBytes > 0 && bytes <= smallBodyBytes;
   }
 
   /** Whether an upload of {@code bytes} (declared up front) may be relayed while it arrives. */
@@ -69,8 +88,11 @@ public record DeliveryConfig(
     return cutThroughBytes > 0 && bytes >= cutThroughBytes;
   }
 
-  /** The same, never cutting through (an edge node hands whole bodies to relay nodes). */
-  public DeliveryConfig withoutCutThrough() {
+  /**
+   * The same, with every body spooled whole before it is relayed: no cut-through, no small bodies
+   * in memory (an edge node offers spooled bodies to relay nodes).
+   */
+  public DeliveryConfig withEveryBodySpooled() {
     return new DeliveryConfig(
         syncTimeout,
         maxAttempts,
@@ -80,6 +102,7 @@ public record DeliveryConfig(
         retention,
         retainedTransfers,
         shutdownGrace,
+        0,
         0);
   }
 
@@ -93,6 +116,7 @@ public record DeliveryConfig(
         json.millis("retentionMs", DEFAULTS.retention),
         json.integer("retainedTransfers", DEFAULTS.retainedTransfers),
         json.millis("shutdownGraceMs", DEFAULTS.shutdownGrace),
-        json.number("cutThroughBytes", DEFAULTS.cutThroughBytes));
+        json.number("cutThroughBytes", DEFAULTS.cutThroughBytes),
+        json.integer("smallBodyBytes", DEFAULTS.smallBodyBytes));
   }
 }

@@ -33,6 +33,7 @@ final class DeliveryMetrics {
   private final Counter bytesIn;
   private final Counter bytesOut;
   private final Counter retries;
+  private final Counter unspooled;
   private final Timer relayed;
   private final Timer relayFailed;
 
@@ -49,6 +50,10 @@ final class DeliveryMetrics {
     bytesOut =
         Counter.builder("ftpgw.bytes.out")
             .description("bytes published on the FTP server")
+            .register(registry);
+    unspooled =
+        Counter.builder("ftpgw.uploads.unspooled")
+            .description("small uploads published from memory, never written to the spool")
             .register(registry);
     retries =
         Counter.builder("ftpgw.retries")
@@ -69,6 +74,11 @@ final class DeliveryMetrics {
   void accepted(Transfer transfer) {
     uploads.increment();
     bytesIn.increment((double) transfer.bytes());
+  }
+
+  /** An upload published from memory ({@code delivery.smallBodyBytes}). */
+  void unspooled() {
+    unspooled.increment();
   }
 
   void attempted(Transfer transfer, Duration took, boolean succeeded) {

@@ -167,6 +167,9 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     Transfer transfer = published.transfer();
     metrics.accepted(transfer);
     metrics.attempted(transfer, Duration.ofMillis(published.relayMillis()), true);
+    if (transfer.spoolFile() == null) {
+      metrics.unspooled();
+    }
     Tracked tracked = new Tracked(transfer);
     finish(tracked, transfer);
     tracked.diskWrites.onComplete(done -> message.reply(transfer.toJson()));
@@ -252,7 +255,8 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
                 transfer.sha256(),
                 false,
                 transfer.ftpUser(),
-                transfer.parts()))
+                transfer.parts(),
+                null))
         .onComplete(
             result -> {
               inFlight--;
@@ -324,7 +328,11 @@ public final class DeliveryVerticle extends VerticleBase implements Stage {
     metrics.finished(transfer);
     active.remove(transfer.id());
     store.put(transfer);
-    onDisk(tracked, () -> spool.discard(transfer));
+    if (transfer.spoolFile() == null) {
+      spool.release(transfer.id()); // published from memory: nothing on disk
+    } else {
+      onDisk(tracked, () -> spool.discard(transfer));
+    }
     // answered once the body is gone: a client told 201 finds nothing of its upload left in the
     // spool
     List<Message<JsonObject>> waiters = List.copyOf(tracked.waiters);

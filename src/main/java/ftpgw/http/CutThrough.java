@@ -65,7 +65,7 @@ final class CutThrough {
             bytes,
             null,
             true,
-            owner != null && owner.ftpLogin() ? owner.name() : null);
+            ftpLogin(owner));
   }
 
   /** Starts the relay; call once the spool file exists. */
@@ -124,8 +124,14 @@ final class CutThrough {
         : withinPatience(attempt).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  private static String remote(Owner owner, RemotePath path) {
+  /** Where an upload to {@code path} goes on the FTP target: under its owner's folder. */
+  static String remote(Owner owner, RemotePath path) {
     return owner == null ? path.toString() : owner.resolve(path.toString());
+  }
+
+  /** The FTP login to publish with: the owner's own (auth mode passthrough), else the relay's. */
+  static String ftpLogin(Owner owner) {
+    return owner != null && owner.ftpLogin() ? owner.name() : null;
   }
 
   private <T> Future<T> withinPatience(Future<T> result) {

@@ -13,6 +13,7 @@ import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.GatewayException;
 import ftpgw.transfer.Owner;
+import ftpgw.transfer.RelayRequest;
 import ftpgw.transfer.RelayResult;
 import ftpgw.transfer.RemotePath;
 import ftpgw.transfer.Transfer;
@@ -110,6 +111,14 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
+    if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
+        && !prefer.respondAsync()
+        && deliveryConfig.keepsInMemory(length)
+        && SmallBody.reserve(length)) {
+      expectContinue(request);
+      putSmall(ctx, slot, path, caller.owner(), (int) length, digest, prefer, receiving, started);
+      return;
+    }
     CutThrough live =
         request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
                 && !prefer.respondAsync()
@@ -153,13 +162,67 @@ final class UploadHandler {
                   ? deliver(ctx, slot, body, path, started, false, answerBy)
                   : live.published()
                       .compose(
-                          result -> publishedLive(ctx, slot, body, path, result, started, false))
+                          result ->
+                              publishedLive(ctx, slot, body, path, result, started, false, true))
                       .recover(e -> deliver(ctx, slot, body, path, started, false, answerBy));
             })
         .onFailure(
             e ->
                 (live == null ? Future.succeededFuture() : live.settled())
                     .onComplete(settled -> failed(ctx, slot, e)));
+  }
+
+  /**
+   * A small synchronous {@code PUT} ({@link SmallBody}): published from memory, or spooled and
+   * delivered as usual when that first attempt fails.
+   */
+  private void putSmall(
+      RoutingContext ctx,
+      SpoolReservation slot,
+      RemotePath path,
+      Owner owner,
+      int length,
+      Optional<String> digest,
+      Preferences prefer,
+      Transfer receiving,
+      long started) {
+    HttpServerRequest request = ctx.request();
+    Optional<TappedBody> tapped = BodyTap.bodyOf(request);
+    Future<SmallBody> received =
+        tapped.isPresent()
+            ? SmallBody.receive(tapped.get(), length, TappedBody::giveBack)
+            : SmallBody.receive(request, length, NOTHING_LENT);
+    tapped.ifPresent(body -> request.resume()); // its end comes through Vert.x
+    Duration patience = syncWait(prefer);
+    received
+        .compose(body -> checked(body.sha256(), digest).map(body))
+        .onSuccess(body -> ctx.put(AccessLog.BYTES, (long) length))
+        .onFailure(e -> notReceived(receiving, e))
+        .compose(
+            body -> {
+              long answerBy = System.nanoTime() + patience.toNanos();
+              RelayRequest publish =
+                  RelayRequest.inMemory(
+                      slot.id(),
+                      CutThrough.remote(owner, path),
+                      body.bytes(),
+                      body.sha256(),
+                      CutThrough.ftpLogin(owner));
+              SpooledBody whole = new SpooledBody(length, body.sha256());
+              return relay
+                  .relay(publish, patience)
+                  .compose(
+                      result ->
+                          publishedLive(ctx, slot, whole, path, result, started, false, false))
+                  .recover(
+                      e ->
+                          body.spool(vertx, slot)
+                              .compose(
+                                  spooled ->
+                                      deliver(ctx, slot, spooled, path, started, false, answerBy)));
+            })
+        .onComplete(done -> SmallBody.release(length))
+        .onFailure(e -> failed(ctx, slot, e));
   }
 
   /**
@@ -256,7 +319,8 @@ final class UploadHandler {
                                   received.path(),
                                   result,
                                   started,
-                                  plainText))
+                                  plainText,
+                                  true))
                       .recover(
                           e ->
                               deliver(
@@ -327,18 +391,21 @@ final class UploadHandler {
                       live == null ? progress : progress.andThen(live::written),
                       done);
                 })
-            .compose(
-                spooled ->
-                    digest.isEmpty() || digest.get().equals(spooled.sha256())
-                        ? Future.succeededFuture(spooled)
-                        : Future.failedFuture(
-                            Failure.DIGEST_MISMATCH.exception(
-                                "the body's SHA-256 is "
-                                    + spooled.sha256()
-                                    + " but the client announced "
-                                    + digest.get()
-                                    + "; nothing was published")));
+            .compose(spooled -> checked(spooled.sha256(), digest).map(spooled));
     return received;
+  }
+
+  /** Fails with DIGEST_MISMATCH unless the client announced no digest or {@code sha256}. */
+  private static Future<Void> checked(String sha256, Optional<String> digest) {
+    return digest.isEmpty() || digest.get().equals(sha256)
+        ? Future.succeededFuture()
+        : Future.failedFuture(
+            Failure.DIGEST_MISMATCH.exception(
+                "the body's SHA-256 is "
+                    + sha256
+                    + " but the client announced "
+                    + digest.get()
+                    + "; nothing was published"));
   }
 
   /**
@@ -385,8 +452,8 @@ final class UploadHandler {
   }
 
   /**
-   * The cut-through relay published the body: the delivery records it and drops the spooled copy;
-   * 201.
+   * The cut-through relay published the body (or a small one from memory): the delivery records it
+   * and drops the spooled copy, if there is one; 201.
    */
   private Future<Void> publishedLive(
       RoutingContext ctx,
@@ -395,14 +462,15 @@ final class UploadHandler {
       RemotePath path,
       RelayResult result,
       long started,
-      boolean plainText) {
+      boolean plainText,
+      boolean spooled) {
     Transfer delivered =
         Transfer.queued(
                 slot.id(),
                 path.toString(),
                 body.bytes(),
                 body.sha256(),
-                slot.file().toString(),
+                spooled ? slot.file().toString() : null,
                 AuthRoutes.caller(ctx).owner())
             .delivered();
     return delivery

@@ -4,9 +4,11 @@ import ftpgw.spool.LiveBody;
 import ftpgw.spool.PartedBody;
 import ftpgw.spool.Spool;
 import ftpgw.transfer.RelayRequest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -197,9 +199,17 @@ final class FtpPublisher {
 
   /**
    * The spooled body, or a live one as far as it is written (blocking for the rest), sent with
-   * sendfile(2).
+   * sendfile(2); a small body held in memory is written as it is.
    */
   private static ChannelFtpClient.Body bodyOf(RelayRequest request) throws IOException {
+    if (request.body() != null) {
+      return (out, sent) -> {
+        ByteBuffer bytes = ByteBuffer.wrap(request.body().getBytes());
+        while (bytes.hasRemaining()) {
+          sent[0] += out.write(bytes);
+        }
+      };
+    }
     if (!request.parts().isEmpty()) {
       return (out, sent) -> PartedBody.send(request.parts(), 0, request.bytes(), out, sent);
     }
@@ -212,6 +222,9 @@ final class FtpPublisher {
 
   /** The spooled body, or a live one as far as it is written (its reader blocks for the rest). */
   private static InputStream openBody(RelayRequest request) throws IOException {
+    if (request.body() != null) {
+      return new ByteArrayInputStream(request.body().getBytes());
+    }
     if (!request.parts().isEmpty()) {
       return PartedBody.open(request.parts());
     }

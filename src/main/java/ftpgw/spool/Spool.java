@@ -145,6 +145,17 @@ public final class Spool {
     return reservation;
   }
 
+  /**
+   * Gives back the room of a transfer whose body never reached the disk (a small one published from
+   * memory). Not blocking.
+   */
+  public void release(String id) {
+    SpoolReservation reservation = reservations.get(id);
+    if (reservation != null) {
+      reservation.release();
+    }
+  }
+
   /** Deletes a transfer's body and journal entry and gives its room back. Blocking. */
   public void discard(String id) {
     SpoolReservation reservation = reservations.get(id);

@@ -1,5 +1,6 @@
 package ftpgw.transfer;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -18,6 +19,8 @@ import java.util.List;
  *     null: the relay's configured login
  * @param parts the body as several spooled files, in order (same JVM or edge only); empty: the body
  *     is {@code spoolFile}
+ * @param body the whole body when it is small enough to travel in this message instead of a spool
+ *     file ({@code spoolFile} is then null; same JVM only); null otherwise
  */
 public record RelayRequest(
     String transferId,
@@ -27,7 +30,8 @@ public record RelayRequest(
     String sha256,
     boolean live,
     String ftpUser,
-    List<BodyPart> parts) {
+    List<BodyPart> parts,
+    Buffer body) {
 
   public RelayRequest {
     parts = parts == null ? List.of() : List.copyOf(parts);
@@ -41,7 +45,14 @@ public record RelayRequest(
       String sha256,
       boolean live,
       String ftpUser) {
-    this(transferId, spoolFile, remotePath, bytes, sha256, live, ftpUser, List.of());
+    this(transferId, spoolFile, remotePath, bytes, sha256, live, ftpUser, List.of(), null);
+  }
+
+  /** A small body held in memory (see {@link #body}), published from there. */
+  public static RelayRequest inMemory(
+      String transferId, String remotePath, Buffer body, String sha256, String ftpUser) {
+    return new RelayRequest(
+        transferId, null, remotePath, body.length(), sha256, false, ftpUser, List.of(), body);
   }
 
   /** A body spooled whole, published with the relay's own login. */
@@ -60,6 +71,9 @@ public record RelayRequest(
             .put("sha256", sha256)
             .put("live", live)
             .put("ftpUser", ftpUser);
+    if (body != null) {
+      json.put("body", body);
+    }
     return parts.isEmpty() ? json : json.put("parts", BodyPart.toJson(parts));
   }
 
@@ -72,6 +86,7 @@ public record RelayRequest(
         json.getString("sha256"),
         json.getBoolean("live", false),
         json.getString("ftpUser"),
-        BodyPart.listFromJson(json.getJsonArray("parts")));
+        BodyPart.listFromJson(json.getJsonArray("parts")),
+        json.getBuffer("body"));
   }
 }

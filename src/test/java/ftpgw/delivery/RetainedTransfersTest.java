@@ -85,7 +85,8 @@ class RetainedTransfersTest {
         Duration.ofHours(1),
         retained,
         d.shutdownGrace(),
-        d.cutThroughBytes());
+        d.cutThroughBytes(),
+        d.smallBodyBytes());
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {

@@ -1,0 +1,151 @@
+package ftpgw.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ftpgw.config.FtpServerConfig;
+import ftpgw.config.Secret;
+import ftpgw.ftpserver.FtpAccount;
+import ftpgw.ftpserver.FtpServerVerticle;
+import ftpgw.testing.FreePorts;
+import ftpgw.testing.GatewayUnderTest;
+import ftpgw.testing.Http;
+import ftpgw.testing.TestFiles;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A synchronous PUT of at most {@code delivery.smallBodyBytes} is published straight from memory:
+ * no spool file unless that first attempt fails, when it takes the spool and the delivery's retries
+ * like any other upload.
+ */
+@ExtendWith(VertxExtension.class)
+class SmallUploadsTest {
+  private static final String UNSPOOLED = "ftpgw_uploads_unspooled_total";
+
+  @TempDir Path dir;
+
+  @Test
+  void aSmallPutIsPublishedFromMemoryAndALargerOneFromTheSpool(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Http http = new Http(gateway.httpPort());
+    Path small = TestFiles.random(dir, "small.bin", 64 * 1024);
+    Path larger = TestFiles.random(dir, "larger.bin", 64 * 1024 + 1);
+    Path empty = TestFiles.random(dir, "empty.bin", 0);
+
+    HttpResponse<String> smallPut = http.put("/files/s/small.bin", small);
+    HttpResponse<String> emptyPut = http.put("/files/s/empty.bin", empty);
+    HttpResponse<String> largerPut = http.put("/files/s/larger.bin", larger);
+
+    assertThat(smallPut.statusCode()).as(smallPut.body()).isEqualTo(201);
+    assertThat(new JsonObject(smallPut.body()).getString("sha256"))
+        .isEqualTo(TestFiles.sha256(small));
+    assertThat(emptyPut.statusCode()).as(emptyPut.body()).isEqualTo(201);
+    assertThat(largerPut.statusCode()).as(largerPut.body()).isEqualTo(201);
+    assertThat(gateway.meter(UNSPOOLED)).isEqualTo(2.0);
+    for (String name : new String[] {"small.bin", "empty.bin", "larger.bin"}) {
+      assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("s/" + name)))
+          .isEqualTo(TestFiles.sha256(dir.resolve(name)));
+    }
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+    assertThat(gateway.lentChunksAfterAMoment()).isZero();
+  }
+
+  @Test
+  void aSmallBodyWithTheWrongDigestIsRefusedAndNothingIsLeft(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Http http = new Http(gateway.httpPort());
+    String wrong = "sha-256=:" + "A".repeat(43) + "=:";
+
+    HttpResponse<String> refused =
+        http.put("/files/s/bad.bin", "not what was hashed", "Content-Digest", wrong);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("DIGEST_MISMATCH");
+    assertThat(gateway.ftpRoot().resolve("s/bad.bin")).doesNotExist();
+    assertThat(gateway.meter(UNSPOOLED)).isZero();
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+  }
+
+  @Test
+  void aSmallBodyWhoseFirstAttemptFailsIsSpooledAndDeliveredOnceTheServerIsBack(Vertx vertx)
+      throws Exception {
+    int port = FreePorts.one();
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject()
+                .put("ftpServer", new JsonObject().put("enabled", false))
+                .put(
+                    "delivery",
+                    new JsonObject()
+                        .put("maxAttempts", 100)
+                        .put("initialBackoffMs", 100)
+                        .put("maxBackoffMs", 200))
+                .put(
+                    "relay",
+                    new JsonObject()
+                        .put(
+                            "target",
+                            new JsonObject()
+                                .put("host", "127.0.0.1")
+                                .put("port", port)
+                                .put("user", "uploader")
+                                .put("password", "secret"))));
+    Http http = new Http(gateway.httpPort());
+    Path file = TestFiles.random(dir, "late.bin", 4096);
+
+    CompletableFuture<HttpResponse<String>> put =
+        HttpClient.newHttpClient()
+            .sendAsync(
+                HttpRequest.newBuilder(URI.create(gateway.url("/files/late/late.bin")))
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    // the memory attempt failed: the delivery holds the spooled body and retries it
+    JsonObject retried =
+        http.awaitJson(
+            "/transfers?state=queued",
+            page -> page.getInteger("total") == 1,
+            Duration.ofSeconds(20));
+    String id = retried.getJsonArray("items").getJsonObject(0).getString("id");
+    assertThat(TestFiles.filesUnder(gateway.spoolDir())).contains(id + ".body");
+    vertx
+        .deployVerticle(
+            new FtpServerVerticle(
+                new FtpServerConfig(
+                    true,
+                    "127.0.0.1",
+                    port,
+                    dir.resolve("target-root"),
+                    null,
+                    FreePorts.range(10),
+                    null,
+                    20,
+                    20,
+                    60,
+                    null),
+                new FtpAccount("uploader", Secret.of("secret"))))
+        .await();
+
+    HttpResponse<String> answer = put.get(30, TimeUnit.SECONDS);
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    assertThat(TestFiles.sha256(dir.resolve("target-root/late/late.bin")))
+        .isEqualTo(TestFiles.sha256(file));
+    assertThat(gateway.meter(UNSPOOLED)).isZero();
+    assertThat(TestFiles.filesUnder(gateway.spoolDir())).doesNotContain(id + ".body");
+  }
+}
