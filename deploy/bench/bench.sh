@@ -383,6 +383,8 @@ hwm_resettable=1
 reset_peak_rss() { echo 5 2>/dev/null >"/proc/$measured/clear_refs" || hwm_resettable=0; }
 peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$measured/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$measured/stat"; }
+# the whole machine's busy time (user, nice, system, irq, softirq), in the same clock ticks: every process of a case
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 
 # ---------------------------------------------------------------- cases
 # Every uploader prints one HTTP/FTP status line per file into $codes; the case fails unless all are 201 / 226.
@@ -457,18 +459,20 @@ verify_and_clear() {
   sync
 }
 
-declare -A wall peak cpu
+declare -A wall peak cpu busy
 # run_case NAME WORKLOAD LANDING_FOLDER EXPECTED_CODE COMMAND...
 run_case() {
   local name=$1 workload=$2 folder=$3 code=$4
   shift 4
-  local codes="$work/codes" t0 t1 c0 c1
+  local codes="$work/codes" t0 t1 c0 c1 b0 b1
   reset_peak_rss
   c0=$(cpu_ticks)
+  b0=$(busy_ticks)
   t0=$(now_ns)
   "$@" >"$codes" || die "$name: an upload failed (curl's messages above)"
   t1=$(now_ns)
   c1=$(cpu_ticks)
+  b1=$(busy_ticks)
   local bad
   bad=$(grep -cv "^$code\$" "$codes" || true)
   [ "$bad" = 0 ] || die "$name: $bad uploads were not answered $code: $(grep -v "^$code\$" "$codes" | sort | uniq -c | tr '\n' ' ')"
@@ -476,6 +480,7 @@ run_case() {
     || die "$name: $(wc -l <"$codes") answers for $(wc -l <"$work/$workload.names") files"
   wall[$name]+="$(((t1 - t0) / 1000000)) "
   cpu[$name]+="$((c1 - c0)) "
+  busy[$name]+="$((b1 - b0)) "
   local kib
   kib=$(peak_rss_kib)
   [ -z "${peak[$name]:-}" ] || [ "$kib" -gt "${peak[$name]}" ] && peak[$name]=$kib
@@ -665,6 +670,14 @@ row "$label PUT" w3.put "$(fps w3.put "$w3_count") files/s" "$(per_k w3.put "$w3
 row "$label form" w3.form "$(fps w3.form "$w3_count") files/s" "$(per_k w3.form "$w3_count")/1000"
 has w3.rclone && row "$label rclone" w3.rclone "$(fps w3.rclone "$w3_count") files/s" "$(per_k w3.rclone "$w3_count")/1000"
 echo "(* direct: the gateway JVM's CPU and RSS while it is idle$([ "$target" = embedded ] && echo " or serves FTP"))"
+if has w3.put; then
+  # what a file costs the whole machine (clients, FTP server, kernel, gateway): the rate a free gateway would reach
+  w3_machine=$(awk -v t="$(median "${busy[w3.put]}")" -v hz="$ticks" -v n="$w3_count" 'BEGIN {printf "%.2f", t / hz / (n / 1000)}')
+  w3_rest=$(awk -v m="$w3_machine" -v g="$(per_k w3.put "$w3_count")" 'BEGIN {printf "%.2f", m - g}')
+  echo "W3 PUT: the machine spent $w3_machine CPU-s per 1000 files, $w3_rest of them outside the gateway (curl, the FTP" \
+    "server, the kernel): with a gateway that cost nothing, $(nproc) cores would take at most" \
+    "$(awk -v r="$w3_rest" -v c="$(nproc)" 'BEGIN {printf "%.0f", (r > 0 ? c * 1000 / r : 0)}') files/s"
+fi
 [ "$hwm_resettable" = 1 ] || echo "(RSS: /proc/PID/clear_refs was not writable: peaks are since the process started)"
 
 check() { if awk "BEGIN {exit !($2)}"; then echo "  PASS  $1"; else echo "  FAIL  $1"; fi; }
