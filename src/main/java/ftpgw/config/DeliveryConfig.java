@@ -25,10 +25,10 @@ import java.time.Duration;
  * @param cutThroughBytes a synchronous {@code PUT} declaring at least this many bytes (or a form
  *     whose file would be that long were it the last part) starts its FTP upload while the body
  *     still arrives, on a node that relays itself; 0 turns this off
- * @param smallBodyBytes a synchronous {@code PUT} declaring at most this many bytes is received in
- *     memory and published straight from there, on a node that relays itself: no spool file unless
- *     that first attempt fails (then it is spooled and delivered as any other upload); 0 turns this
- *     off
+ * @param smallBodyBytes a synchronous {@code PUT} declaring at most this many bytes (or a form that
+ *     long) is received in memory and published straight from there, on a node that relays itself:
+ *     no spool file unless that first attempt fails (then it is spooled and delivered as any other
+ *     upload); 0 turns this off
  */
 public record DeliveryConfig(
     Duration syncTimeout,

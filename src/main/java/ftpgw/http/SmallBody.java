@@ -57,10 +57,12 @@ final class SmallBody {
   }
 
   /**
-   * Reads the whole body (exactly {@code length} bytes, its declared Content-Length) into memory;
-   * each chunk is handed to {@code done} once copied.
+   * Reads the whole body into memory: at most {@code length} bytes, and exactly that many when
+   * {@code exact} (a PUT's Content-Length; a form's file part is only bounded by the form's). Each
+   * chunk is handed to {@code done} once copied.
    */
-  static Future<SmallBody> receive(ReadStream<Buffer> body, int length, Consumer<Buffer> done) {
+  static Future<SmallBody> receive(
+      ReadStream<Buffer> body, int length, boolean exact, Consumer<Buffer> done) {
     Promise<SmallBody> received = Promise.promise();
     Buffer bytes = Buffer.buffer(length);
     long[] arrived = {0};
@@ -79,7 +81,7 @@ final class SmallBody {
         });
     body.endHandler(
         v -> {
-          if (arrived[0] != length) {
+          if (exact ? arrived[0] != length : arrived[0] > length) {
             received.tryFail(
                 Failure.BAD_REQUEST.exception(
                     "the body is " + arrived[0] + " bytes, Content-Length said " + length));
@@ -93,6 +95,10 @@ final class SmallBody {
 
   Buffer bytes() {
     return bytes;
+  }
+
+  int length() {
+    return bytes.length();
   }
 
   String sha256() {
@@ -111,9 +117,14 @@ final class SmallBody {
               file.write(content);
             }
           }
-          return new SpooledBody(bytes.length(), sha256);
+          return spooled();
         },
         false);
+  }
+
+  /** What the delivery is told of this body: its length and SHA-256. */
+  SpooledBody spooled() {
+    return new SpooledBody(bytes.length(), sha256);
   }
 
   private static String sha256(Buffer bytes) {

@@ -190,39 +190,51 @@ final class UploadHandler {
     Optional<TappedBody> tapped = BodyTap.bodyOf(request);
     Future<SmallBody> received =
         tapped.isPresent()
-            ? SmallBody.receive(tapped.get(), length, TappedBody::giveBack)
-            : SmallBody.receive(request, length, NOTHING_LENT);
+            ? SmallBody.receive(tapped.get(), length, true, TappedBody::giveBack)
+            : SmallBody.receive(request, length, true, NOTHING_LENT);
     tapped.ifPresent(body -> request.resume()); // its end comes through Vert.x
-    Duration patience = syncWait(prefer);
     received
         .compose(body -> checked(body.sha256(), digest).map(body))
         .onSuccess(body -> ctx.put(AccessLog.BYTES, (long) length))
         .onFailure(e -> notReceived(receiving, e))
-        .compose(
-            body -> {
-              long answerBy = System.nanoTime() + patience.toNanos();
-              RelayRequest publish =
-                  RelayRequest.inMemory(
-                      slot.id(),
-                      CutThrough.remote(owner, path),
-                      body.bytes(),
-                      body.sha256(),
-                      CutThrough.ftpLogin(owner));
-              SpooledBody whole = new SpooledBody(length, body.sha256());
-              return relay
-                  .relay(publish, patience)
-                  .compose(
-                      result ->
-                          publishedLive(ctx, slot, whole, path, result, started, false, false))
-                  .recover(
-                      e ->
-                          body.spool(vertx, slot)
-                              .compose(
-                                  spooled ->
-                                      deliver(ctx, slot, spooled, path, started, false, answerBy)));
-            })
+        .compose(body -> publishSmall(ctx, slot, body, path, owner, false, prefer, started))
         .onComplete(done -> SmallBody.release(length))
         .onFailure(e -> failed(ctx, slot, e));
+  }
+
+  /**
+   * Has the relay publish a small body from memory; when that fails, the body is spooled and
+   * delivered as any other upload.
+   */
+  private Future<Void> publishSmall(
+      RoutingContext ctx,
+      SpoolReservation slot,
+      SmallBody body,
+      RemotePath path,
+      Owner owner,
+      boolean plainText,
+      Preferences prefer,
+      long started) {
+    Duration patience = syncWait(prefer);
+    long answerBy = System.nanoTime() + patience.toNanos();
+    RelayRequest publish =
+        RelayRequest.inMemory(
+            slot.id(),
+            CutThrough.remote(owner, path),
+            body.bytes(),
+            body.sha256(),
+            CutThrough.ftpLogin(owner));
+    return relay
+        .relay(publish, patience)
+        .compose(
+            result ->
+                publishedLive(ctx, slot, body.spooled(), path, result, started, plainText, false))
+        .recover(
+            e ->
+                body.spool(vertx, slot)
+                    .compose(
+                        spooled ->
+                            deliver(ctx, slot, spooled, path, started, plainText, answerBy)));
   }
 
   /**
@@ -259,6 +271,14 @@ final class UploadHandler {
     Future<MultipartReceiver.Received> form;
     Preferences prefer = Preferences.of(request);
     AtomicReference<CutThrough> live = new AtomicReference<>(); // once the file part begins
+    // a small form's file part is kept in memory, as a small PUT's body is
+    boolean inMemory =
+        tapped.isPresent()
+            && length != null
+            && !prefer.respondAsync()
+            && deliveryConfig.keepsInMemory(declared)
+            && SmallBody.reserve(declared);
+    AtomicReference<SmallBody> small = new AtomicReference<>();
     if (tapped
         .isPresent()) { // the file part takes PUT's way to the spool, without Vert.x's decoder
       TappedForm tappedForm =
@@ -266,6 +286,20 @@ final class UploadHandler {
               tapped.get(),
               boundary,
               start -> {
+                if (inMemory) {
+                  return SmallBody.receive(
+                          start.part(), (int) declared, false, TappedFilePart::giveBack)
+                      .compose(
+                          body ->
+                              body.length() > limit
+                                  ? Future.failedFuture(tooLarge(limit))
+                                  : checked(body.sha256(), digest).map(body))
+                      .map(
+                          body -> {
+                            small.set(body);
+                            return body.spooled();
+                          });
+                }
                 live.set(
                     length == null || prefer.respondAsync()
                         ? null
@@ -304,6 +338,17 @@ final class UploadHandler {
         .onFailure(e -> notReceived(receiving, e))
         .compose(
             received -> {
+              if (small.get() != null) {
+                return publishSmall(
+                    ctx,
+                    slot,
+                    small.get(),
+                    received.path(),
+                    caller.owner(),
+                    plainText,
+                    prefer,
+                    started);
+              }
               long answerBy = System.nanoTime() + syncWait(prefer).toNanos();
               CutThrough cut = live.get();
               return cut == null
@@ -331,6 +376,12 @@ final class UploadHandler {
                                   started,
                                   plainText,
                                   answerBy));
+            })
+        .onComplete(
+            done -> {
+              if (inMemory) {
+                SmallBody.release(declared);
+              }
             })
         .onFailure(
             e ->

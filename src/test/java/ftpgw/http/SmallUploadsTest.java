@@ -17,8 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,6 +66,39 @@ class SmallUploadsTest {
   }
 
   @Test
+  void aSmallFormIsPublishedFromMemoryAtThePathNamedAfterItsFile(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
+    Path file = TestFiles.random(dir, "form.bin", 4096);
+
+    // curl sends the path field after the file, as the seed's clients do
+    String reply = curlForm(gateway, file, "small/forms");
+
+    assertThat(reply).isEqualTo(UploadHandler.SEED_SUCCESS_LINE);
+    assertThat(TestFiles.sha256(gateway.ftpRoot().resolve("small/forms/form.bin")))
+        .isEqualTo(TestFiles.sha256(file));
+    assertThat(gateway.meter(UNSPOOLED)).isEqualTo(1.0);
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+    assertThat(gateway.lentChunksAfterAMoment()).isZero();
+  }
+
+  @Test
+  void aSmallFormOverTheCallersUploadLimitIsRefused(Vertx vertx) throws Exception {
+    GatewayUnderTest gateway =
+        GatewayUnderTest.start(
+            vertx,
+            dir.resolve("gw"),
+            new JsonObject().put("http", new JsonObject().put("maxUploadBytes", 1000)));
+    Path file = TestFiles.random(dir, "over.bin", 5000);
+
+    JsonObject refused =
+        new JsonObject(curlForm(gateway, file, "small/over", "Accept: application/json"));
+
+    assertThat(refused.getString("error")).isEqualTo("TOO_LARGE");
+    assertThat(gateway.ftpRoot().resolve("small/over/over.bin")).doesNotExist();
+    assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+  }
+
+  @Test
   void aSmallBodyWithTheWrongDigestIsRefusedAndNothingIsLeft(Vertx vertx) throws Exception {
     GatewayUnderTest gateway = GatewayUnderTest.start(vertx, dir.resolve("gw"));
     Http http = new Http(gateway.httpPort());
@@ -76,6 +112,19 @@ class SmallUploadsTest {
     assertThat(gateway.ftpRoot().resolve("s/bad.bin")).doesNotExist();
     assertThat(gateway.meter(UNSPOOLED)).isZero();
     assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
+  }
+
+  private static String curlForm(
+      GatewayUnderTest gateway, Path file, String folder, String... headers) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS"));
+    for (String header : headers) {
+      command.addAll(List.of("-H", header));
+    }
+    command.addAll(List.of("-F", "file=@" + file, "-F", "path=" + folder, gateway.url("/upload")));
+    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return output.trim();
   }
 
   @Test
