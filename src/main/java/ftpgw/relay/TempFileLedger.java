@@ -1,37 +1,49 @@
 package ftpgw.relay;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The temporary files this node has on the FTP server, one small local file each (holding the
- * remote path), written before the STOR and removed once the temporary file is renamed or deleted.
- * A process killed in between (kill -9 during a synchronous cut-through PUT, never journalled; or
- * any attempt, since every attempt has a name of its own) leaves its record, and the relay deletes
- * the remote file on its next start ({@link #leftovers()}).
+ * The temporary files this node has on the FTP server, in a small append-only log next to the
+ * spooled bodies: a line {@code + <remote path>} before the STOR, {@code - <remote path>} once the
+ * temporary file is renamed or deleted. A process killed in between (kill -9 during a synchronous
+ * PUT, never journalled; or any attempt, since every attempt has a name of its own) leaves its
+ * {@code +} line, and the relay deletes the remote file on its next start ({@link #leftovers()}).
+ * Two appends per file cost less than a record file created and removed per file; the log is
+ * deleted whenever nothing is pending, and rewritten with only the pending lines when it grows past
+ * {@link #COMPACT_AT}.
  *
- * <p>Records are written without fsync: they survive a killed process (the page cache is the
+ * <p>Lines are written without fsync: they survive a killed process (the page cache is the
  * kernel's), not a power loss, which may leave a hidden, recognisable {@code .ftpgw-*.part} file
- * behind. Thread-safe.
+ * behind. Records of the earlier format (one {@code .ftp-temp} file each) are still read, so an
+ * upgrade after a crash cleans up too. Thread-safe.
  */
 final class TempFileLedger {
   private static final Logger log = LoggerFactory.getLogger(TempFileLedger.class);
 
-  /**
-   * Records live in the spool folder, next to the bodies, as {@code
-   * .ftpgw-<id>.<random>.part.ftp-temp}.
-   */
-  private static final String SUFFIX = ".ftp-temp";
+  /** The log, in the spool folder. */
+  static final String LOG_NAME = ".ftpgw-temp-files.log";
+
+  /** The earlier format: one {@code .ftpgw-<id>.<random>.part.ftp-temp} file per record. */
+  private static final String RECORD_SUFFIX = ".ftp-temp";
+
+  /** Past this many bytes the log is rewritten with the pending lines only. */
+  static final long COMPACT_AT = 1 << 20;
 
   /**
    * No ledger: nothing recorded (the clients' own logins in passthrough mode, which a restart
@@ -39,60 +51,75 @@ final class TempFileLedger {
    */
   static final TempFileLedger NONE = new TempFileLedger(null);
 
-  /** A recorded temporary file. */
-  record Entry(Path record, String remotePath) {}
+  /** A recorded temporary file; {@code record} is the earlier format's file for it, else null. */
+  record Entry(String remotePath, Path record) {}
 
   private final Path dir;
-  private final Set<Path> live = ConcurrentHashMap.newKeySet();
+
+  /** Recorded and not forgotten: this process's attempts, those they abandoned, earlier runs'. */
+  private final Set<String> pending = new LinkedHashSet<>();
+
+  /** The pending files an attempt of this process is working on (not leftovers). */
+  private final Set<String> inFlight = new HashSet<>();
+
+  private boolean loaded;
+  private FileChannel out;
+  private long written;
 
   /**
-   * @param dir local folder of the records (created when needed); null records nothing
+   * @param dir local folder of the log (created when needed); null records nothing
    */
   TempFileLedger(Path dir) {
     this.dir = dir;
   }
 
   /** Records {@code remotePath} (named {@code .ftpgw-<id>.<random>.part}) before it is created. */
-  Entry record(String remotePath) throws IOException {
+  synchronized Entry record(String remotePath) throws IOException {
     if (dir == null) {
       return null;
     }
-    String name = remotePath.substring(remotePath.lastIndexOf('/') + 1);
-    Path record = dir.resolve(name + SUFFIX);
-    live.add(record);
-    try {
-      Files.writeString(record, remotePath, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      // the folder is made on first use (and again if someone removed it), not stat'ed per file
-      Files.createDirectories(dir);
-      Files.writeString(record, remotePath, StandardCharsets.UTF_8);
-    }
-    return new Entry(record, remotePath);
+    load();
+    append('+', remotePath);
+    pending.add(remotePath);
+    inFlight.add(remotePath);
+    return new Entry(remotePath, null);
   }
 
   /** The remote file is gone (renamed to its final name, or deleted): forget it. */
-  void forget(Entry entry) {
+  synchronized void forget(Entry entry) {
     if (entry == null) {
       return;
     }
+    inFlight.remove(entry.remotePath());
     try {
-      Files.deleteIfExists(entry.record());
+      if (entry.record() != null) {
+        Files.deleteIfExists(entry.record());
+        return;
+      }
+      pending.remove(entry.remotePath());
+      if (pending.isEmpty()) {
+        deleteLog(); // nothing to remember: nothing left in the spool folder
+      } else {
+        append('-', entry.remotePath());
+        if (written > COMPACT_AT) {
+          compact();
+        }
+      }
     } catch (IOException e) {
       log.warn(
-          "Cannot remove the record {} of a temporary FTP file: {}",
-          entry.record(),
+          "Cannot record that the temporary FTP file {} is gone: {}",
+          entry.remotePath(),
           e.getMessage());
     }
-    live.remove(entry.record());
   }
 
   /**
-   * The attempt ended but could not delete its file (its connection failed): the record stays, now
+   * The attempt ended but could not delete its file (its connection failed): its record stays, now
    * a leftover for the janitor.
    */
-  void abandon(Entry entry) {
+  synchronized void abandon(Entry entry) {
     if (entry != null) {
-      live.remove(entry.record());
+      inFlight.remove(entry.remotePath());
     }
   }
 
@@ -100,18 +127,100 @@ final class TempFileLedger {
    * Records of temporary files no attempt of this process is working on: an earlier run's, or
    * failed deletes.
    */
-  List<Entry> leftovers() throws IOException {
+  synchronized List<Entry> leftovers() throws IOException {
     List<Entry> found = new ArrayList<>();
     if (dir == null || !Files.isDirectory(dir)) {
       return found;
     }
+    load();
+    for (String remotePath : pending) {
+      if (!inFlight.contains(remotePath)) {
+        found.add(new Entry(remotePath, null));
+      }
+    }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path record : (Iterable<Path>) files::iterator) {
-        if (record.getFileName().toString().endsWith(SUFFIX) && !live.contains(record)) {
-          found.add(new Entry(record, Files.readString(record, StandardCharsets.UTF_8).trim()));
+        if (record.getFileName().toString().endsWith(RECORD_SUFFIX)) {
+          found.add(new Entry(Files.readString(record, StandardCharsets.UTF_8).trim(), record));
         }
       }
     }
     return found;
+  }
+
+  /** Reads what an earlier run left pending in the log, once. */
+  private void load() throws IOException {
+    if (loaded) {
+      return;
+    }
+    loaded = true;
+    Files.deleteIfExists(dir.resolve(LOG_NAME + ".new")); // a compaction cut short
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(dir.resolve(LOG_NAME), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    for (String line : lines) {
+      if (line.startsWith("+ ")) {
+        pending.add(line.substring(2));
+      } else if (line.startsWith("- ")) {
+        pending.remove(line.substring(2));
+      } // else: a line cut short by a killed process, whose file was never created
+    }
+  }
+
+  private void append(char op, String remotePath) throws IOException {
+    if (out == null) {
+      Path file = dir.resolve(LOG_NAME);
+      try {
+        out = open(file);
+      } catch (NoSuchFileException e) {
+        // the folder is made on first use (and again if someone removed it), not stat'ed per file
+        Files.createDirectories(dir);
+        out = open(file);
+      }
+      written = out.size();
+    }
+    ByteBuffer line = StandardCharsets.UTF_8.encode(op + " " + remotePath + "\n");
+    written += line.remaining();
+    while (line.hasRemaining()) {
+      out.write(line);
+    }
+  }
+
+  private static FileChannel open(Path file) throws IOException {
+    return FileChannel.open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  /** Rewrites the log with the pending lines only, replacing it atomically. */
+  private void compact() throws IOException {
+    Path fresh = dir.resolve(LOG_NAME + ".new");
+    List<String> lines = new ArrayList<>();
+    for (String remotePath : pending) {
+      lines.add("+ " + remotePath);
+    }
+    Files.write(fresh, lines, StandardCharsets.UTF_8);
+    closeLog();
+    Files.move(
+        fresh,
+        dir.resolve(LOG_NAME),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void deleteLog() throws IOException {
+    closeLog();
+    Files.deleteIfExists(dir.resolve(LOG_NAME));
+  }
+
+  private void closeLog() throws IOException {
+    written = 0;
+    if (out != null) {
+      FileChannel closing = out;
+      out = null;
+      closing.close();
+    }
   }
 }
