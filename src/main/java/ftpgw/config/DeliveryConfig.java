@@ -42,7 +42,8 @@ public record DeliveryConfig(
     long cutThroughBytes,
     int smallBodyBytes) {
   /**
-   * The largest {@code smallBodyBytes}: such bodies are held on the heap, a few hundred at once.
+   * The largest {@code smallBodyBytes}: such bodies are held on the heap (at most 8 MiB of them at
+   * once, see SmallBody).
    */
   public static final int MAX_SMALL_BODY = 1 << 20;
 
