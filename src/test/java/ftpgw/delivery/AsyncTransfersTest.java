@@ -2,15 +2,13 @@ package ftpgw.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftpgw.config.FtpServerConfig;
-import ftpgw.config.Secret;
-import ftpgw.ftpserver.FtpAccount;
 import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestFiles;
+import ftpgw.testing.UploaderTarget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -267,38 +265,11 @@ class AsyncTransfersTest {
   }
 
   private FtpServerVerticle startFtpServer(Vertx vertx, int port, String passivePorts) {
-    FtpServerConfig config =
-        new FtpServerConfig(
-            true,
-            "127.0.0.1",
-            port,
-            dir.resolve("target-root"),
-            null,
-            passivePorts,
-            null,
-            20,
-            20,
-            60,
-            null);
-    FtpServerVerticle ftp =
-        new FtpServerVerticle(config, new FtpAccount("uploader", Secret.of("secret")));
-    vertx.deployVerticle(ftp).await();
-    return ftp;
+    return UploaderTarget.start(vertx, port, dir.resolve("target-root"), passivePorts);
   }
 
   private static JsonObject relayTo(int port) {
-    return new JsonObject()
-        .put("ftpServer", new JsonObject().put("enabled", false))
-        .put(
-            "relay",
-            new JsonObject()
-                .put(
-                    "target",
-                    new JsonObject()
-                        .put("host", "127.0.0.1")
-                        .put("port", port)
-                        .put("user", "uploader")
-                        .put("password", "secret")));
+    return UploaderTarget.relayTo(port);
   }
 
   private static void awaitEmpty(GatewayUnderTest gateway) throws InterruptedException {

@@ -2,14 +2,11 @@ package ftpgw.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftpgw.config.FtpServerConfig;
-import ftpgw.config.Secret;
-import ftpgw.ftpserver.FtpAccount;
-import ftpgw.ftpserver.FtpServerVerticle;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
+import ftpgw.testing.UploaderTarget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -37,24 +34,13 @@ class OutageOutlastsAttemptsTest {
         GatewayUnderTest.start(
             vertx,
             dir.resolve("gw"),
-            new JsonObject()
-                .put("ftpServer", new JsonObject().put("enabled", false))
+            UploaderTarget.relayTo(port)
                 .put(
                     "delivery",
                     new JsonObject()
                         .put("maxAttempts", 3)
                         .put("initialBackoffMs", 50)
-                        .put("maxBackoffMs", 150))
-                .put(
-                    "relay",
-                    new JsonObject()
-                        .put(
-                            "target",
-                            new JsonObject()
-                                .put("host", "127.0.0.1")
-                                .put("port", port)
-                                .put("user", "uploader")
-                                .put("password", "secret"))));
+                        .put("maxBackoffMs", 150)));
     Http http = new Http(gateway.httpPort());
     Path file = TestFiles.random(dir, "a.bin", 100_003);
 
@@ -71,23 +57,7 @@ class OutageOutlastsAttemptsTest {
     assertThat(sync.statusCode()).as(sync.body()).isEqualTo(502);
     assertThat(new JsonObject(sync.body()).getString("error")).isEqualTo("FTP_UNREACHABLE");
 
-    FtpServerConfig config =
-        new FtpServerConfig(
-            true,
-            "127.0.0.1",
-            port,
-            dir.resolve("target-root"),
-            null,
-            passive,
-            null,
-            20,
-            20,
-            60,
-            null);
-    vertx
-        .deployVerticle(
-            new FtpServerVerticle(config, new FtpAccount("uploader", Secret.of("secret"))))
-        .await();
+    UploaderTarget.start(vertx, port, dir.resolve("target-root"), passive);
 
     JsonObject done =
         http.awaitJson(

@@ -3,6 +3,7 @@ package ftpgw.files;
 import static ftpgw.testing.TestFiles.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.Curl;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.Poll;

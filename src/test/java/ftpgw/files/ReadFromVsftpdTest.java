@@ -4,6 +4,7 @@ import static ftpgw.testing.TestFiles.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ftpgw.GatewayVerticle;
+import ftpgw.testing.Curl;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
 import ftpgw.testing.VsftpdServer;

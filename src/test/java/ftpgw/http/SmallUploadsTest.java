@@ -2,14 +2,12 @@ package ftpgw.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftpgw.config.FtpServerConfig;
-import ftpgw.config.Secret;
-import ftpgw.ftpserver.FtpAccount;
-import ftpgw.ftpserver.FtpServerVerticle;
+import ftpgw.testing.Curl;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Http;
 import ftpgw.testing.TestFiles;
+import ftpgw.testing.UploaderTarget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -17,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,17 +111,17 @@ class SmallUploadsTest {
     assertThat(gateway.strayFilesAfterAMoment()).isEmpty();
   }
 
+  /** The seed's way: curl sends the path field after the file. */
   private static String curlForm(
       GatewayUnderTest gateway, Path file, String folder, String... headers) throws Exception {
-    List<String> command = new ArrayList<>(List.of("curl", "-sS"));
+    List<String> args = new ArrayList<>();
     for (String header : headers) {
-      command.addAll(List.of("-H", header));
+      args.addAll(List.of("-H", header));
     }
-    command.addAll(List.of("-F", "file=@" + file, "-F", "path=" + folder, gateway.url("/upload")));
-    Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return output.trim();
+    args.addAll(List.of("-F", "file=@" + file, "-F", "path=" + folder, gateway.url("/upload")));
+    Curl curl = Curl.run(args.toArray(String[]::new));
+    assertThat(curl.exitCode()).as(curl.output()).isZero();
+    return curl.output().trim();
   }
 
   @Test
@@ -135,24 +132,13 @@ class SmallUploadsTest {
         GatewayUnderTest.start(
             vertx,
             dir.resolve("gw"),
-            new JsonObject()
-                .put("ftpServer", new JsonObject().put("enabled", false))
+            UploaderTarget.relayTo(port)
                 .put(
                     "delivery",
                     new JsonObject()
                         .put("maxAttempts", 100)
                         .put("initialBackoffMs", 100)
-                        .put("maxBackoffMs", 200))
-                .put(
-                    "relay",
-                    new JsonObject()
-                        .put(
-                            "target",
-                            new JsonObject()
-                                .put("host", "127.0.0.1")
-                                .put("port", port)
-                                .put("user", "uploader")
-                                .put("password", "secret"))));
+                        .put("maxBackoffMs", 200)));
     Http http = new Http(gateway.httpPort());
     Path file = TestFiles.random(dir, "late.bin", 4096);
 
@@ -171,23 +157,7 @@ class SmallUploadsTest {
             Duration.ofSeconds(20));
     String id = retried.getJsonArray("items").getJsonObject(0).getString("id");
     assertThat(TestFiles.filesUnder(gateway.spoolDir())).contains(id + ".body");
-    vertx
-        .deployVerticle(
-            new FtpServerVerticle(
-                new FtpServerConfig(
-                    true,
-                    "127.0.0.1",
-                    port,
-                    dir.resolve("target-root"),
-                    null,
-                    FreePorts.range(10),
-                    null,
-                    20,
-                    20,
-                    60,
-                    null),
-                new FtpAccount("uploader", Secret.of("secret"))))
-        .await();
+    UploaderTarget.start(vertx, port, dir.resolve("target-root"), FreePorts.range(10));
 
     HttpResponse<String> answer = put.get(30, TimeUnit.SECONDS);
 

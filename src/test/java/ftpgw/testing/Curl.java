@@ -1,4 +1,4 @@
-package ftpgw.files;
+package ftpgw.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real curl: its exit code, and its output (headers with -i / -D -). */
-record Curl(int exitCode, String output) {
+public record Curl(int exitCode, String output) {
 
-  static Curl run(String... args) throws IOException, InterruptedException {
+  public static Curl run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "120"));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -22,7 +22,7 @@ record Curl(int exitCode, String output) {
   }
 
   /** The value of the last response's header {@code name} in -D - output, or null. */
-  String header(String name) {
+  public String header(String name) {
     String value = null;
     for (String line : output.split("\r\n")) {
       int colon = line.indexOf(':');
@@ -34,7 +34,7 @@ record Curl(int exitCode, String output) {
   }
 
   /** The last status code in -D - output. */
-  int status() {
+  public int status() {
     int status = -1;
     for (String line : output.split("\r\n")) {
       if (line.startsWith("HTTP/")) {
