@@ -111,18 +111,17 @@ final class UploadHandler {
     long started = System.nanoTime();
     Transfer receiving = receiving(slot, path.toString(), caller.owner());
     Preferences prefer = Preferences.of(request);
-    if (request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
-        && !prefer.respondAsync()
-        && deliveryConfig.keepsInMemory(length)
-        && SmallBody.reserve(length)) {
+    // a client waiting for the verdict of a body of known length: it may skip the spool, or part of
+    // the wait
+    boolean syncOfKnownLength =
+        request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !prefer.respondAsync();
+    if (syncOfKnownLength && deliveryConfig.keepsInMemory(length) && SmallBody.reserve(length)) {
       expectContinue(request);
       putSmall(ctx, slot, path, caller.owner(), (int) length, digest, prefer, receiving, started);
       return;
     }
     CutThrough live =
-        request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
-                && !prefer.respondAsync()
-                && deliveryConfig.cutsThrough(length)
+        syncOfKnownLength && deliveryConfig.cutsThrough(length)
             ? new CutThrough(
                 vertx,
                 relay,

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,17 +60,17 @@ class RetainedTransfersTest {
     TransferStatusStore http = new TransferStatusStore(vertx, keepTwo);
     TransferStatusStore delivery = new TransferStatusStore(vertx, keepTwo);
     Transfer underWay = Transfer.queued("under-way", "a.bin", 1, "00", "/spool/a", null);
-    await(http.put(underWay));
+    http.put(underWay).await();
 
     for (int i = 0; i < 3; i++) {
       TransferStatusStore store = i % 2 == 0 ? http : delivery;
-      await(store.put(Transfer.queued("done-" + i, "b.bin", 1, "00", "/s", null).delivered()));
+      store.put(Transfer.queued("done-" + i, "b.bin", 1, "00", "/s", null).delivered()).await();
     }
 
-    assertThat(await(delivery.get("under-way"))).isNotNull();
-    assertThat(await(delivery.get("done-0"))).isNull();
-    assertThat(await(http.get("done-1"))).isNotNull();
-    assertThat(await(http.get("done-2"))).isNotNull();
+    assertThat(delivery.get("under-way").await()).isNotNull();
+    assertThat(delivery.get("done-0").await()).isNull();
+    assertThat(http.get("done-1").await()).isNotNull();
+    assertThat(http.get("done-2").await()).isNotNull();
   }
 
   private static DeliveryConfig withRetained(int retained) {
@@ -87,9 +86,5 @@ class RetainedTransfersTest {
         d.shutdownGrace(),
         d.cutThroughBytes(),
         d.smallBodyBytes());
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
