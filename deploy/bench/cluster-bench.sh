@@ -6,18 +6,22 @@
 # each, the ratios, each JVM's CPU seconds in the timed run and the load average. Loopback only; everything it
 # starts is stopped on exit.
 #
-# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--jar target/gateway-fat.jar]
+# --warmup W uploads W more files of the same size (P at a time) to each system before its timed run, so that the
+# JVMs' JIT compilers are done: a pair has two JVMs to warm up, so a short run shows the cold start as much as the hop.
+#
+# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--warmup W] [--jar target/gateway-fat.jar]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-files=32; mib=32; parallel=8; jar=target/gateway-fat.jar
+files=32; mib=32; parallel=8; warmup=0; jar=target/gateway-fat.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --jar) jar=$2; shift 2 ;;
-    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--jar JAR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--warmup W] [--jar JAR]" >&2; exit 2 ;;
   esac
 done
 [ -f "$jar" ] || { echo "cluster-bench: $jar is missing: mvn -B -ntp -DskipTests package" >&2; exit 1; }
@@ -97,6 +101,10 @@ upload() {
   local port=$1 tag=$2
   curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-0.bin"
   curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-1.bin"
+  if [ "$warmup" -gt 0 ]; then
+    seq 1 "$warmup" | xargs -P "$parallel" -I{} \
+      curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-w{}.bin"
+  fi
   local started ended
   cpu_snapshot "$work/$tag.cpu0"
   started=$(date +%s.%N)
@@ -150,7 +158,7 @@ EOF
 pair_run stream true; pair=$(cat "$work/stream.mbs")
 pair_run bus false; bus=$(cat "$work/bus.mbs")
 
-echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)"
+echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes), $((warmup + 2)) warm-up uploads"
 echo "all-in-one      ${all} MB/s   $(cpu_during all)"
 echo "edge -> relay   ${pair} MB/s   (direct body stream)   $(cpu_during stream)"
 echo "edge -> relay   ${bus} MB/s   (event-bus chunks, cluster.stream false)   $(cpu_during bus)"
