@@ -4,6 +4,8 @@ import ftpgw.lifecycle.Stage;
 import ftpgw.relay.PublishFence;
 import ftpgw.relay.RelayClient;
 import ftpgw.spool.LiveBody;
+import ftpgw.spool.LiveFile;
+import ftpgw.spool.LivePipe;
 import ftpgw.spool.PrivateFiles;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
@@ -39,11 +41,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body into a local
- * inbound file and has the node's own relay publish it (temporary name, SIZE, RNFR/RNTO) while it
- * arrives: the relay reads the file as a {@link LiveBody}, which ends only once the whole body is
- * in and its SHA-256 matches the edge's, so a corrupt or cut-off body is never published (the relay
- * fails and removes its temporary file). Answers with the result.
+ * The relay node's side of {@link Addresses#RELAY_REMOTE}: pulls an edge's body and has the node's
+ * own relay publish it (temporary name, SIZE, RNFR/RNTO) while it arrives. The relay reads it as a
+ * {@link LiveBody} (a streamed body from memory, {@link LivePipe}; one pulled in event-bus chunks
+ * from an inbound file), which ends only once the whole body is in and matches the edge's check, so
+ * a corrupt or cut-off body is never published (the relay fails and removes its temporary file).
+ * Answers with the result.
  */
 public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   private static final Logger log = LoggerFactory.getLogger(ClusterRelayVerticle.class);
@@ -53,6 +56,8 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
    * pull.
    */
   private static final Duration AS_LONG_AS_THE_PULL = Duration.ofDays(1);
+
+  private static final int STREAM_CHUNK_BYTES = 64 * 1024;
 
   private final Path inbound;
   private final Duration relayTimeout;
@@ -108,6 +113,8 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
         vertx.createHttpClient(
             new HttpClientOptions()
                 .setTcpNoDelay(true)
+                // bodies in chunks as large as a socket read, not Netty's 8 KiB
+                .setMaxChunkSize(STREAM_CHUNK_BYTES)
                 // a stream silent this long is broken: resumed, or the attempt fails
                 .setIdleTimeout((int) chunkTimeout.toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
@@ -143,7 +150,6 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     RemoteRelayRequest request = RemoteRelayRequest.fromJson(message.body());
     Path body = inbound.resolve(request.transferId() + "-" + request.lease() + ".part");
     long started = System.nanoTime();
-    LiveBody live = LiveBody.open(request.transferId(), body, chunkTimeout);
     RelayRequest publish =
         new RelayRequest(
             request.transferId(),
@@ -160,10 +166,6 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
           relayStarted.set(true);
           localRelay.relay(publish, AS_LONG_AS_THE_PULL).onComplete(published);
         };
-    Pull pull = new Pull(edgeOf(request), Promise.promise(), live);
-    pulls.put(body, pull);
-    PublishFence.register(body, () -> stillCurrent(request));
-    Future<Void> stop = pull.stop().future();
     log.info(
         "Transfer {} ({} bytes): reading its body {}",
         request.transferId(),
@@ -171,11 +173,37 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
         request.stream() == null
             ? "in event-bus chunks from " + request.source()
             : "over the stream " + request.stream());
-    (request.stream() == null
-            ? ChunkPuller.pull(
-                vertx, request, nodeId, body, chunkTimeout, startRelay, live::written, stop)
-            : StreamPuller.pull(
-                vertx, streams, request, nodeId, body, startRelay, live::written, stop))
+    Pull pull;
+    Future<Void> received;
+    if (request.stream() != null) {
+      // from memory straight to the FTP server: the edge keeps the body on its disk
+      LivePipe pipe =
+          LivePipe.open(
+              request.transferId(),
+              body,
+              chunkTimeout,
+              (long) request.window() * request.chunkBytes());
+      pull = track(request, body, pipe);
+      startRelay.run();
+      received = StreamPuller.pull(vertx, streams, request, nodeId, pipe, pull.stop().future());
+    } else {
+      LiveFile file = LiveFile.open(request.transferId(), body, chunkTimeout);
+      pull = track(request, body, file);
+      received =
+          ChunkPuller.pull(
+              vertx,
+              request,
+              nodeId,
+              body,
+              chunkTimeout,
+              startRelay,
+              file::written,
+              pull.stop().future());
+    }
+    LiveBody live = pull.live();
+    // a relay that failed reads no more: stop pulling what nobody will send
+    published.future().onFailure(pull.stop()::tryFail);
+    received
         .andThen(
             pulled -> {
               if (pulled.succeeded()) {
@@ -217,6 +245,14 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
                   error.getMessage());
               message.fail(failure.busCode(), error.getMessage());
             });
+  }
+
+  /** Makes a pull stoppable (its edge may leave) and its publish fenced by its edge. */
+  private Pull track(RemoteRelayRequest request, Path body, LiveBody live) {
+    Pull pull = new Pull(edgeOf(request), Promise.promise(), live);
+    pulls.put(body, pull);
+    PublishFence.register(body, () -> stillCurrent(request));
+    return pull;
   }
 
   /**

@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,14 +166,12 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
     return Future.succeededFuture();
   }
 
-  private void relay(Message<JsonObject> message) {
-    RelayRequest request = RelayRequest.fromJson(message.body());
-    Offer offer = new Offer(request, newLease());
-    Offer previous = offers.put(request.transferId(), offer);
-    if (previous != null) {
-      previous.outcome.tryFail(Failure.CONFLICT.exception("superseded by a new attempt"));
+  /** Asks the relay nodes to take {@code offer}; its outcome completes with their answer. */
+  private void offer(Offer offer, boolean streamed, String crc32c) {
+    if (offer.outcome.future().isComplete()) {
+      return; // superseded or shut down while its CRC was taken
     }
-    long started = System.nanoTime();
+    RelayRequest request = offer.request;
     offer.startTimer =
         vertx.setTimer(
             config.relayStartTimeout().toMillis(),
@@ -194,9 +193,8 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
             source,
             config.chunkBytes(),
             config.chunkWindow(),
-            // the stream sends one spool file; a body kept as several (a tus final) crosses in
-            // event-bus chunks
-            request.parts().isEmpty() ? streamBase : null);
+            streamed ? streamBase : null,
+            crc32c);
     vertx
         .eventBus()
         .<JsonObject>request(
@@ -212,6 +210,24 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
                 offer.outcome.tryFail(result.cause());
               }
             });
+  }
+
+  private void relay(Message<JsonObject> message) {
+    RelayRequest request = RelayRequest.fromJson(message.body());
+    Offer offer = new Offer(request, newLease());
+    Offer previous = offers.put(request.transferId(), offer);
+    if (previous != null) {
+      previous.outcome.tryFail(Failure.CONFLICT.exception("superseded by a new attempt"));
+    }
+    long started = System.nanoTime();
+    // the stream sends one spool file; a body kept as several (a tus final) crosses in event-bus
+    // chunks
+    boolean streamed = streamBase != null && request.parts().isEmpty();
+    (streamed
+            ? vertx.executeBlocking(() -> BodyStreams.crc32c(Path.of(request.spoolFile())), false)
+            : Future.<String>succeededFuture())
+        .onSuccess(crc32c -> offer(offer, streamed, crc32c))
+        .onFailure(offer.outcome::tryFail);
     offer
         .outcome
         .future()

@@ -1,45 +1,39 @@
 package ftpgw.cluster;
 
-import ftpgw.spool.PrivateFiles;
+import ftpgw.spool.LivePipe;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RemoteRelayRequest;
+import ftpgw.vertx.VertxInternals;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.buffer.BufferInternal;
-import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a remote transfer's body from the edge's direct stream ({@link BodyStreamServer}) into a
- * local file, hashing it as it arrives, and checks its SHA-256 against the one the edge took. At
- * most {@code window × chunkBytes} received bytes wait for the disk (the bound of its memory): past
- * that the stream is paused and TCP holds the edge back. A stream that breaks is resumed from the
- * first byte not yet received ({@code Range}), a few times; then the attempt fails as retryable and
- * the edge gives the transfer to another relay node.
+ * Reads a remote transfer's body from the edge's direct stream ({@link BodyStreamServer}) into a
+ * {@link LivePipe} the relay sends from, and checks it as it arrives against what the edge offered:
+ * the CRC-32C of the spool file it streams (the crossing's check, intrinsic and cheap), else the
+ * body's SHA-256. At most {@code window × chunkBytes} received bytes wait for the FTP server (the
+ * bound of its memory): past that the stream is paused and TCP holds the edge back. A stream that
+ * breaks is resumed from the first byte not yet received ({@code Range}), a few times; then the
+ * attempt fails as retryable and the edge gives the transfer to another relay node.
  */
 final class StreamPuller {
   private static final Logger log = LoggerFactory.getLogger(StreamPuller.class);
-  private static final OpenOptions NEW_FILE =
-      new OpenOptions()
-          .setWrite(true)
-          .setCreate(true)
-          .setTruncateExisting(true)
-          .setPerms(PrivateFiles.FILE_MODE);
 
   /** Reconnections after a broken stream before the attempt is given up. */
   private static final int RESUMES = 3;
@@ -50,65 +44,53 @@ final class StreamPuller {
   private final HttpClient client;
   private final RemoteRelayRequest request;
   private final String relayNode;
-  private final LongConsumer onWritten;
-  private final MessageDigest digest = sha256();
+  private final LivePipe pipe;
+
+  /** The crossing's check: the CRC-32C the edge offered (null: none offered), else SHA-256. */
+  private final CRC32C crc;
+
+  private final MessageDigest digest;
   private final Promise<Void> done = Promise.promise();
-  private final long memoryLimit;
-  private AsyncFile file;
-  private Future<Void> tail = Future.succeededFuture();
-  private Buffer pending;
   private long received;
-  private long queued;
   private int resumesLeft = RESUMES;
   private HttpClientResponse response;
   private HttpClientRequest current;
 
   private StreamPuller(
-      Vertx vertx,
-      HttpClient client,
-      RemoteRelayRequest request,
-      String relayNode,
-      LongConsumer onWritten) {
+      Vertx vertx, HttpClient client, RemoteRelayRequest request, String relayNode, LivePipe pipe) {
     this.vertx = vertx;
     this.client = client;
     this.request = request;
     this.relayNode = relayNode;
-    this.onWritten = onWritten;
-    this.memoryLimit = (long) request.window() * request.chunkBytes();
-    this.pending = Buffer.buffer(request.chunkBytes());
+    this.pipe = pipe;
+    this.crc = request.crc32c() == null ? null : new CRC32C();
+    this.digest = crc == null ? sha256() : null;
+    Context context = vertx.getOrCreateContext();
+    // the relay's thread drained the pipe: read on, on the stream's own context
+    pipe.whenDrained(() -> context.runOnContext(v -> resumeReading()));
   }
 
   /**
-   * Streams the whole body into {@code target}; fails (the file then partial, for the caller to
-   * delete) otherwise. Parameters as {@link ChunkPuller#pull}.
+   * Streams the whole body into {@code pipe} (the caller accepts or refuses it by the outcome);
+   * fails when the body does not arrive whole and as the edge's check says, or once {@code stop}
+   * fails. Call on the event loop the stream should run on.
    */
   static Future<Void> pull(
       Vertx vertx,
       HttpClient client,
       RemoteRelayRequest request,
       String relayNode,
-      Path target,
-      Runnable onOpened,
-      LongConsumer onWritten,
+      LivePipe pipe,
       Future<Void> stop) {
-    StreamPuller puller = new StreamPuller(vertx, client, request, relayNode, onWritten);
+    StreamPuller puller = new StreamPuller(vertx, client, request, relayNode, pipe);
     stop.onFailure(puller.done::tryFail);
     puller.done.future().onFailure(e -> puller.cutStream());
-    return vertx
-        .fileSystem()
-        .open(target.toString(), NEW_FILE)
-        .compose(
-            file -> {
-              puller.file = file;
-              onOpened.run();
-              if (request.bytes() == 0) {
-                puller.done.tryComplete();
-              } else {
-                puller.read();
-              }
-              return puller.done.future().eventually(file::close);
-            })
-        .compose(v -> puller.verify());
+    if (request.bytes() == 0) {
+      puller.done.tryComplete();
+    } else {
+      puller.read();
+    }
+    return puller.done.future().compose(v -> puller.verify());
   }
 
   /** Asks the edge for the body from the first byte not yet received. */
@@ -159,15 +141,7 @@ final class StreamPuller {
     response.endHandler(
         v -> {
           if (received == request.bytes()) {
-            flush();
-            tail.onComplete(
-                written -> {
-                  if (written.succeeded()) {
-                    done.tryComplete();
-                  } else {
-                    done.tryFail(written.cause());
-                  }
-                });
+            done.tryComplete();
           } else {
             broken(new IllegalStateException("the stream ended at byte " + received));
           }
@@ -187,41 +161,22 @@ final class StreamPuller {
                   + request.transferId()));
       return;
     }
-    digest.update(((BufferInternal) buffer).getByteBuf().nioBuffer());
-    received += buffer.length();
-    pending.appendBuffer(buffer);
-    if (pending.length() >= request.chunkBytes()) {
-      flush();
+    ByteBuffer bytes = VertxInternals.keepable(buffer);
+    if (crc != null) {
+      crc.update(bytes.duplicate());
+    } else {
+      digest.update(bytes.duplicate());
     }
-    if (queued + pending.length() > memoryLimit) {
+    received += buffer.length();
+    if (pipe.append(bytes)) {
       response.pause();
     }
   }
 
-  /** Queues what was received for the disk; writes run one after another, in order. */
-  private void flush() {
-    int length = pending.length();
-    if (length == 0) {
-      return;
+  private void resumeReading() {
+    if (response != null && !done.future().isComplete()) {
+      response.resume();
     }
-    Buffer bytes = pending;
-    long at = received - length;
-    pending = Buffer.buffer(request.chunkBytes());
-    queued += length;
-    tail =
-        tail.compose(v -> file.write(bytes, at))
-            .andThen(
-                written -> {
-                  queued -= length;
-                  if (written.failed()) {
-                    done.tryFail(written.cause());
-                    return;
-                  }
-                  onWritten.accept(at + length);
-                  if (response != null && queued <= memoryLimit / 2) {
-                    response.resume();
-                  }
-                });
   }
 
   /** The stream broke: resume it where it stopped, unless that was tried enough. */
@@ -230,7 +185,6 @@ final class StreamPuller {
       return;
     }
     response = null;
-    flush();
     if (resumesLeft-- <= 0) {
       done.tryFail(
           Failure.RELAY_UNAVAILABLE.exception(
@@ -283,8 +237,10 @@ final class StreamPuller {
   }
 
   private Future<Void> verify() {
-    String sha256 = HexFormat.of().formatHex(digest.digest());
-    if (received == request.bytes() && sha256.equals(request.sha256())) {
+    String check = crc != null ? "CRC-32C" : "SHA-256";
+    String actual = crc != null ? BodyStreams.hex(crc) : HexFormat.of().formatHex(digest.digest());
+    String expected = crc != null ? request.crc32c() : request.sha256();
+    if (received == request.bytes() && actual.equals(expected)) {
       return Future.succeededFuture();
     }
     return Future.failedFuture(
@@ -293,12 +249,14 @@ final class StreamPuller {
                 + request.transferId()
                 + " arrived at relay node "
                 + relayNode
-                + " with SHA-256 "
-                + sha256
+                + " with "
+                + check
+                + " "
+                + actual
                 + " ("
                 + received
                 + " bytes), expected "
-                + request.sha256()
+                + expected
                 + "; nothing was published"));
   }
 

@@ -1,7 +1,7 @@
 package ftpgw.http;
 
 import ftpgw.relay.RelayClient;
-import ftpgw.spool.LiveBody;
+import ftpgw.spool.LiveFile;
 import ftpgw.spool.SpoolReservation;
 import ftpgw.spool.SpooledBody;
 import ftpgw.transfer.Failure;
@@ -18,7 +18,7 @@ import java.time.Duration;
 /**
  * The first relay attempt of a large synchronous upload, started as soon as its spool file exists:
  * the FTP upload follows the HTTP body instead of waiting for all of it, so a 1 GiB upload takes
- * about the time of one transfer, not two. The relay reads a {@link LiveBody}, which ends only once
+ * about the time of one transfer, not two. The relay reads a {@link LiveFile}, which ends only once
  * the body was accepted (size and digest), so nothing the client was refused is ever published.
  * When this attempt fails, the upload takes the ordinary way through the delivery (retries and all)
  * from its spooled copy.
@@ -32,7 +32,7 @@ final class CutThrough {
 
   private final Vertx vertx;
   private final RelayClient relay;
-  private final LiveBody body;
+  private final LiveFile body;
   private final RelayRequest request;
   private final Duration patience;
   private final Owner owner;
@@ -56,7 +56,7 @@ final class CutThrough {
     this.relay = relay;
     this.patience = patience;
     this.owner = owner;
-    this.body = LiveBody.open(slot.id(), slot.file(), stallLimit);
+    this.body = LiveFile.open(slot.id(), slot.file(), stallLimit);
     this.request =
         new RelayRequest(
             slot.id(),

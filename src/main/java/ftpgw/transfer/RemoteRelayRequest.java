@@ -15,6 +15,9 @@ import io.vertx.core.json.JsonObject;
  *     memory, {@code window × chunkBytes})
  * @param stream base URL of the edge's direct body stream ({@code http://host:port}); null: pull
  *     the chunks over the event bus
+ * @param crc32c the CRC-32C of the spool file the stream sends (hex), taken by the edge as it
+ *     offers the body: the relay checks the crossing with it instead of hashing every byte with
+ *     SHA-256 again; null: the relay checks the SHA-256
  */
 public record RemoteRelayRequest(
     String transferId,
@@ -25,7 +28,8 @@ public record RemoteRelayRequest(
     String source,
     int chunkBytes,
     int window,
-    String stream) {
+    String stream,
+    String crc32c) {
 
   /** A request whose body crosses in event-bus chunks. */
   public RemoteRelayRequest(
@@ -37,7 +41,7 @@ public record RemoteRelayRequest(
       String source,
       int chunkBytes,
       int window) {
-    this(transferId, lease, remotePath, bytes, sha256, source, chunkBytes, window, null);
+    this(transferId, lease, remotePath, bytes, sha256, source, chunkBytes, window, null, null);
   }
 
   public JsonObject toJson() {
@@ -50,7 +54,8 @@ public record RemoteRelayRequest(
         .put("source", source)
         .put("chunkBytes", chunkBytes)
         .put("window", window)
-        .put("stream", stream);
+        .put("stream", stream)
+        .put("crc32c", crc32c);
   }
 
   public static RemoteRelayRequest fromJson(JsonObject json) {
@@ -63,6 +68,7 @@ public record RemoteRelayRequest(
         json.getString("source"),
         json.getInteger("chunkBytes"),
         json.getInteger("window"),
-        json.getString("stream"));
+        json.getString("stream"),
+        json.getString("crc32c"));
   }
 }

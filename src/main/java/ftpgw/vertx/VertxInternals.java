@@ -9,19 +9,21 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
+import java.nio.ByteBuffer;
 
 /**
  * Every Vert.x internal the gateway relies on, and nothing else: the Netty channel under an HTTP
  * connection (for the body tap), Netty buffers lent as Vert.x buffers without a copy (tapped
  * uploads, downloads read into direct memory), the Netty bytes behind a Vert.x buffer (the spool's
- * writes) and the Netty event loop of a context (a download's FTP data connection read where its
- * HTTP response is written). Internal APIs may move in any Vert.x release; {@code
- * VertxInternalsTest} then fails naming the class that moved, instead of the gateway silently
- * falling back to slower paths.
+ * writes; a relay node keeping a streamed body's chunks) and the Netty event loop of a context (a
+ * download's FTP data connection read where its HTTP response is written). Internal APIs may move
+ * in any Vert.x release; {@code VertxInternalsTest} then fails naming the class that moved, instead
+ * of the gateway silently falling back to slower paths.
  */
 public final class VertxInternals {
   private VertxInternals() {}
@@ -72,6 +74,26 @@ public final class VertxInternals {
   /** A view of {@code chunk}'s bytes, not a copy, whoever made the buffer. */
   public static ByteBuf bytesOf(Buffer chunk) {
     return ((BufferInternal) chunk).getByteBuf();
+  }
+
+  /**
+   * The bytes of a chunk a Vert.x handler was given, to keep after the handler returned: a view of
+   * Vert.x's own heap copy (it copies every pooled Netty read before a handler sees it), else a
+   * copy. Writing the view does not change the chunk's indexes.
+   */
+  public static ByteBuffer keepable(Buffer chunk) {
+    ByteBuf bytes = bytesOf(chunk);
+    if (isVertxHeapCopy(chunk)) {
+      return bytes.nioBuffer();
+    }
+    ByteBuffer copy = ByteBuffer.allocate(bytes.readableBytes());
+    bytes.getBytes(bytes.readerIndex(), copy);
+    return copy.flip();
+  }
+
+  /** Whether {@code chunk} is a heap copy Vert.x made for a handler, nobody's to release. */
+  static boolean isVertxHeapCopy(Buffer chunk) {
+    return bytesOf(chunk).alloc() instanceof VertxByteBufAllocator;
   }
 
   /**

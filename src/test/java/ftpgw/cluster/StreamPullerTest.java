@@ -2,6 +2,8 @@ package ftpgw.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.spool.BodyNotAccepted;
+import ftpgw.spool.LivePipe;
 import ftpgw.testing.CuttableProxy;
 import ftpgw.testing.TestFiles;
 import ftpgw.transfer.Failure;
@@ -13,11 +15,19 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +36,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The body stream between an edge's {@link BodyStreamServer} and a relay's {@link StreamPuller},
- * over real loopback connections: a stream cut mid-body resumes from the first byte not received
- * and the copy is whole; a reader with the wrong lease is refused and gets nothing.
+ * over real loopback connections, into the {@link LivePipe} a relay sends from: a stream cut
+ * mid-body resumes from the first byte not received and the copy is whole, with no more than the
+ * window held in memory while the reader is slower; a body whose CRC-32C (or, when the edge offered
+ * none, SHA-256) is not the edge's fails its reader; a reader with the wrong lease is refused and
+ * gets nothing.
  */
 @ExtendWith(VertxExtension.class)
 class StreamPullerTest {
   private static final int CHUNK = 256 * 1024;
   private static final int WINDOW = 4;
+  private static final long LIMIT = (long) CHUNK * WINDOW;
+  private static final long BYTES = 32L * TestFiles.MiB;
   private static final String LEASE = "lease-1";
 
   @TempDir Path dir;
   private Path spooled;
   private String sha256;
+
+  /** What the edge offers besides the SHA-256 (null: nothing, the relay checks the SHA-256). */
+  private String crc32c;
+
   private BodyStreamServer server;
   private CuttableProxy proxy;
   private HttpClient client;
@@ -45,7 +64,7 @@ class StreamPullerTest {
 
   @BeforeEach
   void serve(Vertx vertx, VertxTestContext ctx) throws Exception {
-    spooled = TestFiles.random(dir, "body.bin", 32 * TestFiles.MiB);
+    spooled = TestFiles.random(dir, "body.bin", (int) BYTES);
     sha256 = TestFiles.sha256(spooled);
     server =
         new BodyStreamServer(
@@ -54,8 +73,7 @@ class StreamPullerTest {
               @Override
               public BodyStreamServer.Attempt current(String transferId) {
                 return "t1".equals(transferId)
-                    ? new BodyStreamServer.Attempt(
-                        "t1", LEASE, spooled.toString(), 32L * TestFiles.MiB)
+                    ? new BodyStreamServer.Attempt("t1", LEASE, spooled.toString(), BYTES)
                     : null;
               }
 
@@ -89,39 +107,93 @@ class StreamPullerTest {
   @Test
   void aStreamCutMidBodyResumesWhereItStoppedAndTheCopyIsWhole(Vertx vertx, VertxTestContext ctx)
       throws Exception {
-    Path copy = dir.resolve("copy.part");
+    crc32c = BodyStreams.crc32c(spooled);
+    Path copy = dir.resolve("copy.bin");
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
     AtomicBoolean cut = new AtomicBoolean();
-    AtomicLong written = new AtomicLong();
-    pull(
+    AtomicLong mostHeld = new AtomicLong();
+    // the relay's FTP upload, slower than the stream: cuts the stream once 2 MiB went out
+    Future<Long> sent =
+        sendInBackground(
             vertx,
-            LEASE,
+            pipe,
             copy,
-            prefix -> {
-              written.set(prefix);
-              if (prefix >= 2L * TestFiles.MiB && cut.compareAndSet(false, true)) {
+            sentSoFar -> {
+              mostHeld.accumulateAndGet(pipe.queuedBytes(), Math::max);
+              if (sentSoFar >= 2L * TestFiles.MiB && cut.compareAndSet(false, true)) {
                 proxy.cut();
               }
-            })
+            });
+
+    pull(vertx, LEASE, pipe)
+        .onSuccess(v -> pipe.accepted(BYTES))
+        .onFailure(pipe::refused)
+        .compose(v -> sent)
         .onComplete(
             ctx.succeeding(
-                v ->
+                bytes ->
                     ctx.verify(
                         () -> {
                           assertThat(cut).isTrue();
                           assertThat(reads.get()).as("read again after the cut").isEqualTo(2);
-                          assertThat(written.get()).isEqualTo(32L * TestFiles.MiB);
+                          assertThat(bytes).isEqualTo(BYTES);
                           assertThat(TestFiles.sha256(copy)).isEqualTo(sha256);
+                          assertThat(mostHeld.get())
+                              .as("held at most the window and one read more")
+                              .isGreaterThan(LIMIT / 2)
+                              .isLessThanOrEqualTo(LIMIT + 64 * 1024);
                           ctx.completeNow();
                         })));
     assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
+  void aBodyThatDoesNotMatchTheEdgesSha256FailsItsReader(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    sha256 = "0".repeat(64);
+    assertTheReaderFails(vertx, ctx, "SHA-256 " + TestFiles.sha256(spooled));
+  }
+
+  @Test
+  void aBodyThatDoesNotMatchTheOfferedCrc32cFailsItsReader(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    crc32c = "00000000";
+    assertTheReaderFails(vertx, ctx, "CRC-32C " + BodyStreams.crc32c(spooled));
+  }
+
+  private void assertTheReaderFails(Vertx vertx, VertxTestContext ctx, String arrivedWith)
+      throws InterruptedException {
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
+    Future<Long> sent = sendInBackground(vertx, pipe, dir.resolve("copy.bin"), n -> {});
+
+    pull(vertx, LEASE, pipe)
+        .onSuccess(v -> pipe.accepted(BYTES))
+        .onFailure(pipe::refused)
+        .onComplete(
+            ctx.failing(
+                error ->
+                    sent.onComplete(
+                        ctx.failing(
+                            readerError ->
+                                ctx.verify(
+                                    () -> {
+                                      assertThat(Failure.of(error))
+                                          .isEqualTo(Failure.CORRUPTED_IN_TRANSIT);
+                                      assertThat(readerError)
+                                          .isInstanceOf(BodyNotAccepted.class)
+                                          .hasMessageContaining("arrived at relay node")
+                                          .hasMessageContaining(arrivedWith);
+                                      ctx.completeNow();
+                                    })))));
+    assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   void aReaderWithAnotherLeaseIsRefusedAndGetsNothing(Vertx vertx, VertxTestContext ctx)
       throws Exception {
-    Path copy = dir.resolve("stranger.part");
-    AtomicLong written = new AtomicLong();
-    pull(vertx, "not-the-lease", copy, written::set)
+    LivePipe pipe =
+        LivePipe.open("t1", dir.resolve("stranger.part"), Duration.ofSeconds(10), LIMIT);
+    pull(vertx, "not-the-lease", pipe)
         .onComplete(
             ctx.failing(
                 error ->
@@ -130,27 +202,62 @@ class StreamPullerTest {
                           assertThat(Failure.of(error)).isEqualTo(Failure.CONFLICT);
                           assertThat(error.getMessage()).contains("403").contains("FORBIDDEN");
                           assertThat(reads.get()).isZero();
-                          assertThat(written.get()).isZero();
+                          assertThat(pipe.queuedBytes()).isZero();
                           ctx.completeNow();
                         })));
     assertThat(ctx.awaitCompletion(60, TimeUnit.SECONDS)).isTrue();
   }
 
-  private Future<Void> pull(
-      Vertx vertx, String lease, Path target, java.util.function.LongConsumer onWritten) {
+  /**
+   * Sends the pipe to {@code copy} on a worker thread, as the relay's FTP upload does, a little
+   * slower than loopback; {@code progress} sees the bytes sent after every write.
+   */
+  private static Future<Long> sendInBackground(
+      Vertx vertx, LivePipe pipe, Path copy, LongConsumer progress) {
+    return vertx.executeBlocking(
+        () -> {
+          long[] sent = {0};
+          try (FileChannel file =
+              FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            WritableByteChannel slow =
+                new WritableByteChannel() {
+                  @Override
+                  public int write(ByteBuffer bytes) throws IOException {
+                    int n = file.write(bytes);
+                    LockSupport.parkNanos(200_000);
+                    progress.accept(sent[0] + n);
+                    return n;
+                  }
+
+                  @Override
+                  public boolean isOpen() {
+                    return true;
+                  }
+
+                  @Override
+                  public void close() {}
+                };
+            pipe.sendTo(slow, sent);
+          }
+          return sent[0];
+        },
+        false);
+  }
+
+  private Future<Void> pull(Vertx vertx, String lease, LivePipe pipe) {
     RemoteRelayRequest request =
         new RemoteRelayRequest(
             "t1",
             lease,
             "a/b.bin",
-            32L * TestFiles.MiB,
+            BYTES,
             sha256,
             "unused",
             CHUNK,
             WINDOW,
-            "http://127.0.0.1:" + proxy.port());
+            "http://127.0.0.1:" + proxy.port(),
+            crc32c);
     Promise<Void> never = Promise.promise();
-    return StreamPuller.pull(
-        vertx, client, request, "relay-1", target, () -> {}, onWritten, never.future());
+    return StreamPuller.pull(vertx, client, request, "relay-1", pipe, never.future());
   }
 }

@@ -24,7 +24,7 @@ class LiveBodyTest {
   void anAcceptedBodyIsSentWhole() throws Exception {
     Path file = dir.resolve("whole.part");
     Files.write(file, new byte[3 * MiB + 5]);
-    LiveBody live = LiveBody.open("whole", file, Duration.ofSeconds(5));
+    LiveBody live = LiveFile.open("whole", file, Duration.ofSeconds(5));
     live.accepted(3 * MiB + 5);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long[] sent = {0};
@@ -40,7 +40,7 @@ class LiveBodyTest {
   void aBodyAbandonedAfterItWasAcceptedStopsItsReaderWithinASlice() throws Exception {
     Path file = dir.resolve("abandoned.part");
     Files.write(file, new byte[8 * MiB]);
-    LiveBody live = LiveBody.open("abandoned", file, Duration.ofSeconds(5));
+    LiveBody live = LiveFile.open("abandoned", file, Duration.ofSeconds(5));
     live.accepted(8 * MiB);
     long[] sent = {0};
     // the edge leaves while the relay's FTP upload is under way: the reader has sent its first MiB

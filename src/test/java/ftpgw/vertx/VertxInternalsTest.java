@@ -114,6 +114,47 @@ class VertxInternalsTest {
   }
 
   @Test
+  void aChunkOfAnHttpClientResponseIsVertxsOwnCopyAndKeptWithoutAnother() throws Exception {
+    byte[] body = new byte[256 * 1024];
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(request -> request.response().end(Buffer.buffer(body)))
+            .listen(0, "127.0.0.1")
+            .await();
+    CompletableFuture<String> seen = new CompletableFuture<>();
+    vertx
+        .createHttpClient()
+        .request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+        .compose(io.vertx.core.http.HttpClientRequest::send)
+        .onSuccess(
+            response -> {
+              response.handler(
+                  chunk -> {
+                    if (!VertxInternals.isVertxHeapCopy(chunk)) {
+                      seen.complete(
+                          "a response chunk is "
+                              + VertxInternals.bytesOf(chunk).getClass().getName()
+                              + " from "
+                              + VertxInternals.bytesOf(chunk).alloc().getClass().getName()
+                              + ", no longer Vert.x's heap copy (VertxHandler.safeBuffer):"
+                              + " a relay node would copy every streamed chunk once more");
+                    }
+                  });
+              response.endHandler(v -> seen.complete("every chunk a Vert.x heap copy"));
+            })
+        .onFailure(seen::completeExceptionally);
+
+    assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("every chunk a Vert.x heap copy");
+    Buffer foreign = VertxInternals.lend(Unpooled.wrappedBuffer(new byte[] {1, 2}));
+    ByteBuffer kept = VertxInternals.keepable(foreign);
+    foreign.setByte(0, (byte) 9);
+    assertThat(kept.get(0))
+        .as("a buffer Vert.x did not copy is copied to be kept")
+        .isEqualTo((byte) 1);
+  }
+
+  @Test
   void aLentDirectBufferIsReleasedWhenGivenBackAndAHeapOneIsLeftAlone() {
     ByteBuf direct = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16);
     direct.writeCharSequence("chunk", StandardCharsets.US_ASCII);
