@@ -22,7 +22,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -56,8 +55,6 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
    * pull.
    */
   private static final Duration AS_LONG_AS_THE_PULL = Duration.ofDays(1);
-
-  private static final int STREAM_CHUNK_BYTES = 64 * 1024;
 
   private final Path inbound;
   private final Duration relayTimeout;
@@ -111,13 +108,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
     localRelay = new RelayClient(vertx.eventBus(), relayTimeout);
     streams =
         vertx.createHttpClient(
-            new HttpClientOptions()
-                .setTcpNoDelay(true)
-                // bodies in chunks as large as a socket read, not Netty's 8 KiB
-                .setMaxChunkSize(STREAM_CHUNK_BYTES)
-                // a stream silent this long is broken: resumed, or the attempt fails
-                .setIdleTimeout((int) chunkTimeout.toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+            StreamPuller.clientOptions(),
             // the FTP budget bounds the transfers in progress, not the pool
             new PoolOptions().setHttp1MaxSize(1024));
     return vertx
@@ -185,7 +176,9 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
               (long) request.window() * request.chunkBytes());
       pull = track(request, body, pipe);
       startRelay.run();
-      received = StreamPuller.pull(vertx, streams, request, nodeId, pipe, pull.stop().future());
+      received =
+          StreamPuller.pull(
+              vertx, streams, request, nodeId, pipe, chunkTimeout, pull.stop().future());
     } else {
       LiveFile file = LiveFile.open(request.transferId(), body, chunkTimeout);
       pull = track(request, body, file);

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -18,7 +19,9 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,20 @@ final class StreamPuller {
 
   private static final long RESUME_DELAY_MILLIS = 200;
 
+  /** Bodies in chunks as large as a socket read, not Netty's 8 KiB. */
+  private static final int CHUNK_BYTES = 64 * 1024;
+
+  /**
+   * Options of the client that reads streams. No idle timeout: a stream is paused while the FTP
+   * server is slower or the relay waits for an FTP session, and the puller times out only a stream
+   * it wants bytes from; a connection left in the pool is closed by the edge when its attempt ends.
+   * (Not {@code Connection: close}: the edge's close then reaches a paused response before its last
+   * bytes, as an error.)
+   */
+  static HttpClientOptions clientOptions() {
+    return new HttpClientOptions().setTcpNoDelay(true).setMaxChunkSize(CHUNK_BYTES);
+  }
+
   private final Vertx vertx;
   private final HttpClient client;
   private final RemoteRelayRequest request;
@@ -51,14 +68,30 @@ final class StreamPuller {
 
   private final MessageDigest digest;
   private final Promise<Void> done = Promise.promise();
+  private final long stallNanos;
   private long received;
+
+  /** The read in progress: answers and errors of an earlier (cut) one are ignored. */
+  private int generation;
+
+  /** A read is in progress (connecting, or receiving), not waiting to be resumed. */
+  private boolean reading;
+
+  private boolean paused;
+  private long lastProgress = System.nanoTime();
   private int resumesLeft = RESUMES;
   private HttpClientResponse response;
   private HttpClientRequest current;
 
   private StreamPuller(
-      Vertx vertx, HttpClient client, RemoteRelayRequest request, String relayNode, LivePipe pipe) {
+      Vertx vertx,
+      HttpClient client,
+      RemoteRelayRequest request,
+      String relayNode,
+      LivePipe pipe,
+      Duration stallLimit) {
     this.vertx = vertx;
+    this.stallNanos = stallLimit.toNanos();
     this.client = client;
     this.request = request;
     this.relayNode = relayNode;
@@ -71,9 +104,10 @@ final class StreamPuller {
   }
 
   /**
-   * Streams the whole body into {@code pipe} (the caller accepts or refuses it by the outcome);
-   * fails when the body does not arrive whole and as the edge's check says, or once {@code stop}
-   * fails. Call on the event loop the stream should run on.
+   * Streams the whole body into {@code pipe} (the caller accepts or refuses it by the outcome),
+   * resuming a stream silent for {@code stallLimit} while bytes are wanted; fails when the body
+   * does not arrive whole and as the edge's check says, or once {@code stop} fails. Call on the
+   * event loop the stream should run on.
    */
   static Future<Void> pull(
       Vertx vertx,
@@ -81,10 +115,15 @@ final class StreamPuller {
       RemoteRelayRequest request,
       String relayNode,
       LivePipe pipe,
+      Duration stallLimit,
       Future<Void> stop) {
-    StreamPuller puller = new StreamPuller(vertx, client, request, relayNode, pipe);
+    StreamPuller puller = new StreamPuller(vertx, client, request, relayNode, pipe, stallLimit);
     stop.onFailure(puller.done::tryFail);
     puller.done.future().onFailure(e -> puller.cutStream());
+    long watchdog =
+        vertx.setPeriodic(
+            Math.max(50, stallLimit.toMillis() / 4), t -> puller.breakIfStalled(stallLimit));
+    puller.done.future().onComplete(v -> vertx.cancelTimer(watchdog));
     if (request.bytes() == 0) {
       puller.done.tryComplete();
     } else {
@@ -95,6 +134,9 @@ final class StreamPuller {
 
   /** Asks the edge for the body from the first byte not yet received. */
   private void read() {
+    int attempt = ++generation;
+    reading = true;
+    lastProgress = System.nanoTime();
     long offset = received;
     RequestOptions options =
         new RequestOptions()
@@ -111,14 +153,22 @@ final class StreamPuller {
         .request(options)
         .compose(
             req -> {
+              if (attempt != generation) {
+                req.reset(); // the watchdog gave up on this read while it connected
+                return Future.failedFuture("superseded");
+              }
               current = req;
               return req.send();
             })
-        .onSuccess(this::receive)
-        .onFailure(this::broken);
+        .onSuccess(response -> receive(attempt, response))
+        .onFailure(error -> brokenAt(attempt, error));
   }
 
-  private void receive(HttpClientResponse response) {
+  private void receive(int attempt, HttpClientResponse response) {
+    if (attempt != generation) {
+      response.request().reset();
+      return;
+    }
     if (done.future().isComplete()) {
       cutStream();
       return;
@@ -136,14 +186,18 @@ final class StreamPuller {
       return;
     }
     this.response = response;
-    response.exceptionHandler(this::broken);
+    lastProgress = System.nanoTime();
+    response.exceptionHandler(error -> brokenAt(attempt, error));
     response.handler(this::arrived);
     response.endHandler(
         v -> {
+          if (attempt != generation) {
+            return;
+          }
           if (received == request.bytes()) {
             done.tryComplete();
           } else {
-            broken(new IllegalStateException("the stream ended at byte " + received));
+            brokenAt(attempt, new IllegalStateException("the stream ended at byte " + received));
           }
         });
   }
@@ -168,14 +222,41 @@ final class StreamPuller {
       digest.update(bytes.duplicate());
     }
     received += buffer.length();
+    lastProgress = System.nanoTime();
     if (pipe.append(bytes)) {
+      paused = true;
       response.pause();
     }
   }
 
   private void resumeReading() {
+    paused = false;
+    lastProgress = System.nanoTime();
     if (response != null && !done.future().isComplete()) {
       response.resume();
+    }
+  }
+
+  /** The stream sent nothing for the stall limit though bytes were wanted: cut and resume it. */
+  private void breakIfStalled(Duration stallLimit) {
+    if (done.future().isComplete()
+        || paused
+        || !reading
+        || System.nanoTime() - lastProgress < stallNanos) {
+      return;
+    }
+    int stalled = generation;
+    cutStream();
+    brokenAt(
+        stalled,
+        new TimeoutException("no byte of the body stream for " + stallLimit.toMillis() + " ms"));
+  }
+
+  /** A failure of read {@code attempt}; one of a read cut earlier is not news. */
+  private void brokenAt(int attempt, Throwable cause) {
+    if (attempt == generation) {
+      generation++;
+      broken(cause);
     }
   }
 
@@ -185,6 +266,9 @@ final class StreamPuller {
       return;
     }
     response = null;
+    current = null;
+    reading = false;
+    paused = false;
     if (resumesLeft-- <= 0) {
       done.tryFail(
           Failure.RELAY_UNAVAILABLE.exception(

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
@@ -38,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The body stream between an edge's {@link BodyStreamServer} and a relay's {@link StreamPuller},
  * over real loopback connections, into the {@link LivePipe} a relay sends from: a stream cut
  * mid-body resumes from the first byte not received and the copy is whole, with no more than the
- * window held in memory while the reader is slower; a body whose CRC-32C (or, when the edge offered
- * none, SHA-256) is not the edge's fails its reader; a reader with the wrong lease is refused and
- * gets nothing.
+ * window held in memory while the reader is slower; a stream that goes silent is resumed, but one
+ * paused for a slow reader is not broken however long it waits; a body whose CRC-32C (or, when the
+ * edge offered none, SHA-256) is not the edge's fails its reader; a reader with the wrong lease is
+ * refused and gets nothing.
  */
 @ExtendWith(VertxExtension.class)
 class StreamPullerTest {
@@ -49,6 +49,7 @@ class StreamPullerTest {
   private static final long LIMIT = (long) CHUNK * WINDOW;
   private static final long BYTES = 32L * TestFiles.MiB;
   private static final String LEASE = "lease-1";
+  private static final Duration STALL_LIMIT = Duration.ofSeconds(1);
 
   @TempDir Path dir;
   private Path spooled;
@@ -82,7 +83,7 @@ class StreamPullerTest {
                 reads.incrementAndGet();
               }
             });
-    client = vertx.createHttpClient(new HttpClientOptions().setIdleTimeout(10));
+    client = vertx.createHttpClient(StreamPuller.clientOptions());
     server
         .listen("127.0.0.1", 0)
         .onComplete(
@@ -142,6 +143,67 @@ class StreamPullerTest {
                               .as("held at most the window and one read more")
                               .isGreaterThan(LIMIT / 2)
                               .isLessThanOrEqualTo(LIMIT + 64 * 1024);
+                          ctx.completeNow();
+                        })));
+    assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aStreamSilentWhileBytesAreWantedIsResumedAndTheCopyIsWhole(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    Path copy = dir.resolve("copy.bin");
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
+    AtomicBoolean stalled = new AtomicBoolean();
+    Future<Long> sent =
+        sendInBackground(
+            vertx,
+            pipe,
+            copy,
+            sentSoFar -> {
+              if (sentSoFar >= 2L * TestFiles.MiB && stalled.compareAndSet(false, true)) {
+                proxy.stall();
+              }
+            });
+
+    pull(vertx, LEASE, pipe)
+        .onSuccess(v -> pipe.accepted(BYTES))
+        .onFailure(pipe::refused)
+        .compose(v -> sent)
+        .onComplete(
+            ctx.succeeding(
+                bytes ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(stalled).isTrue();
+                          assertThat(reads.get()).as("read again after the stall").isEqualTo(2);
+                          assertThat(TestFiles.sha256(copy)).isEqualTo(sha256);
+                          ctx.completeNow();
+                        })));
+    assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aStreamPausedLongerThanTheStallLimitForASlowRelayIsNotBroken(
+      Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path copy = dir.resolve("copy.bin");
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
+    // the relay waits 3 stall limits for an FTP session before it sends a byte
+    Future<Long> sent =
+        vertx
+            .timer(3 * STALL_LIMIT.toMillis())
+            .compose(t -> sendInBackground(vertx, pipe, copy, n -> {}));
+
+    pull(vertx, LEASE, pipe)
+        .onSuccess(v -> pipe.accepted(BYTES))
+        .onFailure(pipe::refused)
+        .compose(v -> sent)
+        .onComplete(
+            ctx.succeeding(
+                bytes ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(reads.get()).as("one read, never resumed").isEqualTo(1);
+                          assertThat(TestFiles.sha256(copy)).isEqualTo(sha256);
                           ctx.completeNow();
                         })));
     assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
@@ -258,6 +320,6 @@ class StreamPullerTest {
             "http://127.0.0.1:" + proxy.port(),
             crc32c);
     Promise<Void> never = Promise.promise();
-    return StreamPuller.pull(vertx, client, request, "relay-1", pipe, never.future());
+    return StreamPuller.pull(vertx, client, request, "relay-1", pipe, STALL_LIMIT, never.future());
   }
 }

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +21,7 @@ public final class CuttableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
 
   /** Bytes the clients sent through the relay (request bodies and heads). */
   public final AtomicLong upstreamBytes = new AtomicLong();
@@ -33,6 +36,14 @@ public final class CuttableProxy implements AutoCloseable {
 
   public int port() {
     return server.getLocalPort();
+  }
+
+  /**
+   * Stops relaying on every connection in flight, without closing any: the other side sees silence,
+   * as with a peer that hangs or a network that drops everything. New connections go through.
+   */
+  public void stall() {
+    stalled.addAll(open);
   }
 
   /** Closes every connection in flight (both sides). */
@@ -89,6 +100,9 @@ public final class CuttableProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
+                  while (stalled.contains(from) && !from.isClosed()) {
+                    Thread.sleep(10);
+                  }
                   out.write(buffer, 0, n);
                   if (upstream) {
                     upstreamBytes.addAndGet(n);
@@ -96,6 +110,8 @@ public final class CuttableProxy implements AutoCloseable {
                 }
               } catch (IOException ignored) {
                 // cut, or closed by one side
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 try {
                   to.close();
