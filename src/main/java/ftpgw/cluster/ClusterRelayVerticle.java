@@ -56,6 +56,13 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
    */
   private static final Duration AS_LONG_AS_THE_PULL = Duration.ofDays(1);
 
+  /**
+   * The most a streamed body holds in memory. Every offer a relay node takes starts reading at
+   * once, also while it waits for an FTP session, so each one fills its pipe: 1 MiB keeps the FTP
+   * upload fed (TCP's buffers hold more in flight) and 16 transfers within 16 MiB of heap.
+   */
+  private static final long MAX_PIPE_BYTES = 1 << 20;
+
   private final Path inbound;
   private final Duration relayTimeout;
   private final Duration chunkTimeout;
@@ -173,7 +180,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
               request.transferId(),
               body,
               chunkTimeout,
-              (long) request.window() * request.chunkBytes());
+              Math.min((long) request.window() * request.chunkBytes(), MAX_PIPE_BYTES));
       pull = track(request, body, pipe);
       startRelay.run();
       received =

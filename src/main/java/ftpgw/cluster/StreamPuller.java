@@ -68,7 +68,7 @@ final class StreamPuller {
 
   private final MessageDigest digest;
   private final Promise<Void> done = Promise.promise();
-  private final long stallNanos;
+  private final Duration stallLimit;
   private long received;
 
   /** The read in progress: answers and errors of an earlier (cut) one are ignored. */
@@ -91,11 +91,11 @@ final class StreamPuller {
       LivePipe pipe,
       Duration stallLimit) {
     this.vertx = vertx;
-    this.stallNanos = stallLimit.toNanos();
     this.client = client;
     this.request = request;
     this.relayNode = relayNode;
     this.pipe = pipe;
+    this.stallLimit = stallLimit;
     this.crc = request.crc32c() == null ? null : new CRC32C();
     this.digest = crc == null ? sha256() : null;
     Context context = vertx.getOrCreateContext();
@@ -121,8 +121,7 @@ final class StreamPuller {
     stop.onFailure(puller.done::tryFail);
     puller.done.future().onFailure(e -> puller.cutStream());
     long watchdog =
-        vertx.setPeriodic(
-            Math.max(50, stallLimit.toMillis() / 4), t -> puller.breakIfStalled(stallLimit));
+        vertx.setPeriodic(Math.max(50, stallLimit.toMillis() / 4), t -> puller.breakIfStalled());
     puller.done.future().onComplete(v -> vertx.cancelTimer(watchdog));
     if (request.bytes() == 0) {
       puller.done.tryComplete();
@@ -238,11 +237,11 @@ final class StreamPuller {
   }
 
   /** The stream sent nothing for the stall limit though bytes were wanted: cut and resume it. */
-  private void breakIfStalled(Duration stallLimit) {
+  private void breakIfStalled() {
     if (done.future().isComplete()
         || paused
         || !reading
-        || System.nanoTime() - lastProgress < stallNanos) {
+        || System.nanoTime() - lastProgress < stallLimit.toNanos()) {
       return;
     }
     int stalled = generation;
