@@ -62,11 +62,13 @@ class TusClientTest {
       long[] resumedAt = new long[1];
       TusUploader resumed = resume(client, () -> upload(file, "flaky/link.bin"), resumedAt);
       // what reached the gateway is what the link forwarded (heads included), not what the client
-      // wrote: sockets buffer megabytes on loopback
+      // wrote: sockets buffer megabytes on loopback. Less a few chunks: those read but not yet on
+      // disk when the connection broke, and what the kernel drops from an unread socket at a reset,
+      // were never offered, and the client sends them again
       assertThat(resumedAt[0])
           .as("the server kept what arrived before the break (%d bytes forwarded)", sentBefore)
           .isGreaterThan(MiB)
-          .isBetween(sentBefore - 16 * 1024, sentBefore);
+          .isBetween(sentBefore - 256 * 1024, sentBefore);
       resumed.setChunkSize(256 * 1024);
       while (resumed.uploadChunk() > -1) {
         // send the rest
