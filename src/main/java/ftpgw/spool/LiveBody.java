@@ -59,7 +59,8 @@ public abstract class LiveBody {
 
   /** Makes {@code body} findable by its key until {@link #release()}. */
   static <T extends LiveBody> T register(T body) {
-    OPEN.put(((LiveBody) body).key.toAbsolutePath(), body);
+    LiveBody live = body; // a type variable does not see the private key
+    OPEN.put(live.key.toAbsolutePath(), live);
     return body;
   }
 

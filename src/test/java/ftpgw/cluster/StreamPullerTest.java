@@ -121,15 +121,10 @@ class StreamPullerTest {
             copy,
             sentSoFar -> {
               mostHeld.accumulateAndGet(pipe.queuedBytes(), Math::max);
-              if (sentSoFar >= 2L * TestFiles.MiB && cut.compareAndSet(false, true)) {
-                proxy.cut();
-              }
+              onceAt2MiB(sentSoFar, cut, proxy::cut);
             });
 
-    pull(vertx, LEASE, pipe)
-        .onSuccess(v -> pipe.accepted(BYTES))
-        .onFailure(pipe::refused)
-        .compose(v -> sent)
+    relay(vertx, pipe, sent)
         .onComplete(
             ctx.succeeding(
                 bytes ->
@@ -156,19 +151,9 @@ class StreamPullerTest {
     AtomicBoolean stalled = new AtomicBoolean();
     Future<Long> sent =
         sendInBackground(
-            vertx,
-            pipe,
-            copy,
-            sentSoFar -> {
-              if (sentSoFar >= 2L * TestFiles.MiB && stalled.compareAndSet(false, true)) {
-                proxy.stall();
-              }
-            });
+            vertx, pipe, copy, sentSoFar -> onceAt2MiB(sentSoFar, stalled, proxy::stall));
 
-    pull(vertx, LEASE, pipe)
-        .onSuccess(v -> pipe.accepted(BYTES))
-        .onFailure(pipe::refused)
-        .compose(v -> sent)
+    relay(vertx, pipe, sent)
         .onComplete(
             ctx.succeeding(
                 bytes ->
@@ -193,10 +178,7 @@ class StreamPullerTest {
             .timer(3 * STALL_LIMIT.toMillis())
             .compose(t -> sendInBackground(vertx, pipe, copy, n -> {}));
 
-    pull(vertx, LEASE, pipe)
-        .onSuccess(v -> pipe.accepted(BYTES))
-        .onFailure(pipe::refused)
-        .compose(v -> sent)
+    relay(vertx, pipe, sent)
         .onComplete(
             ctx.succeeding(
                 bytes ->
@@ -304,6 +286,24 @@ class StreamPullerTest {
           return sent[0];
         },
         false);
+  }
+
+  /** Runs {@code action} the first time 2 MiB or more were sent. */
+  private static void onceAt2MiB(long sentSoFar, AtomicBoolean done, Runnable action) {
+    if (sentSoFar >= 2L * TestFiles.MiB && done.compareAndSet(false, true)) {
+      action.run();
+    }
+  }
+
+  /**
+   * The relay node's part: pulls into the pipe, accepts it when whole and checked (else refuses
+   * it), and then the bytes its reader sent.
+   */
+  private Future<Long> relay(Vertx vertx, LivePipe pipe, Future<Long> sent) {
+    return pull(vertx, LEASE, pipe)
+        .onSuccess(v -> pipe.accepted(BYTES))
+        .onFailure(pipe::refused)
+        .compose(v -> sent);
   }
 
   private Future<Void> pull(Vertx vertx, String lease, LivePipe pipe) {
