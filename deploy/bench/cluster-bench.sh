@@ -9,19 +9,23 @@
 # --warmup W uploads W more files of the same size (P at a time) to each system before its timed run, so that the
 # JVMs' JIT compilers are done: a pair has two JVMs to warm up, so a short run shows the cold start as much as the hop.
 #
-# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--warmup W] [--jar target/gateway-fat.jar]
+# --runs R repeats the three systems R times, one after another, and prints the medians of MB/s and of the per-run
+# ratios: on 2 shared cores one run's all-in-one figure wanders by a fifth.
+#
+# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--jar JAR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-files=32; mib=32; parallel=8; warmup=0; jar=target/gateway-fat.jar
+files=32; mib=32; parallel=8; warmup=0; runs=1; jar=target/gateway-fat.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
     --mib) mib=$2; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --jar) jar=$2; shift 2 ;;
-    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--warmup W] [--jar JAR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--jar JAR]" >&2; exit 2 ;;
   esac
 done
 [ -f "$jar" ] || { echo "cluster-bench: $jar is missing: mvn -B -ntp -DskipTests package" >&2; exit 1; }
@@ -128,17 +132,20 @@ hz_port=$(python3 -c "import random; print(random.randint(31000, 32000) // 10 * 
 name="bench-$$-$RANDOM"
 
 # 1. all-in-one
-cat > "$work/all.json" <<EOF
-{ "http": {"port": ${ports[0]}}, "spool": {"dir": "$work/all-spool"},
+all_run() { # TAG: the timed run into $work/TAG.mbs
+  local tag=$1
+  cat > "$work/$tag.json" <<EOF
+{ "http": {"port": ${ports[0]}}, "spool": {"dir": "$work/spool-$tag"},
   "ftpServer": {"port": ${ports[1]}, "root": "$work/all-ftp", "passivePorts": "$(passive_range)"} }
 EOF
-start_node all-in-one "$work/all.json"
-all=$(upload "${ports[0]}" all)
-verify "$work/all-ftp" all
-stop_nodes
+  start_node "$tag" "$work/$tag.json"
+  upload "${ports[0]}" "$tag" > "$work/$tag.mbs"
+  verify "$work/all-ftp" "$tag"
+  stop_nodes
+}
 
 # 2. edge → relay (the relay node runs the FTP server, as the all-in-one node does), direct stream then bus chunks
-pair_run() { # TAG STREAM: prints MB/s
+pair_run() { # TAG STREAM: the timed run into $work/TAG.mbs
   local tag=$1 stream=$2
   cluster="\"cluster\": {\"name\": \"$name-$tag\", \"host\": \"127.0.0.1\", \"port\": $hz_port, \"stream\": $stream,
     \"members\": [\"127.0.0.1:$hz_port\", \"127.0.0.1:$((hz_port + 1))\"]}"
@@ -155,12 +162,27 @@ EOF
   verify "$work/pair-ftp" "$tag"
   stop_nodes
 }
-pair_run stream true; pair=$(cat "$work/stream.mbs")
-pair_run bus false; bus=$(cat "$work/bus.mbs")
 
-echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes), $((warmup + 2)) warm-up uploads"
-echo "all-in-one      ${all} MB/s   $(cpu_during all)"
-echo "edge -> relay   ${pair} MB/s   (direct body stream)   $(cpu_during stream)"
-echo "edge -> relay   ${bus} MB/s   (event-bus chunks, cluster.stream false)   $(cpu_during bus)"
-python3 -c "print(f'ratio (edge -> relay / all-in-one): stream {$pair / $all:.2f}, bus chunks {$bus / $all:.2f}')"
+echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)," \
+  "$((warmup + 2)) warm-up uploads, $runs run(s)"
+for run in $(seq 1 "$runs"); do
+  all_run "all-$run"; pair_run "stream-$run" true; pair_run "bus-$run" false
+  all=$(cat "$work/all-$run.mbs"); pair=$(cat "$work/stream-$run.mbs"); bus=$(cat "$work/bus-$run.mbs")
+  if [ "$runs" -gt 1 ]; then echo "run $run:"; fi
+  echo "all-in-one      ${all} MB/s   $(cpu_during "all-$run")"
+  echo "edge -> relay   ${pair} MB/s   (direct body stream)   $(cpu_during "stream-$run")"
+  echo "edge -> relay   ${bus} MB/s   (event-bus chunks, cluster.stream false)   $(cpu_during "bus-$run")"
+  python3 -c "print(f'ratio (edge -> relay / all-in-one): stream {$pair / $all:.2f}, bus chunks {$bus / $all:.2f}')"
+done
+if [ "$runs" -gt 1 ]; then
+  python3 - "$work" "$runs" <<'EOF'
+import statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+mbs = {s: [float(open(f"{work}/{s}-{r}.mbs").read()) for r in range(1, runs + 1)] for s in ("all", "stream", "bus")}
+med = {s: statistics.median(v) for s, v in mbs.items()}
+ratio = {s: statistics.median(p / a for p, a in zip(mbs[s], mbs["all"])) for s in ("stream", "bus")}
+print(f"medians of {runs}: all-in-one {med['all']:.1f}, stream {med['stream']:.1f}, bus chunks {med['bus']:.1f} MB/s;"
+      f" ratio stream {ratio['stream']:.2f}, bus chunks {ratio['bus']:.2f}")
+EOF
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
