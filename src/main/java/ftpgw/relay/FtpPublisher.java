@@ -137,7 +137,7 @@ final class FtpPublisher {
     try {
       write(ftp, folder, tempPath, request, pool);
     } catch (FtpReplyException e) {
-      if (!known || !FTPReply.isNegativePermanent(e.replyCode())) {
+      if (!known || !FTPReply.isNegativePermanent(e.replyCode()) || !rereadable(request)) {
         throw e;
       }
       knownFolders.remove(folder);
@@ -231,6 +231,11 @@ final class FtpPublisher {
     return request.live()
         ? liveBody(request).newInputStream()
         : Files.newInputStream(Path.of(request.spoolFile()));
+  }
+
+  /** Whether the body can be sent again from its first byte (a live pipe's cannot). */
+  private static boolean rereadable(RelayRequest request) throws IOException {
+    return !request.live() || liveBody(request).rereadable();
   }
 
   private static LiveBody liveBody(RelayRequest request) throws IOException {

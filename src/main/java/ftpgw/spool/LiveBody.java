@@ -133,6 +133,21 @@ public abstract class LiveBody {
     return failure != null;
   }
 
+  /** Throws why the body was refused or abandoned, if it was. */
+  synchronized void throwIfFailed() throws BodyNotAccepted {
+    if (failure != null) {
+      throw new BodyNotAccepted(id, failure);
+    }
+  }
+
+  /**
+   * Whether a second reader gets the body from its first byte again (a STOR tried again on the same
+   * node).
+   */
+  public boolean rereadable() {
+    return true;
+  }
+
   /** No reader may find it any more (one still reading keeps going). */
   public void release() {
     OPEN.remove(key.toAbsolutePath(), this);

@@ -120,8 +120,15 @@ public final class LivePipe extends LiveBody {
     return new Reader();
   }
 
+  /** Bytes sent are gone. */
+  @Override
+  public boolean rereadable() {
+    return false;
+  }
+
   private synchronized void claimReader() throws IOException {
     if (read) {
+      throwIfFailed(); // why the first read ended is the story, not that there cannot be a second
       // a STOR tried again on this node: the edge's next attempt sends the body from byte 0
       throw new BodyNotAccepted(
           id,
