@@ -95,6 +95,22 @@ class LivePipeTest {
   }
 
   @Test
+  void aSecondReadOfAnAbandonedPipeTellsWhyTheFirstEnded() {
+    pipe.append(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    pipe.abandon(new IOException("edge node e1 left the cluster"));
+    ByteArrayOutputStream ftp = new ByteArrayOutputStream();
+
+    assertThatThrownBy(() -> pipe.sendTo(Channels.newChannel(ftp), new long[1]))
+        .isInstanceOf(BodyNotAccepted.class)
+        .hasMessageContaining("left the cluster");
+    assertThatThrownBy(() -> pipe.sendTo(Channels.newChannel(ftp), new long[1]))
+        .as("a STOR tried again hears the first failure, not that the bytes are gone")
+        .hasMessageContaining("left the cluster");
+    assertThat(pipe.rereadable()).isFalse();
+    pipe.release();
+  }
+
+  @Test
   void bytesThatArriveAfterAnAbandonAreDropped() {
     pipe.abandon(new IOException("edge node e1 left the cluster"));
 
