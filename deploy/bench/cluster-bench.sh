@@ -12,11 +12,15 @@
 # --runs R repeats the three systems R times, one after another, and prints the medians of MB/s and of the per-run
 # ratios: on 2 shared cores one run's all-in-one figure wanders by a fifth.
 #
-# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--jar JAR]
+# --pin runs the pair as on two one-core hosts: the edge node and the clients on CPU 0, the relay node on CPU 1 (the
+# all-in-one node and its clients keep both). With --files 1 --parallel 1 it shows what a large upload gains when
+# the relay node's STOR runs while the body still arrives at the edge.
+#
+# Usage: deploy/bench/cluster-bench.sh [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--pin] [--jar JAR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-files=32; mib=32; parallel=8; warmup=0; runs=1; jar=target/gateway-fat.jar
+files=32; mib=32; parallel=8; warmup=0; runs=1; pin=false; jar=target/gateway-fat.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --files) files=$2; shift 2 ;;
@@ -24,8 +28,9 @@ while [ $# -gt 0 ]; do
     --parallel) parallel=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --pin) pin=true; shift ;;
     --jar) jar=$2; shift 2 ;;
-    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--jar JAR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--files N] [--mib M] [--parallel P] [--warmup W] [--runs R] [--pin] [--jar JAR]" >&2; exit 2 ;;
   esac
 done
 [ -f "$jar" ] || { echo "cluster-bench: $jar is missing: mvn -B -ntp -DskipTests package" >&2; exit 1; }
@@ -68,11 +73,15 @@ EOF
 }
 
 java_opts=(-Xmx512m -XX:+ExitOnOutOfMemoryError)
+cpus_of() { # node or run name: the CPUs it runs on (all of them but for the pair's with --pin)
+  if ! $pin || [[ $1 == all-* ]]; then echo "0-$(($(nproc) - 1))"; elif [[ $1 == relay-* ]]; then echo 1; else echo 0; fi
+}
 start_node() { # name conf [extra args]: starts a node and waits until it is deployed
   local name=$1 conf=$2; shift 2
-  java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 & pids+=($!); names+=("$name")
+  taskset -c "$(cpus_of "$name")" java "${java_opts[@]}" -jar "$jar" -conf "$conf" "$@" > "$work/$name.log" 2>&1 &
+  pids+=($!); names+=("$name")
   local deadline=$((SECONDS + 120))
-  until grep -q "ftpgw ready" "$work/$name.log"; do
+  until grep -qs "ftpgw ready" "$work/$name.log"; do
     if [ $SECONDS -ge $deadline ] || ! kill -0 "${pids[-1]}" 2>/dev/null; then
       echo "cluster-bench: $name did not start:" >&2; tail -n 30 "$work/$name.log" >&2; exit 1
     fi
@@ -102,18 +111,19 @@ stop_nodes() {
 
 # upload PORT TAG: the timed run; prints MB/s
 upload() {
-  local port=$1 tag=$2
-  curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-0.bin"
-  curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-1.bin"
+  local port=$1 tag=$2 cpus
+  cpus=$(cpus_of "$tag")
+  taskset -c "$cpus" curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-0.bin"
+  taskset -c "$cpus" curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-1.bin"
   if [ "$warmup" -gt 0 ]; then
     seq 1 "$warmup" | xargs -P "$parallel" -I{} \
-      curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-w{}.bin"
+      taskset -c "$cpus" curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/warmup/$tag-w{}.bin"
   fi
   local started ended
   cpu_snapshot "$work/$tag.cpu0"
   started=$(date +%s.%N)
   seq 1 "$files" | xargs -P "$parallel" -I{} \
-    curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/bench/$tag-{}.bin"
+    taskset -c "$cpus" curl -fsS -o /dev/null -T "$work/body.bin" "http://127.0.0.1:$port/files/bench/$tag-{}.bin"
   ended=$(date +%s.%N)
   cpu_snapshot "$work/$tag.cpu1"
   python3 -c "print(f'{$files * $mib * 1048576 / ($ended - $started) / 1e6:.1f}')"
@@ -164,7 +174,7 @@ EOF
 }
 
 echo "cluster-bench: $files x $mib MiB, $parallel at a time, curl -T, 201 = published (MB = 10^6 bytes)," \
-  "$((warmup + 2)) warm-up uploads, $runs run(s)"
+  "$((warmup + 2)) warm-up uploads, $runs run(s)$($pin && echo ", pair pinned: edge + clients CPU 0, relay CPU 1")"
 for run in $(seq 1 "$runs"); do
   all_run "all-$run"; pair_run "stream-$run" true; pair_run "bus-$run" false
   all=$(cat "$work/all-$run.mbs"); pair=$(cat "$work/stream-$run.mbs"); bus=$(cat "$work/bus-$run.mbs")

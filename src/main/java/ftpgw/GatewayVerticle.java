@@ -267,11 +267,18 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Future<?> deployHttp(Spool spool, TusStore tus, OpsRoutes ops) {
-    // only a node that relays itself can follow a body still arriving; an edge hands whole bodies
-    // on
+    // an edge keeps no body in memory (it may cross to another node at any time); a body still
+    // arriving crosses only over the direct stream
+    boolean relaysItself = config.has(Role.RELAY);
     DeliveryConfig delivery =
-        config.has(Role.RELAY) ? config.delivery() : config.delivery().withEveryBodySpooled();
-    http = new HttpUploadVerticle(config.http(), spool, delivery, ops, auth, config.live(), tus);
+        relaysItself
+            ? config.delivery()
+            : config.cluster().stream()
+                ? config.delivery().withoutSmallBodies()
+                : config.delivery().withEveryBodySpooled();
+    http =
+        new HttpUploadVerticle(
+            config.http(), spool, delivery, ops, auth, config.live(), tus, relaysItself);
     Future<String> first = deployStage(http, new DeploymentOptions());
     int more = config.http().instances() - 1;
     return more == 0
@@ -293,7 +300,8 @@ public final class GatewayVerticle extends VerticleBase {
                                           ops,
                                           auth,
                                           config.live(),
-                                          tus),
+                                          tus,
+                                          relaysItself),
                                   new DeploymentOptions().setInstances(more))
                               .onComplete(deployed));
               return deployed.future();

@@ -1,6 +1,8 @@
 package ftpgw.cluster;
 
+import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Failure;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -24,12 +26,29 @@ import java.util.regex.Pattern;
  * may read ({@link BodyStreams}: 401 without a proof, 403 with a wrong one or for an attempt that
  * is over), from any offset ({@code Range: bytes=N-}), so that a broken stream resumes where it
  * stopped. When an attempt ends, its streams are cut.
+ *
+ * <p>A body still arriving (an upload cut through) is served as it grows, in ranges: each answer is
+ * a 206 of what is written beyond the asked offset, the reader asks again from where it ended, and
+ * the last byte waits until the body is accepted, so that the answer that ends the body carries its
+ * CRC-32C ({@link BodyStreams#CRC32C_HEADER}) and a body the client was refused never ends.
  */
 final class BodyStreamServer {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-");
 
-  /** The attempt in progress at a transfer, as the edge offered it. */
-  record Attempt(String transferId, String lease, String spoolFile, long bytes) {}
+  /**
+   * A range of a body still arriving is sent once it has this many bytes, or {@link #GATHER_MILLIS}
+   * after its first one: not one request per spool write.
+   */
+  private static final long LIVE_SLICE = 4 << 20;
+
+  private static final long GATHER_MILLIS = 20;
+
+  /**
+   * The attempt in progress at a transfer, as the edge offered it.
+   *
+   * @param live the body while it still arrives, or null: the spool file is whole
+   */
+  record Attempt(String transferId, String lease, String spoolFile, long bytes, LiveBody live) {}
 
   /** What the server asks of the edge. */
   interface Attempts {
@@ -125,20 +144,82 @@ final class BodyStreamServer {
     String lease = attempt.lease();
     streaming.computeIfAbsent(lease, l -> new HashSet<>()).add(connection);
     connection.closeHandler(v -> forget(lease, connection));
-    long length = attempt.bytes() - offset;
+    if (attempt.live() == null) {
+      send(request, attempt, offset, attempt.bytes());
+    } else {
+      sendLive(request, attempt, offset, vertx.getOrCreateContext(), false);
+    }
+  }
+
+  /** Sends bytes [offset, end) of the spool file: the rest of the body, or a range of it. */
+  private void send(HttpServerRequest request, Attempt attempt, long offset, long end) {
+    HttpConnection connection = request.connection();
+    String lease = attempt.lease();
     var response =
         request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-    if (offset > 0) {
+    if (offset > 0 || end < attempt.bytes()) {
       response
           .setStatusCode(206)
           .putHeader(
               HttpHeaders.CONTENT_RANGE,
-              "bytes " + offset + "-" + (attempt.bytes() - 1) + "/" + attempt.bytes());
+              "bytes " + offset + "-" + (end - 1) + "/" + attempt.bytes());
     }
     response
-        .sendFile(attempt.spoolFile(), offset, length)
+        .sendFile(attempt.spoolFile(), offset, end - offset)
         .onComplete(sent -> forget(lease, connection))
         .onFailure(e -> connection.close());
+  }
+
+  /**
+   * Sends what of a body still arriving is written beyond {@code offset}, or waits (on the event
+   * loop, without a thread) until there is some; the rest of the body with its CRC-32C once it was
+   * accepted; a refusal once it was not.
+   */
+  private void sendLive(
+      HttpServerRequest request, Attempt attempt, long offset, Context context, boolean gathered) {
+    if (request.response().closed()) {
+      return; // the attempt was cut, or its reader went away
+    }
+    LiveBody body = attempt.live();
+    Throwable failure = body.failure();
+    if (failure != null) {
+      refuse(
+          request,
+          Failure.CONFLICT,
+          "the upload of transfer "
+              + attempt.transferId()
+              + " was not accepted: "
+              + failure.getMessage());
+      return;
+    }
+    long accepted = body.acceptedBytes();
+    if (accepted >= 0) {
+      if (accepted != attempt.bytes() || body.publishAs() != null || body.crc32c() == null) {
+        // a form whose file was not its last part: the relay was told another length or path
+        refuse(
+            request,
+            Failure.CONFLICT,
+            "the upload of transfer "
+                + attempt.transferId()
+                + " was accepted with "
+                + accepted
+                + " bytes or at another path than offered; it is delivered from the spool");
+        return;
+      }
+      request.response().putHeader(BodyStreams.CRC32C_HEADER, body.crc32c());
+      send(request, attempt, offset, attempt.bytes());
+      return;
+    }
+    long end = Math.min(body.written(), attempt.bytes() - 1); // the last byte waits for the verdict
+    if (end - offset >= LIVE_SLICE || (end > offset && gathered)) {
+      send(request, attempt, offset, end);
+    } else if (end > offset) {
+      vertx.setTimer(GATHER_MILLIS, t -> sendLive(request, attempt, offset, context, true));
+    } else {
+      body.whenBeyond(
+          Math.max(offset, body.written()),
+          () -> context.runOnContext(v -> sendLive(request, attempt, offset, context, false)));
+    }
   }
 
   private void forget(String lease, HttpConnection connection) {

@@ -30,6 +30,12 @@ final class BodyStreams {
   /** The reading relay node's cluster id. */
   static final String RELAY_HEADER = "X-Ftpgw-Relay-Node";
 
+  /**
+   * On the answer that ends a body which was still arriving when it was offered: its CRC-32C, taken
+   * as it was spooled.
+   */
+  static final String CRC32C_HEADER = "X-Ftpgw-Crc32c";
+
   /** Authorization scheme of the proof. */
   static final String SCHEME = "Ftpgw-Lease ";
 

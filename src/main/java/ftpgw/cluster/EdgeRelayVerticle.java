@@ -2,6 +2,7 @@ package ftpgw.cluster;
 
 import ftpgw.config.ClusterConfig;
 import ftpgw.lifecycle.Stage;
+import ftpgw.spool.LiveBody;
 import ftpgw.spool.PartedBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.ChunkRequest;
@@ -53,10 +54,20 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
 
   static final String FENCE = "fence";
 
+  /**
+   * The bus time limit of an offer of a body still arriving: it lasts as long as the upload; the
+   * relay node's stall limit bounds it.
+   */
+  private static final Duration AS_LONG_AS_THE_UPLOAD = Duration.ofDays(1);
+
   /** One attempt at relaying one transfer. */
   private static final class Offer {
     final RelayRequest request;
     final String lease;
+
+    /** The body still arriving (an upload cut through), or null: the spool file is whole. */
+    LiveBody live;
+
     final Promise<RelayResult> outcome = Promise.promise();
     String relayNode;
     long startTimer = -1;
@@ -137,7 +148,11 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
       return offer == null
           ? null
           : new BodyStreamServer.Attempt(
-              transferId, offer.lease, offer.request.spoolFile(), offer.request.bytes());
+              transferId,
+              offer.lease,
+              offer.request.spoolFile(),
+              offer.request.bytes(),
+              offer.live);
     }
 
     @Override
@@ -200,7 +215,9 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
         .<JsonObject>request(
             Addresses.RELAY_REMOTE,
             remote.toJson(),
-            new DeliveryOptions().setSendTimeout(relayTimeout.toMillis()))
+            new DeliveryOptions()
+                .setSendTimeout(
+                    (offer.live == null ? relayTimeout : AS_LONG_AS_THE_UPLOAD).toMillis()))
         .map(reply -> RelayResult.fromJson(reply.body()))
         .onComplete(
             result -> {
@@ -220,14 +237,28 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
       previous.outcome.tryFail(Failure.CONFLICT.exception("superseded by a new attempt"));
     }
     long started = System.nanoTime();
-    // the stream sends one spool file; a body kept as several (a tus final) crosses in event-bus
-    // chunks
-    boolean streamed = streamBase != null && request.parts().isEmpty();
-    (streamed
-            ? vertx.executeBlocking(() -> BodyStreams.crc32c(Path.of(request.spoolFile())), false)
-            : Future.<String>succeededFuture())
-        .onSuccess(crc32c -> offer(offer, streamed, crc32c))
-        .onFailure(offer.outcome::tryFail);
+    if (request.live()) {
+      // a body still arriving (an upload cut through): the stream follows its spool file, and its
+      // last bytes carry the CRC-32C taken as it was spooled
+      offer.live =
+          streamBase == null ? null : LiveBody.find(Path.of(request.spoolFile())).orElse(null);
+      if (offer.live == null) {
+        offer.outcome.tryFail(
+            Failure.RELAY_UNAVAILABLE.exception(
+                "transfer " + request.transferId() + " cannot cross while it arrives"));
+      } else {
+        offer(offer, true, null);
+      }
+    } else {
+      // the stream sends one spool file; a body kept as several (a tus final) crosses in
+      // event-bus chunks
+      boolean streamed = streamBase != null && request.parts().isEmpty();
+      (streamed
+              ? vertx.executeBlocking(() -> BodyStreams.crc32c(Path.of(request.spoolFile())), false)
+              : Future.<String>succeededFuture())
+          .onSuccess(crc32c -> offer(offer, streamed, crc32c))
+          .onFailure(offer.outcome::tryFail);
+    }
     offer
         .outcome
         .future()

@@ -22,6 +22,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * Reads a remote transfer's body from the edge's direct stream ({@link BodyStreamServer}) into a
  * {@link LivePipe} the relay sends from, and checks it as it arrives against what the edge offered:
  * the CRC-32C of the spool file it streams (the crossing's check, intrinsic and cheap), else the
- * body's SHA-256. At most {@code window × chunkBytes} received bytes wait for the FTP server (the
- * bound of its memory): past that the stream is paused and TCP holds the edge back. A stream that
- * breaks is resumed from the first byte not yet received ({@code Range}), a few times; then the
- * attempt fails as retryable and the edge gives the transfer to another relay node.
+ * body's SHA-256; a body offered while it still arrives (neither given) against the CRC-32C that
+ * comes with its end. The edge sends such a body in ranges as it grows, and the puller asks for the
+ * next one as each ends. At most {@code window × chunkBytes} received bytes wait for the FTP server
+ * (the bound of its memory): past that the stream is paused and TCP holds the edge back. A stream
+ * that breaks is resumed from the first byte not yet received ({@code Range}), a few times; then
+ * the attempt fails as retryable and the edge gives the transfer to another relay node.
  */
 final class StreamPuller {
   private static final Logger log = LoggerFactory.getLogger(StreamPuller.class);
@@ -42,6 +46,9 @@ final class StreamPuller {
   private static final int RESUMES = 3;
 
   private static final long RESUME_DELAY_MILLIS = 200;
+
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18})");
 
   /** Bodies in chunks as large as a socket read, not Netty's 8 KiB. */
   private static final int CHUNK_BYTES = 64 * 1024;
@@ -63,8 +70,17 @@ final class StreamPuller {
   private final String relayNode;
   private final LivePipe pipe;
 
-  /** The crossing's check: the CRC-32C the edge offered (null: none offered), else SHA-256. */
+  /**
+   * The crossing's check: a CRC-32C (the edge offered one, or sends it at the end of a body still
+   * arriving), else SHA-256 (null here).
+   */
   private final CRC32C crc;
+
+  /** The CRC-32C to check against: the offered one, or the one the stream's end carried. */
+  private String expectedCrc;
+
+  /** Where the answer being read ends (exclusive): the body's end, or a range's. */
+  private long rangeEnd;
 
   private final MessageDigest digest;
   private final Promise<Void> done = Promise.promise();
@@ -78,6 +94,10 @@ final class StreamPuller {
   private boolean reading;
 
   private boolean paused;
+
+  /** A range ended while the pipe was full: the next one is asked for once it drained. */
+  private boolean nextRangeWhenDrained;
+
   private long lastProgress = System.nanoTime();
   private int resumesLeft = RESUMES;
   private HttpClientResponse response;
@@ -96,7 +116,8 @@ final class StreamPuller {
     this.relayNode = relayNode;
     this.pipe = pipe;
     this.stallLimit = stallLimit;
-    this.crc = request.crc32c() == null ? null : new CRC32C();
+    this.crc = request.crc32c() == null && request.sha256() != null ? null : new CRC32C();
+    this.expectedCrc = request.crc32c();
     this.digest = crc == null ? sha256() : null;
     Context context = vertx.getOrCreateContext();
     // the relay's thread drained the pipe: read on, on the stream's own context
@@ -172,8 +193,8 @@ final class StreamPuller {
       cutStream();
       return;
     }
-    int expected = received == 0 ? 200 : 206;
-    if (response.statusCode() != expected) {
+    rangeEnd = rangeEnd(response);
+    if (rangeEnd <= received) {
       response
           .body()
           .onComplete(
@@ -194,23 +215,55 @@ final class StreamPuller {
             return;
           }
           if (received == request.bytes()) {
+            if (expectedCrc == null && crc != null) {
+              expectedCrc = response.getHeader(BodyStreams.CRC32C_HEADER);
+            }
             done.tryComplete();
+          } else if (received == rangeEnd) {
+            // a range of a body still arriving: ask for what follows, once there is room for it
+            this.response = null;
+            if (paused) {
+              nextRangeWhenDrained = true;
+            } else {
+              read();
+            }
           } else {
             brokenAt(attempt, new IllegalStateException("the stream ended at byte " + received));
           }
         });
   }
 
+  /**
+   * Where an answer of the edge ends: the body's end (200 from byte 0, or 206 to the last byte),
+   * the end of a range of a body still arriving, or 0 when it is not an answer to the read asked
+   * for (then it is refused).
+   */
+  private long rangeEnd(HttpClientResponse response) {
+    if (response.statusCode() == 200) {
+      return received == 0 ? request.bytes() : 0;
+    }
+    if (response.statusCode() != 206) {
+      return 0;
+    }
+    Matcher range = CONTENT_RANGE.matcher(String.valueOf(response.getHeader("Content-Range")));
+    if (!range.matches()
+        || Long.parseLong(range.group(1)) != received
+        || Long.parseLong(range.group(3)) != request.bytes()) {
+      return 0;
+    }
+    return Math.min(Long.parseLong(range.group(2)) + 1, request.bytes());
+  }
+
   private void arrived(Buffer buffer) {
     if (done.future().isComplete()) {
       return;
     }
-    if (received + buffer.length() > request.bytes()) {
+    if (received + buffer.length() > rangeEnd) {
       done.tryFail(
           Failure.CORRUPTED_IN_TRANSIT.exception(
               "the edge sent more than the "
-                  + request.bytes()
-                  + " bytes of transfer "
+                  + rangeEnd
+                  + " bytes it announced of transfer "
                   + request.transferId()));
       return;
     }
@@ -231,7 +284,13 @@ final class StreamPuller {
   private void resumeReading() {
     paused = false;
     lastProgress = System.nanoTime();
-    if (response != null && !done.future().isComplete()) {
+    if (done.future().isComplete()) {
+      return;
+    }
+    if (nextRangeWhenDrained) {
+      nextRangeWhenDrained = false;
+      read();
+    } else if (response != null) {
       response.resume();
     }
   }
@@ -268,6 +327,7 @@ final class StreamPuller {
     current = null;
     reading = false;
     paused = false;
+    nextRangeWhenDrained = false;
     if (resumesLeft-- <= 0) {
       done.tryFail(
           Failure.RELAY_UNAVAILABLE.exception(
@@ -313,8 +373,9 @@ final class StreamPuller {
             + " "
             + body
             + ")";
-    // 403: the attempt is over for the edge (finished or given to another relay node)
-    return status == 403
+    // 403: the attempt is over for the edge (finished or given to another relay node); 409: the
+    // body it was still receiving was not accepted as offered
+    return status == 403 || status == 409
         ? Failure.CONFLICT.exception(message)
         : Failure.RELAY_UNAVAILABLE.exception(message);
   }
@@ -322,7 +383,7 @@ final class StreamPuller {
   private Future<Void> verify() {
     String check = crc != null ? "CRC-32C" : "SHA-256";
     String actual = crc != null ? BodyStreams.hex(crc) : HexFormat.of().formatHex(digest.digest());
-    String expected = crc != null ? request.crc32c() : request.sha256();
+    String expected = crc != null ? expectedCrc : request.sha256();
     if (received == request.bytes() && actual.equals(expected)) {
       return Future.succeededFuture();
     }

@@ -90,10 +90,22 @@ public record DeliveryConfig(
   }
 
   /**
+   * The same, with every body spooled, none kept in memory only (an edge node's bodies may cross to
+   * relay nodes); a large one is still relayed while it arrives.
+   */
+  public DeliveryConfig withoutSmallBodies() {
+    return withBodies(cutThroughBytes, 0);
+  }
+
+  /**
    * The same, with every body spooled whole before it is relayed: no cut-through, no small bodies
-   * in memory (an edge node offers spooled bodies to relay nodes).
+   * in memory (an edge node whose bodies cross in event-bus chunks).
    */
   public DeliveryConfig withEveryBodySpooled() {
+    return withBodies(0, 0);
+  }
+
+  private DeliveryConfig withBodies(long cutThrough, int small) {
     return new DeliveryConfig(
         syncTimeout,
         maxAttempts,
@@ -103,8 +115,8 @@ public record DeliveryConfig(
         retention,
         retainedTransfers,
         shutdownGrace,
-        0,
-        0);
+        cutThrough,
+        small);
   }
 
   static DeliveryConfig fromJson(ConfigReader json) {

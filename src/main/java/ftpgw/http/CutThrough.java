@@ -94,7 +94,10 @@ final class CutThrough {
   void received(AsyncResult<SpooledBody> received, RemotePath path) {
     if (received.succeeded()) {
       String remote = path == null ? request.remotePath() : remote(owner, path);
-      body.accepted(received.result().bytes(), remote.equals(request.remotePath()) ? null : remote);
+      body.accepted(
+          received.result().bytes(),
+          remote.equals(request.remotePath()) ? null : remote,
+          received.result().crc32c());
     } else {
       body.refused(received.cause());
     }

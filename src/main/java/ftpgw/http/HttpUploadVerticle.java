@@ -52,10 +52,13 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
   private final Authenticator auth;
   private final LiveConfig live;
   private final TusStore tusStore;
+  private final boolean relaysItself;
   private HttpServer server;
 
   /**
    * @param tusStore the tus uploads (one per spool, shared by every HTTP verticle)
+   * @param relaysItself this node relays its uploads itself; else (an edge) they cross to relay
+   *     nodes
    */
   public HttpUploadVerticle(
       HttpConfig config,
@@ -64,7 +67,9 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
       OpsRoutes ops,
       Authenticator auth,
       LiveConfig live,
-      TusStore tusStore) {
+      TusStore tusStore,
+      boolean relaysItself) {
+    this.relaysItself = relaysItself;
     this.live = live;
     this.tusStore = tusStore;
     this.config = config;
@@ -93,7 +98,8 @@ public final class HttpUploadVerticle extends VerticleBase implements Stage {
             config.maxUploadBytes(),
             deliveryConfig,
             Duration.ofSeconds(config.idleTimeoutSeconds()),
-            live.events().progressInterval());
+            live.events().progressInterval(),
+            !relaysItself);
     TransferRoutes transfers = new TransferRoutes(status, delivery);
     FailureResponder failures = new FailureResponder(spool.config().retryAfterSeconds());
 

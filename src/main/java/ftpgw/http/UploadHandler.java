@@ -74,9 +74,14 @@ final class UploadHandler {
   private final RelayClient relay;
   private final Duration progressInterval;
 
+  /** Bodies relayed as they arrive cross to a relay node, with the CRC-32C taken as they arrive. */
+  private final boolean liveBodiesCross;
+
   /**
    * @param stallLimit how long a body may send nothing before the upload is dropped (HTTP idle
    *     timeout)
+   * @param liveBodiesCross this node is an edge: a body relayed as it arrives crosses to a relay
+   *     node, which checks the crossing against the body's CRC-32C, taken as it is spooled
    */
   UploadHandler(
       Vertx vertx,
@@ -86,7 +91,9 @@ final class UploadHandler {
       long maxUploadBytes,
       DeliveryConfig deliveryConfig,
       Duration stallLimit,
-      Duration progressInterval) {
+      Duration progressInterval,
+      boolean liveBodiesCross) {
+    this.liveBodiesCross = liveBodiesCross;
     this.vertx = vertx;
     this.spool = spool;
     this.delivery = delivery;
@@ -439,6 +446,7 @@ final class UploadHandler {
                       limit,
                       stallLimit.multipliedBy(2),
                       live == null ? progress : progress.andThen(live::written),
+                      live != null && liveBodiesCross,
                       done);
                 })
             .compose(spooled -> checked(spooled.sha256(), digest).map(spooled));

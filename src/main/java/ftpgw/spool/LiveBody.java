@@ -6,6 +6,8 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,14 @@ public abstract class LiveBody {
   /** Where the relay publishes the body when that was settled only once it was whole, or null. */
   private String publishAs;
 
+  /** The accepted body's CRC-32C, when its receiver took one, or null. */
+  private String crc32c;
+
+  /** Readers that must not block, waiting for bytes beyond a position ({@link #whenBeyond}). */
+  private final List<Watcher> watchers = new ArrayList<>();
+
+  private record Watcher(long position, Runnable then) {}
+
   /**
    * A waiting reader wants to be woken once this many bytes are written, 0 when none waits: only
    * then is a write worth a wake-up (one per body chunk otherwise).
@@ -70,30 +80,88 @@ public abstract class LiveBody {
   }
 
   /** The first {@code bytes} bytes are readable. */
-  synchronized void advance(long bytes) {
-    if (bytes > written) {
-      written = bytes;
-      if (wakeAt > 0 && written >= wakeAt) {
-        wakeAt = 0;
-        notifyAll();
+  void advance(long bytes) {
+    List<Runnable> due = List.of();
+    synchronized (this) {
+      if (bytes > written) {
+        written = bytes;
+        if (wakeAt > 0 && written >= wakeAt) {
+          wakeAt = 0;
+          notifyAll();
+        }
+        if (!watchers.isEmpty()) {
+          due = due(false);
+        }
       }
     }
+    due.forEach(Runnable::run);
   }
 
   /** The body is whole, {@code bytes} long, and accepted: readers may end. */
-  public synchronized void accepted(long bytes) {
-    written = bytes;
-    total = bytes;
-    notifyAll();
+  public void accepted(long bytes) {
+    accepted(bytes, null, null);
   }
 
   /**
    * The body is whole, {@code bytes} long, and accepted, and goes to {@code remotePath} instead of
-   * the path its relay was asked for (a form names its folder after its file): readers may end.
+   * the path its relay was asked for when that is not null (a form names its folder after its
+   * file), with the CRC-32C its receiver took ({@code crc32c}, or null): readers may end.
    */
-  public synchronized void accepted(long bytes, String remotePath) {
-    publishAs = remotePath;
-    accepted(bytes);
+  public void accepted(long bytes, String remotePath, String crc32c) {
+    List<Runnable> due;
+    synchronized (this) {
+      publishAs = remotePath;
+      this.crc32c = crc32c;
+      written = bytes;
+      total = bytes;
+      notifyAll();
+      due = due(true);
+    }
+    due.forEach(Runnable::run);
+  }
+
+  /** The CRC-32C of the accepted body, when its receiver took one; else null. */
+  public synchronized String crc32c() {
+    return crc32c;
+  }
+
+  /** The leading bytes readable now. */
+  public synchronized long written() {
+    return written;
+  }
+
+  /** Why the body was refused or abandoned, or null while it was not. */
+  public synchronized Throwable failure() {
+    return failure;
+  }
+
+  /**
+   * Runs {@code then} once bytes beyond {@code position} are readable, or the body is accepted,
+   * refused or abandoned: at once on this thread if that is so already, else on the thread that
+   * writes or settles the body (keep it short). For a reader that must not block.
+   */
+  public void whenBeyond(long position, Runnable then) {
+    synchronized (this) {
+      if (written <= position && total < 0 && failure == null) {
+        watchers.add(new Watcher(position, then));
+        return;
+      }
+    }
+    then.run();
+  }
+
+  /** Under the lock: takes the watchers to run now, all of them when {@code settled}. */
+  private List<Runnable> due(boolean settled) {
+    List<Runnable> due = new ArrayList<>();
+    watchers.removeIf(
+        watcher -> {
+          boolean now = settled || written > watcher.position();
+          if (now) {
+            due.add(watcher.then());
+          }
+          return now;
+        });
+    return due;
   }
 
   /** The accepted body's length, or -1 while it is not whole and accepted. */
@@ -110,22 +178,32 @@ public abstract class LiveBody {
   }
 
   /** The body will never be accepted: readers fail at once. */
-  public synchronized void refused(Throwable reason) {
-    if (total < 0) {
-      failure = reason;
-      notifyAll();
+  public void refused(Throwable reason) {
+    List<Runnable> due = List.of();
+    synchronized (this) {
+      if (total < 0) {
+        failure = reason;
+        notifyAll();
+        due = due(true);
+      }
     }
+    due.forEach(Runnable::run);
   }
 
   /**
    * The body must not be published after all, even if it was accepted (the edge that sent it left
    * the cluster, so this attempt can never be confirmed): readers fail within one slice.
    */
-  public synchronized void abandon(Throwable reason) {
-    if (failure == null) {
-      failure = reason;
-      notifyAll();
+  public void abandon(Throwable reason) {
+    List<Runnable> due = List.of();
+    synchronized (this) {
+      if (failure == null) {
+        failure = reason;
+        notifyAll();
+        due = due(true);
+      }
     }
+    due.forEach(Runnable::run);
   }
 
   /** Whether the body was refused or abandoned. */

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.zip.CRC32C;
 
 /**
  * Writes a body into its spool file and computes its SHA-256, chunk after chunk in arrival order,
@@ -52,6 +53,10 @@ final class SpoolSink {
   private final LongConsumer onWritten;
   private final Consumer<Buffer> done;
   private final MessageDigest sha256 = newDigest();
+
+  /** Taken beside the SHA-256 when asked for, else null. */
+  private final CRC32C crc32c;
+
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private final Promise<String> digest = Promise.promise();
   private long backlog;
@@ -63,10 +68,14 @@ final class SpoolSink {
   /** Bytes in the file so far: touched by the running task only. */
   private long written;
 
+  /** Set by the task before the outcome completes on the receiver's context. */
+  private volatile String crc32cHex;
+
   /**
    * @param file the spool file, open for writing at its start; closed by this sink whatever happens
    * @param onWritten told on the spool thread how many leading bytes are in the file each time that
    *     grows (a reader following the file); null when nobody follows it
+   * @param crc32c also take the body's CRC-32C ({@link #crc32c()}), in the same pass
    * @param done given every chunk once it is written or dropped (a body that lends its chunks takes
    *     them back)
    */
@@ -75,8 +84,10 @@ final class SpoolSink {
       FileChannel file,
       int maxBacklog,
       LongConsumer onWritten,
+      boolean crc32c,
       Consumer<Buffer> done) {
     this.context = context;
+    this.crc32c = crc32c ? new CRC32C() : null;
     this.file = file;
     this.maxBacklog = maxBacklog;
     this.onWritten = onWritten;
@@ -134,6 +145,14 @@ final class SpoolSink {
       THREADS.execute(this::drain);
     }
     return digest.future();
+  }
+
+  /**
+   * The body's CRC-32C (8 hex digits) once {@link #finish} completed, if it was asked for; else
+   * null.
+   */
+  String crc32c() {
+    return crc32cHex;
   }
 
   /** The outcome {@link #finish} returns, without finishing: a failed write fails it early. */
@@ -238,6 +257,9 @@ final class SpoolSink {
       view = bytes.nioBuffer();
       sha256.update(view.duplicate());
     }
+    if (crc32c != null) {
+      crc32c.update(view.duplicate());
+    }
     while (view.hasRemaining()) {
       written += file.write(view);
     }
@@ -276,6 +298,9 @@ final class SpoolSink {
       context.runOnContext(v -> digest.tryFail(cause));
     } else {
       String hex = HexFormat.of().formatHex(sha256.digest());
+      if (crc32c != null) {
+        crc32cHex = String.format("%08x", crc32c.getValue());
+      }
       context.runOnContext(v -> digest.tryComplete(hex));
     }
   }

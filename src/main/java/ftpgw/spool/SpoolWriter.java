@@ -36,10 +36,12 @@ public final class SpoolWriter {
       long maxBytes,
       Duration stallLimit,
       LongConsumer onWritten,
+      boolean crc32c,
       Consumer<Buffer> done) {
     this.vertx = vertx;
     this.sink =
-        new SpoolSink(vertx.getOrCreateContext(), file, reservation.bufferBytes(), onWritten, done);
+        new SpoolSink(
+            vertx.getOrCreateContext(), file, reservation.bufferBytes(), onWritten, crc32c, done);
     this.done = done;
     this.stallLimit = stallLimit;
     this.body = body;
@@ -58,6 +60,8 @@ public final class SpoolWriter {
    * @param onWritten told (on a spool thread, so thread-safe) how many leading bytes of the file
    *     are written each time that grows, for a reader following the file; null when nobody follows
    *     it
+   * @param crc32c also take the body's CRC-32C ({@link SpooledBody#crc32c()}): it crosses to a
+   *     relay node as it arrives
    * @param done given every chunk once it is written or dropped (on a spool thread or the
    *     receiver's context): a body that lends its chunks takes them back
    */
@@ -69,8 +73,10 @@ public final class SpoolWriter {
       long maxBytes,
       Duration stallLimit,
       LongConsumer onWritten,
+      boolean crc32c,
       Consumer<Buffer> done) {
-    return new SpoolWriter(vertx, body, file, reservation, maxBytes, stallLimit, onWritten, done)
+    return new SpoolWriter(
+            vertx, body, file, reservation, maxBytes, stallLimit, onWritten, crc32c, done)
         .start();
   }
 
@@ -88,7 +94,7 @@ public final class SpoolWriter {
     body.endHandler(
         v ->
             sink.finish()
-                .onSuccess(hex -> result.tryComplete(new SpooledBody(received, hex)))
+                .onSuccess(hex -> result.tryComplete(new SpooledBody(received, hex, sink.crc32c())))
                 .onFailure(this::fail));
     body.handler(this::onChunk);
     long watchdog =

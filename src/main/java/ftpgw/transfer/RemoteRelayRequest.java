@@ -17,7 +17,9 @@ import io.vertx.core.json.JsonObject;
  *     the chunks over the event bus
  * @param crc32c the CRC-32C of the spool file the stream sends (hex), taken by the edge as it
  *     offers the body: the relay checks the crossing with it instead of hashing every byte with
- *     SHA-256 again; null: the relay checks the SHA-256
+ *     SHA-256 again; null: the relay checks the SHA-256, or, when {@code sha256} is null too (a
+ *     body offered while it still arrives, over the stream only), the CRC-32C the stream sends with
+ *     the body's end
  */
 public record RemoteRelayRequest(
     String transferId,

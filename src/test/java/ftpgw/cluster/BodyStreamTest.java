@@ -6,6 +6,8 @@ import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
 import ftpgw.testing.ObservedFtpServer;
+import ftpgw.testing.Poll;
+import ftpgw.testing.RawHttp;
 import ftpgw.testing.TestClusterXml;
 import ftpgw.testing.TestFiles;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with a 64 MiB heap) and a throttled FTP server: a reader without the proof of a relay node
  * holding the attempt gets 401/403 and no byte of the body; a relay node killed (SIGKILL)
  * mid-stream is replaced by the other and the file arrives intact, once; a 200 MiB body crosses a
- * 64 MiB heap (no whole-file buffering).
+ * 64 MiB heap (no whole-file buffering). A large synchronous upload crosses while its body still
+ * arrives (the relay node's STOR runs before the client sent it all) and is published once, whole;
+ * one that breaks off, or whose digest is wrong, leaves nothing on the FTP server or in the spool.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,6 +52,11 @@ class BodyStreamTest {
   private static final long FTP_BYTES_PER_SECOND = 24_000_000;
 
   private static final List<String> SMALL_HEAP = List.of("-Xmx64m");
+
+  /** A body relayed while it arrives (at least delivery.cutThroughBytes), sent in two parts. */
+  private static final int LIVE_BYTES = (int) (16 * TestFiles.MiB);
+
+  private static final int LIVE_FIRST_PART = (int) (12 * TestFiles.MiB);
   private static final Pattern NODE_LINE = Pattern.compile("Node (\\S+) with roles");
 
   private Path dir;
@@ -161,6 +170,109 @@ class BodyStreamTest {
     for (GatewayProcess node : nodes.values()) {
       assertThat(node.output()).noneMatch(l -> l.contains("OutOfMemoryError"));
     }
+  }
+
+  @Test
+  @Order(4)
+  void aLargeSynchronousUploadCrossesToTheRelayNodeWhileItsBodyStillArrives() throws Exception {
+    Path file = TestFiles.random(dir, "live.bin", LIVE_BYTES);
+    byte[] body = Files.readAllBytes(file);
+    try (RawHttp raw = new RawHttp(edgePort())) {
+      sendFirstPartUntilTheRelayNodeStores(raw, "/files/stream/live.bin", "", body);
+
+      RawHttp.Response response = raw.send(slice(body, LIVE_FIRST_PART, LIVE_BYTES)).read();
+      assertThat(response.status()).as(response.body()).isEqualTo(201);
+      JsonObject created = new JsonObject(response.body());
+      assertThat(created.getString("sha256")).isEqualTo(TestFiles.sha256(file));
+      assertThat(TestFiles.sha256(ftp.root().resolve("stream/live.bin")))
+          .isEqualTo(TestFiles.sha256(file));
+      assertThat(ftp.renamesTo("stream/live.bin")).as("published once").isEqualTo(1);
+      JsonObject status =
+          edge()
+              .awaitJson(
+                  "/transfers/" + created.getString("id"),
+                  t -> t.getString("state").equals("delivered"),
+                  Duration.ofSeconds(10));
+      assertThat(status.getInteger("attempts")).as("the first attempt published it").isEqualTo(1);
+    }
+    assertNothingStray();
+  }
+
+  @Test
+  @Order(5)
+  void anUploadThatBreaksOffWhileItCrossesLeavesNothingAnywhere() throws Exception {
+    Path file = TestFiles.random(dir, "broken.bin", LIVE_BYTES);
+    byte[] body = Files.readAllBytes(file);
+    try (RawHttp raw = new RawHttp(edgePort())) {
+      sendFirstPartUntilTheRelayNodeStores(raw, "/files/stream/broken.bin", "", body);
+    } // the client goes away with a quarter of its body unsent
+
+    assertNothingStray();
+    assertThat(ftp.root().resolve("stream/broken.bin")).doesNotExist();
+  }
+
+  @Test
+  @Order(6)
+  void anUploadWithAWrongDigestIsRefusedAndNeverPublishedByTheRelayNode() throws Exception {
+    Path file = TestFiles.random(dir, "wrong.bin", LIVE_BYTES);
+    byte[] body = Files.readAllBytes(file);
+    String wrong = TestFiles.reprDigest("ab".repeat(32));
+    try (RawHttp raw = new RawHttp(edgePort())) {
+      sendFirstPartUntilTheRelayNodeStores(
+          raw, "/files/stream/wrong.bin", "Repr-Digest: " + wrong + "\r\n", body);
+
+      RawHttp.Response response = raw.send(slice(body, LIVE_FIRST_PART, LIVE_BYTES)).read();
+      assertThat(response.status()).as(response.body()).isEqualTo(400);
+      assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("DIGEST_MISMATCH");
+    }
+    assertNothingStray();
+    assertThat(ftp.root().resolve("stream/wrong.bin")).doesNotExist();
+  }
+
+  /**
+   * Sends the head of a {@code PUT} and the first part of its body, then waits until the relay node
+   * writes more than 1 MiB of it to the FTP server: while the rest is still to come.
+   */
+  private void sendFirstPartUntilTheRelayNodeStores(
+      RawHttp raw, String path, String extraHeaders, byte[] body) throws Exception {
+    raw.send(livePut(path, extraHeaders)).send(slice(body, 0, LIVE_FIRST_PART));
+    Poll.until(
+        "the relay node's STOR, while the body still arrives at the edge",
+        Duration.ofSeconds(30),
+        this::temporaryBytes,
+        bytes -> bytes > TestFiles.MiB);
+  }
+
+  /** Bytes in the FTP server's temporary files now. */
+  private long temporaryBytes() {
+    return ftp.temporaryFiles().stream()
+        .mapToLong(
+            f -> {
+              try {
+                return Files.size(ftp.root().resolve(f));
+              } catch (java.io.IOException gone) {
+                return 0;
+              }
+            })
+        .sum();
+  }
+
+  private static String livePut(String path, String extraHeaders) {
+    return "PUT "
+        + path
+        + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + LIVE_BYTES
+        + "\r\n"
+        + extraHeaders
+        + "\r\n";
+  }
+
+  private static byte[] slice(byte[] body, int from, int to) {
+    return java.util.Arrays.copyOfRange(body, from, to);
+  }
+
+  private int edgePort() {
+    return configs.get("edge").getJsonObject("http").getInteger("port");
   }
 
   private void assertDelivered(String id, Path file, String remote) throws Exception {

@@ -3,6 +3,7 @@ package ftpgw.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ftpgw.spool.BodyNotAccepted;
+import ftpgw.spool.LiveFile;
 import ftpgw.spool.LivePipe;
 import ftpgw.testing.CuttableProxy;
 import ftpgw.testing.TestFiles;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * window held in memory while the reader is slower; a stream that goes silent is resumed, but one
  * paused for a slow reader is not broken however long it waits; a body whose CRC-32C (or, when the
  * edge offered none, SHA-256) is not the edge's fails its reader; a reader with the wrong lease is
- * refused and gets nothing.
+ * refused and gets nothing. A body still arriving is read in ranges as it grows, is sent on before
+ * it is whole and ends with the CRC-32C the edge took; one the edge refuses fails its reader.
  */
 @ExtendWith(VertxExtension.class)
 class StreamPullerTest {
@@ -58,6 +60,14 @@ class StreamPullerTest {
   /** What the edge offers besides the SHA-256 (null: nothing, the relay checks the SHA-256). */
   private String crc32c;
 
+  /**
+   * A body still arriving at {@link #arriving}, or null: the edge serves the whole {@link
+   * #spooled}.
+   */
+  private LiveFile live;
+
+  private Path arriving;
+
   private BodyStreamServer server;
   private CuttableProxy proxy;
   private HttpClient client;
@@ -74,7 +84,8 @@ class StreamPullerTest {
               @Override
               public BodyStreamServer.Attempt current(String transferId) {
                 return "t1".equals(transferId)
-                    ? new BodyStreamServer.Attempt("t1", LEASE, spooled.toString(), BYTES)
+                    ? new BodyStreamServer.Attempt(
+                        "t1", LEASE, (live == null ? spooled : arriving).toString(), BYTES, live)
                     : null;
               }
 
@@ -189,6 +200,100 @@ class StreamPullerTest {
                           ctx.completeNow();
                         })));
     assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aBodyStillArrivingIsReadInRangesSentOnBeforeItIsWholeAndChecked(
+      Vertx vertx, VertxTestContext ctx) throws Exception {
+    String expected = sha256;
+    startArriving();
+    Path copy = dir.resolve("copy.bin");
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
+    AtomicLong sent = new AtomicLong();
+    Future<Long> copied = sendInBackground(vertx, pipe, copy, sent::set);
+    Future<Long> sentWhenWhole = arrive(vertx, BYTES, sent, null);
+
+    relay(vertx, pipe, copied)
+        .onComplete(
+            ctx.succeeding(
+                bytes ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(bytes).isEqualTo(BYTES);
+                          assertThat(TestFiles.sha256(copy)).isEqualTo(expected);
+                          assertThat(sentWhenWhole.result())
+                              .as("sent on while the body still arrived")
+                              .isGreaterThan(BYTES / 4);
+                          assertThat(reads.get()).as("read in ranges").isGreaterThan(2);
+                          ctx.completeNow();
+                        })));
+    assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aBodyStillArrivingThatTheEdgeRefusesFailsItsReader(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    startArriving();
+    LivePipe pipe = LivePipe.open("t1", dir.resolve("t1.part"), Duration.ofSeconds(10), LIMIT);
+    Future<Long> copied = sendInBackground(vertx, pipe, dir.resolve("copy.bin"), n -> {});
+    arrive(vertx, 8 * TestFiles.MiB, new AtomicLong(), new IOException("the client went away"));
+
+    relay(vertx, pipe, copied)
+        .onComplete(
+            ctx.failing(
+                error ->
+                    copied.onComplete(
+                        ctx.failing(
+                            readerError ->
+                                ctx.verify(
+                                    () -> {
+                                      assertThat(Failure.of(error)).isEqualTo(Failure.CONFLICT);
+                                      assertThat(error.getMessage())
+                                          .contains("409")
+                                          .contains("the client went away");
+                                      assertThat(readerError).isInstanceOf(BodyNotAccepted.class);
+                                      ctx.completeNow();
+                                    })))));
+    assertThat(ctx.awaitCompletion(120, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** The edge offers a body still arriving: no SHA-256, no CRC-32C up front. */
+  private void startArriving() throws IOException {
+    arriving = dir.resolve("arriving.bin");
+    java.nio.file.Files.createFile(arriving);
+    live = LiveFile.open("t1", arriving, Duration.ofSeconds(10));
+    sha256 = null;
+    crc32c = null;
+  }
+
+  /**
+   * Writes the body into {@link #arriving} in 1 MiB pieces, 20 ms apart, as an upload arrives, up
+   * to {@code upTo} bytes; then accepts it with its CRC-32C, or refuses it with {@code refusal}.
+   * The future holds what the relay had sent by then.
+   */
+  private Future<Long> arrive(Vertx vertx, long upTo, AtomicLong sent, Exception refusal) {
+    return vertx.executeBlocking(
+        () -> {
+          byte[] body = java.nio.file.Files.readAllBytes(spooled);
+          java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+          try (FileChannel out = FileChannel.open(arriving, StandardOpenOption.WRITE)) {
+            for (int at = 0; at < upTo; at += TestFiles.MiB) {
+              int n = (int) Math.min(TestFiles.MiB, upTo - at);
+              out.write(ByteBuffer.wrap(body, at, n));
+              crc.update(body, at, n);
+              live.written(at + n);
+              Thread.sleep(20);
+            }
+          }
+          long sentBefore = sent.get();
+          if (refusal == null) {
+            live.accepted(upTo, null, String.format("%08x", crc.getValue()));
+          } else {
+            live.refused(refusal);
+          }
+          return sentBefore;
+        },
+        false);
   }
 
   @Test

@@ -27,7 +27,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +49,7 @@ class SpoolSinkTest {
   @TempDir Path dir;
 
   @Test
-  void chunksWrittenOnTheSpoolThreadGiveTheWholeBodyAndItsDigestInOrder(Vertx vertx)
+  void chunksWrittenOnTheSpoolThreadGiveTheWholeBodyAndItsDigestsInOrder(Vertx vertx)
       throws Exception {
     Path spooled = dir.resolve("body");
     FileChannel file =
@@ -57,10 +59,12 @@ class SpoolSinkTest {
     AtomicInteger pauses = new AtomicInteger();
     AtomicLong followed = new AtomicLong();
     Promise<String> result = Promise.promise();
+    AtomicReference<SpoolSink> taken = new AtomicReference<>();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(
         v -> {
-          SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set, KEEP);
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, followed::set, true, KEEP);
+          taken.set(sink);
           // 600 chunks of up to 40 KiB, fed as fast as the backlog allows, as a paused body would
           // resume
           feed(sink, random, sent, 600, pauses, result);
@@ -71,6 +75,9 @@ class SpoolSinkTest {
     byte[] body = sent.toByteArray();
     assertThat(Files.readAllBytes(spooled)).isEqualTo(body);
     assertThat(digest).isEqualTo(sha256(body));
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    assertThat(taken.get().crc32c()).isEqualTo(String.format("%08x", crc.getValue()));
     assertThat(followed.get())
         .as("the follower was told the whole body is written")
         .isEqualTo(body.length);
@@ -99,7 +106,7 @@ class SpoolSinkTest {
     context.runOnContext(
         v -> {
           for (int b = 0; b < bodies; b++) {
-            SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null, KEEP);
+            SpoolSink sink = new SpoolSink(context, files[b], Integer.MAX_VALUE, null, false, KEEP);
             for (int from = 0; from < sent[b].length; from += 64 * 1024) {
               sink.add(Buffer.buffer(Arrays.copyOfRange(sent[b], from, from + 64 * 1024)));
             }
@@ -123,7 +130,7 @@ class SpoolSinkTest {
     Promise<String> result = Promise.promise();
     Context context = vertx.getOrCreateContext();
     context.runOnContext(
-        v -> new SpoolSink(context, file, BACKLOG, null, KEEP).finish().onComplete(result));
+        v -> new SpoolSink(context, file, BACKLOG, null, false, KEEP).finish().onComplete(result));
 
     assertThat(await(result.future()))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -140,7 +147,7 @@ class SpoolSinkTest {
     Context context = vertx.getOrCreateContext();
     context.runOnContext(
         v -> {
-          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, false, KEEP);
           sink.add(Buffer.buffer(new byte[10_000]));
           sink.abort(new IllegalStateException("the client went away"));
           sink.outcome().onComplete(result);
@@ -162,7 +169,7 @@ class SpoolSinkTest {
     Context context = vertx.getOrCreateContext();
     context.runOnContext(
         v -> {
-          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, false, KEEP);
           sink.add(Buffer.buffer("some bytes"));
           sink.outcome().onComplete(result); // not finished: the failure alone ends it
         });
@@ -181,7 +188,7 @@ class SpoolSinkTest {
     Context context = vertx.getOrCreateContext();
     context.runOnContext(
         v -> {
-          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, KEEP);
+          SpoolSink sink = new SpoolSink(context, file, BACKLOG, null, false, KEEP);
           sink.add(Buffer.buffer(new byte[64 * 1024]));
           sink.finish().onComplete(result);
         });
