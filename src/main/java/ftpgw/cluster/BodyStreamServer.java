@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
  * <p>A body still arriving (an upload cut through) is served as it grows, in ranges: each answer is
  * a 206 of what is written beyond the asked offset, the reader asks again from where it ended, and
  * the last byte waits until the body is accepted, so that the answer that ends the body carries its
- * CRC-32C ({@link BodyStreams#CRC32C_HEADER}) and a body the client was refused never ends.
+ * CRC-32C ({@link BodyStreams#CRC32C_HEADER}), its length and its path as they were settled, and a
+ * body the client was refused never ends.
  */
 final class BodyStreamServer {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-");
@@ -145,24 +148,25 @@ final class BodyStreamServer {
     streaming.computeIfAbsent(lease, l -> new HashSet<>()).add(connection);
     connection.closeHandler(v -> forget(lease, connection));
     if (attempt.live() == null) {
-      send(request, attempt, offset, attempt.bytes());
+      send(request, attempt, offset, attempt.bytes(), attempt.bytes());
     } else {
       sendLive(request, attempt, offset, vertx.getOrCreateContext(), false);
     }
   }
 
-  /** Sends bytes [offset, end) of the spool file: the rest of the body, or a range of it. */
-  private void send(HttpServerRequest request, Attempt attempt, long offset, long end) {
+  /**
+   * Sends bytes [offset, end) of the spool file of a body {@code total} bytes long: its rest, or a
+   * range of it.
+   */
+  private void send(HttpServerRequest request, Attempt attempt, long offset, long end, long total) {
     HttpConnection connection = request.connection();
     String lease = attempt.lease();
     var response =
         request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
-    if (offset > 0 || end < attempt.bytes()) {
+    if (offset > 0 || end < total) {
       response
           .setStatusCode(206)
-          .putHeader(
-              HttpHeaders.CONTENT_RANGE,
-              "bytes " + offset + "-" + (end - 1) + "/" + attempt.bytes());
+          .putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + offset + "-" + (end - 1) + "/" + total);
     }
     response
         .sendFile(attempt.spoolFile(), offset, end - offset)
@@ -194,8 +198,7 @@ final class BodyStreamServer {
     }
     long accepted = body.acceptedBytes();
     if (accepted >= 0) {
-      if (accepted != attempt.bytes() || body.publishAs() != null || body.crc32c() == null) {
-        // a form whose file was not its last part: the relay was told another length or path
+      if (accepted > attempt.bytes() || offset > accepted || body.crc32c() == null) {
         refuse(
             request,
             Failure.CONFLICT,
@@ -203,16 +206,31 @@ final class BodyStreamServer {
                 + attempt.transferId()
                 + " was accepted with "
                 + accepted
-                + " bytes or at another path than offered; it is delivered from the spool");
+                + " bytes, not as offered; it is delivered from the spool");
         return;
       }
-      request.response().putHeader(BodyStreams.CRC32C_HEADER, body.crc32c());
-      send(request, attempt, offset, attempt.bytes());
+      // the end: its check, and its length and path as the body settled them (a form's file that
+      // was not its last part is shorter, and its folder may have come after it)
+      var response =
+          request
+              .response()
+              .putHeader(BodyStreams.CRC32C_HEADER, body.crc32c())
+              .putHeader(BodyStreams.LENGTH_HEADER, Long.toString(accepted));
+      if (body.publishAs() != null) {
+        response.putHeader(
+            BodyStreams.PUBLISH_AS_HEADER,
+            URLEncoder.encode(body.publishAs(), StandardCharsets.UTF_8));
+      }
+      if (offset == accepted) {
+        response.setStatusCode(204).end();
+      } else {
+        send(request, attempt, offset, accepted, accepted);
+      }
       return;
     }
     long end = Math.min(body.written(), attempt.bytes() - 1); // the last byte waits for the verdict
     if (end - offset >= LIVE_SLICE || (end > offset && gathered)) {
-      send(request, attempt, offset, end);
+      send(request, attempt, offset, end, attempt.bytes());
     } else if (end > offset) {
       vertx.setTimer(GATHER_MILLIS, t -> sendLive(request, attempt, offset, context, true));
     } else {

@@ -36,6 +36,18 @@ final class BodyStreams {
    */
   static final String CRC32C_HEADER = "X-Ftpgw-Crc32c";
 
+  /**
+   * On the same answer: the body's length as it was accepted, which may be shorter than offered (a
+   * form's file that was not its last part).
+   */
+  static final String LENGTH_HEADER = "X-Ftpgw-Length";
+
+  /**
+   * On the same answer, when the path was settled only at the body's end (a form's folder field
+   * after its file): where the relay node publishes it instead.
+   */
+  static final String PUBLISH_AS_HEADER = "X-Ftpgw-Publish-As";
+
   /** Authorization scheme of the proof. */
   static final String SCHEME = "Ftpgw-Lease ";
 

@@ -172,7 +172,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
             ? "in event-bus chunks from " + request.source()
             : "over the stream " + request.stream());
     Pull pull;
-    Future<Void> received;
+    Future<StreamPuller.Whole> received;
     if (request.stream() != null) {
       // from memory straight to the FTP server: the edge keeps the body on its disk
       LivePipe pipe =
@@ -191,14 +191,15 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
       pull = track(request, body, file);
       received =
           ChunkPuller.pull(
-              vertx,
-              request,
-              nodeId,
-              body,
-              chunkTimeout,
-              startRelay,
-              file::written,
-              pull.stop().future());
+                  vertx,
+                  request,
+                  nodeId,
+                  body,
+                  chunkTimeout,
+                  startRelay,
+                  file::written,
+                  pull.stop().future())
+              .map(v -> new StreamPuller.Whole(request.bytes(), null));
     }
     LiveBody live = pull.live();
     // a relay that failed reads no more: stop pulling what nobody will send
@@ -207,13 +208,14 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
         .andThen(
             pulled -> {
               if (pulled.succeeded()) {
+                StreamPuller.Whole whole = pulled.result();
                 log.debug(
-                    "Transfer {}: {} bytes received from {} in {} ms, SHA-256 checked",
+                    "Transfer {}: {} bytes received from {} in {} ms, checked",
                     request.transferId(),
-                    request.bytes(),
+                    whole.bytes(),
                     request.source(),
                     (System.nanoTime() - started) / 1_000_000);
-                live.accepted(request.bytes());
+                live.accepted(whole.bytes(), whole.publishAs(), null);
               } else {
                 live.refused(pulled.cause());
               }

@@ -16,7 +16,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -33,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * {@link LivePipe} the relay sends from, and checks it as it arrives against what the edge offered:
  * the CRC-32C of the spool file it streams (the crossing's check, intrinsic and cheap), else the
  * body's SHA-256; a body offered while it still arrives (neither given) against the CRC-32C that
- * comes with its end. The edge sends such a body in ranges as it grows, and the puller asks for the
- * next one as each ends. At most {@code window × chunkBytes} received bytes wait for the FTP server
- * (the bound of its memory): past that the stream is paused and TCP holds the edge back. A stream
- * that breaks is resumed from the first byte not yet received ({@code Range}), a few times; then
- * the attempt fails as retryable and the edge gives the transfer to another relay node.
+ * comes with its end, with its length and path as they were settled then. The edge sends such a
+ * body in ranges as it grows, and the puller asks for the next one as each ends. At most {@code
+ * window × chunkBytes} received bytes wait for the FTP server (the bound of its memory): past that
+ * the stream is paused and TCP holds the edge back. A stream that breaks is resumed from the first
+ * byte not yet received ({@code Range}), a few times; then the attempt fails as retryable and the
+ * edge gives the transfer to another relay node.
  */
 final class StreamPuller {
   private static final Logger log = LoggerFactory.getLogger(StreamPuller.class);
@@ -82,6 +85,14 @@ final class StreamPuller {
   /** Where the answer being read ends (exclusive): the body's end, or a range's. */
   private long rangeEnd;
 
+  /**
+   * The body's length: as offered, or as the end of a body still arriving settled it (a form whose
+   * file was not its last part is shorter), with the path it goes to then (null: as offered).
+   */
+  private long total;
+
+  private String publishAs;
+
   private final MessageDigest digest;
   private final Promise<Void> done = Promise.promise();
   private final Duration stallLimit;
@@ -118,6 +129,7 @@ final class StreamPuller {
     this.stallLimit = stallLimit;
     this.crc = request.crc32c() == null && request.sha256() != null ? null : new CRC32C();
     this.expectedCrc = request.crc32c();
+    this.total = request.bytes();
     this.digest = crc == null ? sha256() : null;
     Context context = vertx.getOrCreateContext();
     // the relay's thread drained the pipe: read on, on the stream's own context
@@ -130,7 +142,7 @@ final class StreamPuller {
    * does not arrive whole and as the edge's check says, or once {@code stop} fails. Call on the
    * event loop the stream should run on.
    */
-  static Future<Void> pull(
+  static Future<Whole> pull(
       Vertx vertx,
       HttpClient client,
       RemoteRelayRequest request,
@@ -149,8 +161,18 @@ final class StreamPuller {
     } else {
       puller.read();
     }
-    return puller.done.future().compose(v -> puller.verify());
+    return puller
+        .done
+        .future()
+        .compose(v -> puller.verify())
+        .map(v -> new Whole(puller.total, puller.publishAs));
   }
+
+  /**
+   * A body received whole and checked: {@code bytes} long, published at {@code publishAs} when not
+   * null (a body still arriving when offered may end shorter, at a path settled at its end).
+   */
+  record Whole(long bytes, String publishAs) {}
 
   /** Asks the edge for the body from the first byte not yet received. */
   private void read() {
@@ -193,6 +215,24 @@ final class StreamPuller {
       cutStream();
       return;
     }
+    if (!settle(response)) {
+      done.tryFail(
+          Failure.CORRUPTED_IN_TRANSIT.exception(
+              "the edge ended transfer "
+                  + request.transferId()
+                  + " at "
+                  + response.getHeader(BodyStreams.LENGTH_HEADER)
+                  + " bytes, after "
+                  + received
+                  + " received of the "
+                  + request.bytes()
+                  + " offered"));
+      return;
+    }
+    if (response.statusCode() == 204 && received == total) {
+      done.tryComplete(); // the end of a body still arriving, with no byte left to send
+      return;
+    }
     rangeEnd = rangeEnd(response);
     if (rangeEnd <= received) {
       response
@@ -214,10 +254,7 @@ final class StreamPuller {
           if (attempt != generation) {
             return;
           }
-          if (received == request.bytes()) {
-            if (expectedCrc == null && crc != null) {
-              expectedCrc = response.getHeader(BodyStreams.CRC32C_HEADER);
-            }
+          if (received == total) {
             done.tryComplete();
           } else if (received == rangeEnd) {
             // a range of a body still arriving: ask for what follows, once there is room for it
@@ -240,7 +277,7 @@ final class StreamPuller {
    */
   private long rangeEnd(HttpClientResponse response) {
     if (response.statusCode() == 200) {
-      return received == 0 ? request.bytes() : 0;
+      return received == 0 ? total : 0;
     }
     if (response.statusCode() != 206) {
       return 0;
@@ -248,10 +285,31 @@ final class StreamPuller {
     Matcher range = CONTENT_RANGE.matcher(String.valueOf(response.getHeader("Content-Range")));
     if (!range.matches()
         || Long.parseLong(range.group(1)) != received
-        || Long.parseLong(range.group(3)) != request.bytes()) {
+        || Long.parseLong(range.group(3)) != total) {
       return 0;
     }
-    return Math.min(Long.parseLong(range.group(2)) + 1, request.bytes());
+    return Math.min(Long.parseLong(range.group(2)) + 1, total);
+  }
+
+  /**
+   * Takes what the answer that ends a body still arriving says: its CRC-32C, and its length and
+   * path when they differ from the offer. False when that length is not one the body can have.
+   */
+  private boolean settle(HttpClientResponse response) {
+    String crc32c = response.getHeader(BodyStreams.CRC32C_HEADER);
+    if (crc32c == null || request.crc32c() != null || request.sha256() != null) {
+      return true; // not the end of a body offered while it arrived
+    }
+    expectedCrc = crc32c;
+    String path = response.getHeader(BodyStreams.PUBLISH_AS_HEADER);
+    publishAs = path == null ? null : URLDecoder.decode(path, StandardCharsets.UTF_8);
+    String length = response.getHeader(BodyStreams.LENGTH_HEADER);
+    try {
+      total = length == null ? request.bytes() : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return total >= received && total <= request.bytes();
   }
 
   private void arrived(Buffer buffer) {
@@ -384,7 +442,7 @@ final class StreamPuller {
     String check = crc != null ? "CRC-32C" : "SHA-256";
     String actual = crc != null ? BodyStreams.hex(crc) : HexFormat.of().formatHex(digest.digest());
     String expected = crc != null ? expectedCrc : request.sha256();
-    if (received == request.bytes() && actual.equals(expected)) {
+    if (received == total && actual.equals(expected)) {
       return Future.succeededFuture();
     }
     return Future.failedFuture(

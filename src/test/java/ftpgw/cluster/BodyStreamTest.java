@@ -2,6 +2,7 @@ package ftpgw.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.Curl;
 import ftpgw.testing.FreePorts;
 import ftpgw.testing.GatewayProcess;
 import ftpgw.testing.Http;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-stream is replaced by the other and the file arrives intact, once; a 200 MiB body crosses a
  * 64 MiB heap (no whole-file buffering). A large synchronous upload crosses while its body still
  * arrives (the relay node's STOR runs before the client sent it all) and is published once, whole;
- * one that breaks off, or whose digest is wrong, leaves nothing on the FTP server or in the spool.
+ * one that breaks off, or whose digest is wrong, leaves nothing on the FTP server or in the spool;
+ * a form whose folder field follows its file crosses while it arrives too and lands where it says.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -182,18 +185,8 @@ class BodyStreamTest {
 
       RawHttp.Response response = raw.send(slice(body, LIVE_FIRST_PART, LIVE_BYTES)).read();
       assertThat(response.status()).as(response.body()).isEqualTo(201);
-      JsonObject created = new JsonObject(response.body());
-      assertThat(created.getString("sha256")).isEqualTo(TestFiles.sha256(file));
-      assertThat(TestFiles.sha256(ftp.root().resolve("stream/live.bin")))
-          .isEqualTo(TestFiles.sha256(file));
-      assertThat(ftp.renamesTo("stream/live.bin")).as("published once").isEqualTo(1);
-      JsonObject status =
-          edge()
-              .awaitJson(
-                  "/transfers/" + created.getString("id"),
-                  t -> t.getString("state").equals("delivered"),
-                  Duration.ofSeconds(10));
-      assertThat(status.getInteger("attempts")).as("the first attempt published it").isEqualTo(1);
+      assertPublishedOnceByTheAttemptThatCrossedLive(
+          new JsonObject(response.body()), file, "stream/live.bin");
     }
     assertNothingStray();
   }
@@ -227,6 +220,52 @@ class BodyStreamTest {
     }
     assertNothingStray();
     assertThat(ftp.root().resolve("stream/wrong.bin")).doesNotExist();
+  }
+
+  @Test
+  @Order(7)
+  void aCurlFormWhoseFolderFollowsItsFileCrossesWhileItArrivesAndLandsWhereItSays()
+      throws Exception {
+    Path upload = TestFiles.random(dir, "form.bin", 24 * TestFiles.MiB + 5);
+    Process curl =
+        Curl.postFormSlowly(
+            "http://127.0.0.1:" + edgePort() + "/upload", upload, "forms/live", "8M");
+    try {
+      Poll.until(
+          "the relay node's STOR, while curl still sends the form",
+          Duration.ofSeconds(30),
+          this::temporaryBytes,
+          bytes -> bytes > 2 * TestFiles.MiB);
+      assertThat(curl.isAlive()).as("curl still sends the form").isTrue();
+      String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(curl.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+      JsonObject created = new JsonObject(output);
+      assertThat(created.getString("path")).isEqualTo("forms/live/form.bin");
+      assertPublishedOnceByTheAttemptThatCrossedLive(created, upload, "forms/live/form.bin");
+    } finally {
+      curl.destroy();
+    }
+    assertNothingStray();
+  }
+
+  /**
+   * The upload answered {@code created} is {@code file} byte for byte at {@code remote}, published
+   * once, by its first attempt: the one that crossed while the body arrived, not a later one from
+   * the spool.
+   */
+  private void assertPublishedOnceByTheAttemptThatCrossedLive(
+      JsonObject created, Path file, String remote) throws Exception {
+    assertThat(created.getString("sha256")).isEqualTo(TestFiles.sha256(file));
+    assertThat(TestFiles.sha256(ftp.root().resolve(remote))).isEqualTo(TestFiles.sha256(file));
+    assertThat(ftp.renamesTo(remote)).as("published once").isEqualTo(1);
+    JsonObject status =
+        edge()
+            .awaitJson(
+                "/transfers/" + created.getString("id"),
+                t -> t.getString("state").equals("delivered"),
+                Duration.ofSeconds(10));
+    assertThat(status.getInteger("attempts")).as("the first attempt published it").isEqualTo(1);
   }
 
   /**

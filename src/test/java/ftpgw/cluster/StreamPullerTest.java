@@ -411,7 +411,7 @@ class StreamPullerTest {
         .compose(v -> sent);
   }
 
-  private Future<Void> pull(Vertx vertx, String lease, LivePipe pipe) {
+  private Future<StreamPuller.Whole> pull(Vertx vertx, String lease, LivePipe pipe) {
     RemoteRelayRequest request =
         new RemoteRelayRequest(
             "t1",

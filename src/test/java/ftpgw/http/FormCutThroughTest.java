@@ -4,6 +4,7 @@ import static ftpgw.http.BadUploadsTest.assertError;
 import static ftpgw.testing.TestFiles.MiB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftpgw.testing.Curl;
 import ftpgw.testing.GatewayUnderTest;
 import ftpgw.testing.Poll;
 import ftpgw.testing.RawHttp;
@@ -67,21 +68,7 @@ class FormCutThroughTest {
   @Test
   void aCurlFormReachesTheFtpServerWhileCurlStillSendsIt() throws Exception {
     Path upload = TestFiles.random(dir, "slow.bin", 24 * MiB + 5);
-    Process curl =
-        new ProcessBuilder(
-                "curl",
-                "-sS",
-                "--limit-rate",
-                "4M",
-                "-H",
-                "Accept: application/json",
-                "-F",
-                "file=@" + upload,
-                "-F",
-                "path=forms/live",
-                gateway.url("/upload"))
-            .redirectErrorStream(true)
-            .start();
+    Process curl = Curl.postFormSlowly(gateway.url("/upload"), upload, "forms/live", "4M");
     try {
       Path part = awaitLivePart(2 << 20);
       assertThat(curl.isAlive()).as("curl still sends the form").isTrue();

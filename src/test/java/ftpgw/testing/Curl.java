@@ -2,6 +2,7 @@ package ftpgw.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,29 @@ public record Curl(int exitCode, String output) {
       throw new AssertionError("curl did not finish: " + command);
     }
     return new Curl(process.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
+  }
+
+  /**
+   * Starts the real curl posting {@code file} as the seed's form, its folder field after the file
+   * (as {@code curl -F file=@… -F path=…} sends them), at most {@code rate} bytes per second
+   * (curl's {@code --limit-rate}); it prints the JSON answer.
+   */
+  public static Process postFormSlowly(String url, Path file, String folder, String rate)
+      throws IOException {
+    return new ProcessBuilder(
+            "curl",
+            "-sS",
+            "--limit-rate",
+            rate,
+            "-H",
+            "Accept: application/json",
+            "-F",
+            "file=@" + file,
+            "-F",
+            "path=" + folder,
+            url)
+        .redirectErrorStream(true)
+        .start();
   }
 
   /** The value of the last response's header {@code name} in -D - output, or null. */
