@@ -70,6 +70,13 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
   /** How often the edges of pulls in progress are looked for among the cluster's members. */
   private static final long MEMBERSHIP_CHECK_MILLIS = 500;
 
+  /**
+   * Longest wait for the edge to confirm an attempt before its publish (at most the data timeout):
+   * one round trip on the event bus, so a node that gets no answer by then is cut off from the
+   * cluster (paused, partitioned) and gives up the publish rather than hold its temporary file.
+   */
+  private static final Duration FENCE_TIMEOUT = Duration.ofSeconds(10);
+
   private RelayClient localRelay;
   private String nodeId;
   private ClusterView cluster;
@@ -290,9 +297,10 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
    */
   private boolean stillCurrent(RemoteRelayRequest request) throws IOException {
     ChunkRequest ask = new ChunkRequest(request.transferId(), request.lease(), nodeId, 0, 0);
+    long timeout = Math.min(chunkTimeout.toMillis(), FENCE_TIMEOUT.toMillis());
     DeliveryOptions options =
         new DeliveryOptions()
-            .setSendTimeout(chunkTimeout.toMillis())
+            .setSendTimeout(timeout)
             .addHeader(EdgeRelayVerticle.ACTION, EdgeRelayVerticle.FENCE);
     try {
       vertx
@@ -300,7 +308,7 @@ public final class ClusterRelayVerticle extends VerticleBase implements Stage {
           .request(request.source(), ask.toJson(), options)
           .toCompletionStage()
           .toCompletableFuture()
-          .get(chunkTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          .get(timeout + 1000, TimeUnit.MILLISECONDS);
       return true;
     } catch (ExecutionException | TimeoutException e) {
       log.warn(
