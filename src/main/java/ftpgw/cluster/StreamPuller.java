@@ -127,7 +127,7 @@ final class StreamPuller {
     this.relayNode = relayNode;
     this.pipe = pipe;
     this.stallLimit = stallLimit;
-    this.crc = request.crc32c() == null && request.sha256() != null ? null : new CRC32C();
+    this.crc = request.crc32c() != null || request.stillArriving() ? new CRC32C() : null;
     this.expectedCrc = request.crc32c();
     this.total = request.bytes();
     this.digest = crc == null ? sha256() : null;
@@ -297,7 +297,7 @@ final class StreamPuller {
    */
   private boolean settle(HttpClientResponse response) {
     String crc32c = response.getHeader(BodyStreams.CRC32C_HEADER);
-    if (crc32c == null || request.crc32c() != null || request.sha256() != null) {
+    if (crc32c == null || !request.stillArriving()) {
       return true; // not the end of a body offered while it arrived
     }
     expectedCrc = crc32c;

@@ -46,6 +46,14 @@ public record RemoteRelayRequest(
     this(transferId, lease, remotePath, bytes, sha256, source, chunkBytes, window, null, null);
   }
 
+  /**
+   * A body offered while it still arrives: neither digest is known yet, its CRC-32C comes with the
+   * stream's last answer.
+   */
+  public boolean stillArriving() {
+    return sha256 == null && crc32c == null;
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("transferId", transferId)
