@@ -280,7 +280,7 @@ public final class EdgeRelayVerticle extends VerticleBase implements Stage {
                   request.transferId(),
                   result.remotePath(),
                   offer.relayNode,
-                  request.bytes(),
+                  result.bytes(),
                   (System.nanoTime() - started) / 1_000_000);
               message.reply(result.toJson());
             })

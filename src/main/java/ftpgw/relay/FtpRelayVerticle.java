@@ -2,6 +2,7 @@ package ftpgw.relay;
 
 import ftpgw.config.RelayConfig;
 import ftpgw.lifecycle.Stage;
+import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
@@ -225,13 +226,27 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
           login.pool().withConnection(ftp -> login.publisher().publish(ftp, request, parallel));
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
+    long bytes = publishedBytes(request);
     log.debug(
         "Transfer {} published as {} ({} bytes, {} ms)",
         request.transferId(),
         published,
-        request.bytes(),
+        bytes,
         millis);
-    return new RelayResult(request.transferId(), published, request.bytes(), millis);
+    return new RelayResult(request.transferId(), published, bytes, millis);
+  }
+
+  /**
+   * How long the published file is: a body that crossed while it arrived knows only at its end (a
+   * form's request counts its whole multipart length).
+   */
+  private static long publishedBytes(RelayRequest request) {
+    return request.live()
+        ? LiveBody.find(Path.of(request.spoolFile()))
+            .map(LiveBody::acceptedBytes)
+            .filter(bytes -> bytes >= 0)
+            .orElse(request.bytes())
+        : request.bytes();
   }
 
   /**

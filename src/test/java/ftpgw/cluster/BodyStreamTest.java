@@ -243,6 +243,13 @@ class BodyStreamTest {
       JsonObject created = new JsonObject(output);
       assertThat(created.getString("path")).isEqualTo("forms/live/form.bin");
       assertPublishedOnceByTheAttemptThatCrossedLive(created, upload, "forms/live/form.bin");
+      assertThat(nodes.get("edge").output())
+          .as("the edge tells the file's length, not the form's")
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .contains("published as forms/live/form.bin by relay node")
+                      .contains("(" + Files.size(upload) + " bytes,"));
     } finally {
       curl.destroy();
     }
