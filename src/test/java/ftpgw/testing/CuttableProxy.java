@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,9 @@ public final class CuttableProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
+
+  /** The thread that relays what each open socket reads. */
+  private final Map<Socket, Thread> pumps = new ConcurrentHashMap<>();
 
   /** Bytes the clients sent through the relay (request bodies and heads). */
   public final AtomicLong upstreamBytes = new AtomicLong();
@@ -46,16 +50,32 @@ public final class CuttableProxy implements AutoCloseable {
     stalled.addAll(open);
   }
 
-  /** Closes every connection in flight (both sides). */
+  /**
+   * Closes every connection in flight (both sides) and waits until their relaying threads have
+   * ended: {@link #upstreamBytes} counts nothing of them afterwards, so a test can measure what the
+   * next requests send.
+   */
   public void cut() {
-    for (Socket socket : open) {
+    List<Socket> cut = List.copyOf(open);
+    open.removeAll(cut);
+    for (Socket socket : cut) {
       try {
         socket.close();
       } catch (IOException ignored) {
         // closing is all we want
       }
     }
-    open.clear();
+    for (Socket socket : cut) {
+      Thread pump = pumps.get(socket);
+      if (pump != null) {
+        try {
+          pump.join(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   @Override
@@ -119,10 +139,12 @@ public final class CuttableProxy implements AutoCloseable {
                 } catch (IOException ignored) {
                   // already closed
                 }
+                pumps.remove(from);
               }
             },
             "cuttable-proxy-pump");
     thread.setDaemon(true);
+    pumps.put(from, thread);
     thread.start();
   }
 }
