@@ -68,8 +68,13 @@ final class FtpPublisher {
    */
   private volatile Boolean offsetWrites;
 
-  /** Returns the path the file now has on the server, relative to the login's home. */
-  String publish(FTPClient ftp, RelayRequest request) throws IOException {
+  /**
+   * A published file: where it is, relative to the login's home, and how long (the server's {@code
+   * SIZE}, checked against the body).
+   */
+  record Published(String path, long bytes) {}
+
+  Published publish(FTPClient ftp, RelayRequest request) throws IOException {
     return publish(ftp, request, null);
   }
 
@@ -80,7 +85,8 @@ final class FtpPublisher {
    *
    * @param pool where the parallel writes borrow connections; null: always one STOR
    */
-  String publish(FTPClient ftp, RelayRequest request, FtpConnectionPool pool) throws IOException {
+  Published publish(FTPClient ftp, RelayRequest request, FtpConnectionPool pool)
+      throws IOException {
     String finalPath = join(baseDir, request.remotePath());
     int slash = finalPath.lastIndexOf('/');
     String folder = slash < 0 ? "" : finalPath.substring(0, slash);
@@ -116,7 +122,7 @@ final class FtpPublisher {
       }
       rename(ftp, tempPath, target);
       ledger.forget(recorded);
-      return target;
+      return new Published(target, size);
     } catch (IOException | RuntimeException e) {
       if (deleteQuietly(ftp, tempPath)) {
         ledger.forget(recorded);

@@ -2,7 +2,6 @@ package ftpgw.relay;
 
 import ftpgw.config.RelayConfig;
 import ftpgw.lifecycle.Stage;
-import ftpgw.spool.LiveBody;
 import ftpgw.transfer.Addresses;
 import ftpgw.transfer.Failure;
 import ftpgw.transfer.RelayRequest;
@@ -208,7 +207,7 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
 
   private RelayResult publish(RelayRequest request) throws IOException {
     long started = System.nanoTime();
-    String published;
+    FtpPublisher.Published published;
     if (request.ftpUser() == null) {
       FtpConnectionPool parallel = config.offsetWrites() ? pool : null;
       published = pool.withConnection(ftp -> publisher.publish(ftp, request, parallel));
@@ -226,27 +225,15 @@ public final class FtpRelayVerticle extends VerticleBase implements Stage {
           login.pool().withConnection(ftp -> login.publisher().publish(ftp, request, parallel));
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
-    long bytes = publishedBytes(request);
     log.debug(
         "Transfer {} published as {} ({} bytes, {} ms)",
         request.transferId(),
-        published,
-        bytes,
+        published.path(),
+        published.bytes(),
         millis);
-    return new RelayResult(request.transferId(), published, bytes, millis);
-  }
-
-  /**
-   * How long the published file is: a body that crossed while it arrived knows only at its end (a
-   * form's request counts its whole multipart length).
-   */
-  private static long publishedBytes(RelayRequest request) {
-    return request.live()
-        ? LiveBody.find(Path.of(request.spoolFile()))
-            .map(LiveBody::acceptedBytes)
-            .filter(bytes -> bytes >= 0)
-            .orElse(request.bytes())
-        : request.bytes();
+    // the file's length, not the request's: a form that crossed while it arrived was offered with
+    // its whole multipart length
+    return new RelayResult(request.transferId(), published.path(), published.bytes(), millis);
   }
 
   /**
